@@ -1,0 +1,42 @@
+"""Option types shared across the package, and the runtime check built from them."""
+
+from __future__ import annotations
+
+from typing import Literal, TypeVar, get_args
+
+from eventstudy.errors import InvalidInputError
+
+ModelName = Literal["market", "market_adjusted", "constant_mean", "factors"]
+ReturnsKind = Literal["simple", "log"]
+SourceName = Literal["auto", "bundled", "yahoo", "cache"]
+Measure = Literal["returns", "volume", "volatility"]
+CarVariance = Literal["exact", "simple"]
+GapRule = Literal["compound", "drop"]
+
+Window = tuple[int, int]
+
+T = TypeVar("T", bound=str)
+
+
+def check_option(value: str, allowed: object, name: str) -> str:
+    """Return ``value`` if it is one of the ``Literal`` values of ``allowed``.
+
+    Parameters
+    ----------
+    value : str
+        The value given by the user.
+    allowed : Literal type
+        The ``Literal[...]`` type that lists the valid values.
+    name : str
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``value`` is not one of the allowed values; the message lists them.
+    """
+    options = get_args(allowed)
+    if value not in options:
+        valid = ", ".join(repr(o) for o in options)
+        raise InvalidInputError(f"{name}={value!r} is not valid; use one of {valid}.")
+    return value

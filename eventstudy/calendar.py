@@ -1,0 +1,260 @@
+"""Trading sessions and the choice of day 0.
+
+An event is announced on a calendar date (or at a moment in time); an event study needs a
+trading day. This module owns that translation: it names the exchange a ticker trades on,
+reads its sessions from ``exchange-calendars``, and moves a date that is not one of the
+stock's trading days to the next one, saying why (weekend, exchange holiday, suspension,
+after the close).
+
+Relative days count the *stock's own* trading days: day 0 is the stock's first trading day
+on or after the event, day +1 the stock's next trading day, and so on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from eventstudy.errors import InsufficientDataError, InvalidInputError
+
+if TYPE_CHECKING:
+    from exchange_calendars import ExchangeCalendar
+
+DateLike = str | dt.date | dt.datetime | pd.Timestamp
+
+#: Exchange-calendars code by Yahoo ticker suffix ("" is a US listing without a suffix).
+EXCHANGE_BY_SUFFIX: dict[str, str] = {
+    ".SZ": "XSHG",  # exchange-calendars' XSHG calendar serves Shenzhen too: same sessions
+    ".SS": "XSHG",
+    "": "XNYS",
+    ".HK": "XHKG",
+    ".T": "XTKS",
+    ".L": "XLON",
+    ".DE": "XETR",
+}
+
+#: Default market index by Yahoo ticker suffix.
+MARKET_BY_SUFFIX: dict[str, str] = {
+    ".SZ": "399001.SZ",
+    ".SS": "000001.SS",
+    "": "^GSPC",
+    ".HK": "^HSI",
+    ".T": "^N225",
+    ".L": "^FTSE",
+    ".DE": "^GDAXI",
+}
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def ticker_suffix(ticker: str) -> str:
+    """Return the exchange suffix of a Yahoo-style ticker (``".SZ"``), or ``""`` for none.
+
+    Index tickers such as ``^GSPC`` have no suffix.
+
+    Examples
+    --------
+    >>> ticker_suffix("000800.SZ"), ticker_suffix("AAPL"), ticker_suffix("BRK-B")
+    ('.SZ', '', '')
+    """
+    head, dot, tail = ticker.rpartition(".")
+    if dot and head and tail.isalpha():
+        return "." + tail.upper()
+    return ""
+
+
+def exchange_for(ticker: str) -> str | None:
+    """Return the exchange-calendars code for ``ticker``, or ``None`` if the suffix is unknown.
+
+    Examples
+    --------
+    >>> exchange_for("000800.SZ")
+    'XSHG'
+    """
+    return EXCHANGE_BY_SUFFIX.get(ticker_suffix(ticker))
+
+
+def default_market(ticker: str) -> str:
+    """Return the default market index for ``ticker``, chosen by its exchange suffix.
+
+    ``.SZ`` → ``399001.SZ`` (SZSE Component), ``.SS`` → ``000001.SS`` (SSE Composite),
+    no suffix (US) → ``^GSPC``, ``.HK`` → ``^HSI``, ``.T`` → ``^N225``, ``.L`` → ``^FTSE``,
+    ``.DE`` → ``^GDAXI``.
+
+    Raises
+    ------
+    InvalidInputError
+        If the suffix has no default; pass ``market=`` explicitly.
+
+    Examples
+    --------
+    >>> default_market("000800.SZ")
+    '399001.SZ'
+    """
+    suffix = ticker_suffix(ticker)
+    if suffix not in MARKET_BY_SUFFIX:
+        known = ", ".join(f"{s or '(none)'} -> {m}" for s, m in MARKET_BY_SUFFIX.items())
+        raise InvalidInputError(
+            f"No default market index for {ticker!r} (suffix {suffix!r}). "
+            f"Pass market='<index ticker>' explicitly. Defaults: {known}."
+        )
+    return MARKET_BY_SUFFIX[suffix]
+
+
+@lru_cache(maxsize=16)
+def get_exchange_calendar(code: str) -> ExchangeCalendar:
+    """Return the ``exchange-calendars`` calendar ``code`` (cached; loaded lazily)."""
+    import exchange_calendars
+
+    return exchange_calendars.get_calendar(code)
+
+
+def to_timestamp(value: DateLike, name: str = "date") -> pd.Timestamp:
+    """Parse a date or moment given by a user into a ``pd.Timestamp``.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``value`` cannot be read as a date.
+    """
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInputError(
+            f"{name}={value!r} is not a date; give an ISO date such as '2021-09-13'."
+        ) from exc
+    if stamp is pd.NaT:
+        raise InvalidInputError(f"{name}={value!r} is not a date.")
+    return stamp
+
+
+@dataclass(frozen=True)
+class EventDay:
+    """Where an event falls in a stock's trading days.
+
+    Attributes
+    ----------
+    requested : pandas.Timestamp
+        The date (or moment) the user gave.
+    day0 : pandas.Timestamp
+        The stock's trading day taken as relative day 0.
+    reason : str
+        Why ``day0`` differs from the requested date; empty when it does not.
+    """
+
+    requested: pd.Timestamp
+    day0: pd.Timestamp
+    reason: str
+
+
+def _session_close(code: str, session: pd.Timestamp) -> pd.Timestamp | None:
+    calendar = get_exchange_calendar(code)
+    if not calendar.is_session(session):
+        return None
+    close: Any = calendar.session_close(session)
+    return pd.Timestamp(close).tz_convert(calendar.tz)
+
+
+def locate_event(
+    date: DateLike, trading_days: pd.DatetimeIndex, ticker: str, exchange: str | None = None
+) -> EventDay:
+    """Find day 0 for an event on ``date`` among a stock's ``trading_days``.
+
+    Rules, in order:
+
+    1. A moment with a time of day is read in the exchange's time zone (a tz-aware moment is
+       converted; a naive one is taken as exchange-local). At or after the session's close,
+       the event moves to the next day.
+    2. If the stock traded on the date, that is day 0.
+    3. Otherwise day 0 is the stock's next trading day, and the reason names why the date was
+       not one: a weekend, an exchange holiday (from the exchange's calendar), or a day the
+       exchange was open but the stock did not trade (a suspension, or before listing).
+
+    Parameters
+    ----------
+    date : str, date, datetime or Timestamp
+        When the news came out.
+    trading_days : pandas.DatetimeIndex
+        The stock's trading days (sorted, tz-naive, normalised).
+    ticker : str
+        The stock, for messages and to find its exchange.
+    exchange : str, optional
+        An ``exchange-calendars`` code; by default from the ticker's suffix.
+
+    Returns
+    -------
+    EventDay
+
+    Raises
+    ------
+    InsufficientDataError
+        If the stock has no trading day on or after ``date`` in the data.
+
+    Examples
+    --------
+    >>> days = pd.DatetimeIndex(["2021-09-10", "2021-09-13", "2021-09-14"])
+    >>> locate_event("2021-09-11", days, "000800.SZ").reason
+    '2021-09-11 is a Saturday'
+    """
+    requested = to_timestamp(date)
+    code = exchange if exchange is not None else exchange_for(ticker)
+    day = requested.normalize()
+    notes: list[str] = []
+    has_time = requested != day or requested.tzinfo is not None
+    if has_time and code is not None:
+        calendar = get_exchange_calendar(code)
+        local = (
+            requested.tz_convert(calendar.tz)
+            if requested.tzinfo is not None
+            else requested.tz_localize(calendar.tz)
+        )
+        day = local.tz_localize(None).normalize()
+        close = _session_close(code, day)
+        if close is not None and local >= close:
+            notes.append(
+                f"{local:%Y-%m-%d %H:%M} {calendar.tz} is at or after the {code} close "
+                f"({close:%H:%M}), so the news first reaches prices on the next trading day"
+            )
+            day = day + pd.Timedelta(days=1)
+    elif has_time:
+        day = requested.tz_localize(None).normalize() if requested.tzinfo else day
+
+    position = int(trading_days.searchsorted(day))
+    if position >= len(trading_days):
+        last = trading_days[-1].date() if len(trading_days) else None
+        raise InsufficientDataError(
+            f"{ticker} has no trading day on or after {day.date()} in the data "
+            f"(last trading day: {last}). Use an earlier date or data that reach further."
+        )
+    day0 = trading_days[position]
+    if day0 != day:
+        notes.append(_why_not_traded(day, ticker, code, trading_days, position))
+    return EventDay(requested=requested, day0=day0, reason="; ".join(notes))
+
+
+def _why_not_traded(
+    day: pd.Timestamp,
+    ticker: str,
+    code: str | None,
+    trading_days: pd.DatetimeIndex,
+    position: int,
+) -> str:
+    """Say why ``ticker`` has no trading day on ``day``."""
+    if day.dayofweek >= 5:
+        return f"{day.date()} is a {_WEEKDAYS[day.dayofweek]}"
+    if code is not None:
+        calendar = get_exchange_calendar(code)
+        if calendar.first_session <= day <= calendar.last_session:
+            if not calendar.is_session(day):
+                return f"{day.date()} is an exchange holiday ({code})"
+            if position == 0:
+                return (
+                    f"{ticker} has no trading before {trading_days[0].date()} in the data "
+                    f"(not yet listed, or the data start later)"
+                )
+            return f"{ticker} did not trade on {day.date()} although {code} was open (suspended)"
+    return f"{ticker} did not trade on {day.date()}"

@@ -1,0 +1,40 @@
+"""Errors and warnings raised by eventstudy.
+
+Every error derives from :class:`EventStudyError` and from the matching built-in
+exception, so ``except ValueError`` keeps working. Messages name the input, what was
+expected, and what to do about it.
+"""
+
+from __future__ import annotations
+
+
+class EventStudyError(Exception):
+    """Base class of every error raised by eventstudy."""
+
+
+class InvalidInputError(EventStudyError, ValueError):
+    """An argument has a value eventstudy cannot use (wrong option, bad date, bad window)."""
+
+
+class DataFormatError(EventStudyError, ValueError):
+    """A price table is malformed: missing columns, unparseable dates, duplicates, bad prices."""
+
+
+class DataUnavailableError(EventStudyError, LookupError):
+    """No source could provide the prices asked for (ticker unknown, offline, out of range)."""
+
+
+class InsufficientDataError(EventStudyError, ValueError):
+    """There is data, but not enough of it for the requested windows or statistic."""
+
+
+class CacheError(EventStudyError, OSError):
+    """The local price cache could not be read or written."""
+
+
+class EventStudyWarning(UserWarning):
+    """Base class of every warning issued by eventstudy."""
+
+
+class DataQualityWarning(EventStudyWarning):
+    """The data allow the computation but with a caveat (e.g. no dividend adjustment)."""

@@ -1,0 +1,211 @@
+"""Normal-return models, fitted for every event at once.
+
+All models are fitted on the estimation days of a :class:`~eventstudy.panel.Panel` with array
+operations across events (no loop over events). Each returns a :class:`Fit` holding the
+parameters, the abnormal returns on every relative day (estimation residuals and event-window
+ARs alike) and the prediction-error factor ``C_t`` that scales the variance of an
+out-of-sample abnormal return.
+
+Models (MacKinlay 1997, section 4):
+
+``"market"``
+    OLS of the stock's return on the market's, ``R_t = α + β R_m,t + ε_t``.
+``"constant_mean"``
+    ``R_t = μ + ε_t``: OLS on an intercept alone.
+``"factors"``
+    OLS on user-supplied factor returns (e.g. Fama-French), ``R_t = α + Σ_j β_j F_j,t + ε_t``.
+``"market_adjusted"``
+    ``AR_t = R_t − R_m,t``: nothing is estimated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from eventstudy._typing import ModelName
+from eventstudy.panel import FloatArray, Panel
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A normal-return model fitted to every event of a panel.
+
+    Attributes
+    ----------
+    model : str
+        The model's name.
+    alpha : numpy.ndarray, shape (N,)
+        Intercept (0 for the market-adjusted model).
+    beta : numpy.ndarray, shape (N, k)
+        Slopes on the k regressors (k = 0 for the constant-mean model; the market-adjusted
+        model has a fixed β = 1).
+    sigma : numpy.ndarray, shape (N,)
+        Residual standard deviation, ``sqrt(SSR / df)``.
+    df : numpy.ndarray of int, shape (N,)
+        Residual degrees of freedom: ``L − k − 1`` for the regressions, ``L − 1`` for the
+        market-adjusted model.
+    nobs : numpy.ndarray of int, shape (N,)
+        Estimation observations L.
+    r2 : numpy.ndarray, shape (N,)
+        R² of the regression (NaN for models without regressors).
+    expected : numpy.ndarray, shape (N, D)
+        Normal (expected) return on every relative day.
+    ar : numpy.ndarray, shape (N, D)
+        Abnormal return ``y − expected`` on every relative day.
+    c : numpy.ndarray, shape (N, D)
+        Prediction-error factor: ``Var(AR_t) = σ² C_t`` out of sample.
+    xdev : numpy.ndarray, shape (N, D, k)
+        Regressors minus their estimation means, for the CAR variance.
+    sxx_inv : numpy.ndarray, shape (N, k, k)
+        Inverse of the centred cross-product matrix of the regressors.
+    """
+
+    model: str
+    alpha: FloatArray
+    beta: FloatArray
+    sigma: FloatArray
+    df: np.ndarray
+    nobs: np.ndarray
+    r2: FloatArray
+    expected: FloatArray
+    ar: FloatArray
+    c: FloatArray
+    xdev: FloatArray
+    sxx_inv: FloatArray
+
+    def car_variance(self, mask: np.ndarray, exact: bool = True) -> FloatArray:
+        """Variance of the cumulative abnormal return over the days in ``mask``.
+
+        Parameters
+        ----------
+        mask : numpy.ndarray of bool, shape (N, D)
+            The days summed into each event's CAR.
+        exact : bool
+            ``True``: the variance of the sum of K out-of-sample prediction errors,
+            ``σ² [K + K²/L + s′ S_xx⁻¹ s]`` with ``s = Σ_{t∈K} (x_t − x̄)``
+            (MacKinlay 1997, eq. 16–17 and appendix; for the market model
+            ``σ² [K + K²/L + (Σ_{t∈K}(R_m,t − R̄_m))² / S_mm]``, as in Mikkelson & Partch
+            1988). ``False``: ``K σ²``, which ignores the estimation error of the parameters
+            (MacKinlay 1997, eq. 15 for large L).
+
+        Returns
+        -------
+        numpy.ndarray, shape (N,)
+        """
+        k_days = mask.sum(axis=1).astype(float)
+        simple = k_days * self.sigma**2
+        if not exact or self.model == "market_adjusted":
+            return simple
+        s = np.where(mask[:, :, None], self.xdev, 0.0).sum(axis=1)
+        quad = np.einsum("ni,nij,nj->n", s, self.sxx_inv, s)
+        return self.sigma**2 * (k_days + k_days**2 / self.nobs + quad)
+
+
+def regressors(panel: Panel, model: ModelName, factors: FloatArray | None = None) -> FloatArray:
+    """The regressors of ``model`` as an (N, D, k) array."""
+    n, d = panel.y.shape
+    if model == "market":
+        return panel.x[:, :, None]
+    if model == "constant_mean":
+        return np.empty((n, d, 0))
+    if factors is None:
+        raise ValueError("the factors model needs factor returns")
+    return factors
+
+
+def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
+    """OLS of ``y`` on an intercept and the regressors ``x`` over each event's estimation days.
+
+    The normal equations are solved in centred form, event by event in one batched solve:
+    ``β = S_xx⁻¹ S_xy``, ``α = ȳ − x̄′β``, ``σ² = SSR / (L − k − 1)`` (MacKinlay 1997,
+    eq. 11 and the OLS estimators of section 4; the divisor L − 2 for the market model).
+    The prediction-error factor is ``C_t = 1 + 1/L + (x_t − x̄)′ S_xx⁻¹ (x_t − x̄)``, for the
+    market model ``1 + 1/L + (R_m,t − R̄_m)² / S_mm`` (Patell 1976, eq. 6; MacKinlay 1997,
+    eq. 14); for the constant-mean model ``1 + 1/L``.
+
+    Parameters
+    ----------
+    panel : Panel
+    model : str
+        Name recorded in the result.
+    x : numpy.ndarray, shape (N, D, k)
+        Regressors besides the intercept; NaN where missing.
+    """
+    mask = panel.est_mask & np.all(np.isfinite(x), axis=2)
+    w = mask.astype(float)
+    nobs = mask.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y0 = np.where(mask, panel.y, 0.0)
+        x0 = np.where(mask[:, :, None], x, 0.0)
+        ybar = y0.sum(axis=1) / nobs
+        xbar = x0.sum(axis=1) / nobs[:, None]
+        yc = (y0 - ybar[:, None]) * w
+        xc = (x0 - xbar[:, None, :]) * w[:, :, None]
+        sxx = np.einsum("ndi,ndj->nij", xc, xc)
+        sxy = np.einsum("ndi,nd->ni", xc, yc)
+        k = x.shape[2]
+        sxx_inv = _batched_inverse(sxx) if k else np.empty((len(nobs), 0, 0))
+        beta = np.einsum("nij,nj->ni", sxx_inv, sxy)
+        alpha = ybar - np.einsum("ni,ni->n", xbar, beta)
+        expected = alpha[:, None] + np.einsum("ndi,ni->nd", x, beta)
+        ar = panel.y - expected
+        ssr = (np.where(mask, ar, 0.0) ** 2).sum(axis=1)
+        sst = (yc**2).sum(axis=1)
+        df = nobs - k - 1
+        sigma = np.sqrt(ssr / df)
+        r2 = 1.0 - ssr / sst if k else np.full(len(nobs), np.nan)
+        xdev = x - xbar[:, None, :]
+        c = 1.0 + 1.0 / nobs[:, None] + np.einsum("ndi,nij,ndj->nd", xdev, sxx_inv, xdev)
+    return Fit(model, alpha, beta, sigma, df, nobs, r2, expected, ar, c, xdev, sxx_inv)
+
+
+def _batched_inverse(sxx: FloatArray) -> FloatArray:
+    """Inverse of each k×k matrix; NaN where singular (too few or constant observations)."""
+    if sxx.shape[1] == 1:
+        with np.errstate(divide="ignore"):
+            inv = 1.0 / sxx
+        return np.where(np.isfinite(inv), inv, np.nan)
+    out = np.full_like(sxx, np.nan)
+    ok = np.isfinite(sxx).all(axis=(1, 2)) & (np.abs(np.linalg.det(np.nan_to_num(sxx))) > 0)
+    if ok.any():
+        out[ok] = np.linalg.inv(sxx[ok])
+    return out
+
+
+def fit_market_adjusted(panel: Panel) -> Fit:
+    """Market-adjusted model: ``AR_t = R_t − R_m,t`` (Brown & Warner 1985; MacKinlay 1997).
+
+    Nothing is estimated (α = 0, β = 1), so ``C_t = 1``. σ is the standard deviation of the
+    estimation-window abnormal returns about their mean, divisor ``L − 1``; ``df = L − 1``.
+    """
+    mask = panel.est_mask
+    nobs = mask.sum(axis=1)
+    ar = panel.y - panel.x
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(mask, ar, 0.0).sum(axis=1) / nobs
+        ssr = (np.where(mask, ar - mean[:, None], 0.0) ** 2).sum(axis=1)
+        sigma = np.sqrt(ssr / (nobs - 1))
+    n, d = ar.shape
+    return Fit(
+        model="market_adjusted",
+        alpha=np.zeros(n),
+        beta=np.ones((n, 1)),
+        sigma=sigma,
+        df=nobs - 1,
+        nobs=nobs,
+        r2=np.full(n, np.nan),
+        expected=panel.x.copy(),
+        ar=ar,
+        c=np.ones((n, d)),
+        xdev=np.zeros((n, d, 0)),
+        sxx_inv=np.zeros((n, 0, 0)),
+    )
+
+
+def fit(panel: Panel, model: ModelName, factors: FloatArray | None = None) -> Fit:
+    """Fit ``model`` to every event of ``panel`` (see the module docstring for the models)."""
+    if model == "market_adjusted":
+        return fit_market_adjusted(panel)
+    return fit_ols(panel, model, regressors(panel, model, factors))

@@ -1,0 +1,262 @@
+"""Aligned return arrays: events × relative trading days.
+
+This is where prices become the numbers every model and statistic works on. For each
+(stock, market) pair the stock's returns are computed on the stock's own trading days and the
+market's return on each row covers *the same interval*: the ratio of the market's closes on
+the stock's trading day and on the stock's previous trading day. After a suspension the stock's
+first return (close / preclose) spans several sessions, so the market return on that row is
+compounded over the same sessions. Such rows are flagged (``gap``) and can be dropped from the
+estimation instead (``gaps="drop"``).
+
+Events are then laid on a common grid of relative days: day 0 is the stock's first trading
+day on or after the event date, and day k is the stock's k-th trading day after (before, for
+negative k) day 0. A day the data do not reach, or a row whose return is missing, is NaN.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from eventstudy._typing import GapRule, Measure, ReturnsKind, Window
+from eventstudy.errors import DataQualityWarning, InsufficientDataError, InvalidInputError
+
+FloatArray = np.ndarray
+
+
+@dataclass(frozen=True)
+class Series:
+    """One stock's measure and its market's, on the stock's trading days.
+
+    Attributes
+    ----------
+    ticker, market : str
+    dates : numpy.ndarray of datetime64[ns]
+        The stock's trading days.
+    y : numpy.ndarray
+        The stock's measure on each day (return, log volume, ...).
+    x : numpy.ndarray
+        The market's measure over the same interval.
+    gap : numpy.ndarray of bool
+        The row's interval spans more than one market session (after a suspension).
+    """
+
+    ticker: str
+    market: str
+    dates: np.ndarray
+    y: FloatArray
+    x: FloatArray
+    gap: np.ndarray
+
+
+def stock_returns(prices: pd.DataFrame, kind: ReturnsKind, ticker: str) -> FloatArray:
+    """Total returns of a stock on its own trading days.
+
+    ``close / preclose − 1`` where the exchange's ex-rights previous close is known (this counts
+    dividends and splits correctly: MacKinlay 1997 works with total returns), otherwise the
+    ratio of ``adj_close``; with neither, close-to-close with a :class:`DataQualityWarning`.
+    ``kind="log"`` gives the log of the same gross return.
+    """
+    close = prices["close"].to_numpy(dtype=float)
+    if "preclose" in prices and prices["preclose"].notna().all():
+        gross = close / prices["preclose"].to_numpy(dtype=float)
+    elif "adj_close" in prices and prices["adj_close"].notna().all():
+        adj = prices["adj_close"].to_numpy(dtype=float)
+        gross = np.concatenate([[np.nan], adj[1:] / adj[:-1]])
+    else:
+        warnings.warn(
+            f"{ticker}: the data have neither 'preclose' nor 'adj_close', so returns are "
+            "close-to-close and dividends and splits are not accounted for. Add a 'preclose' "
+            "(ex-rights previous close) or 'adj_close' column to fix this.",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+        gross = np.concatenate([[np.nan], close[1:] / close[:-1]])
+    return np.log(gross) if kind == "log" else gross - 1.0
+
+
+def _log_volume(prices: pd.DataFrame, ticker: str) -> FloatArray:
+    """ln(V + 1) of shares traded (Ajinkya & Jain 1989; Campbell & Wasley 1996)."""
+    if "volume" not in prices or prices["volume"].isna().all():
+        raise InsufficientDataError(
+            f"{ticker} has no volume in the data, so a volume study is not possible. "
+            "Use data with a 'volume' column (shares traded)."
+        )
+    volume = prices["volume"].to_numpy(dtype=float)
+    return np.log(volume + 1.0)
+
+
+def build_series(
+    stock: pd.DataFrame,
+    market: pd.DataFrame,
+    ticker: str,
+    market_ticker: str,
+    *,
+    returns: ReturnsKind = "simple",
+    measure: Measure = "returns",
+) -> Series:
+    """Compute one stock's measure and its market's on the stock's trading days.
+
+    Parameters
+    ----------
+    stock, market : pandas.DataFrame
+        Frames from :func:`eventstudy.load_prices` (indexed by date).
+    ticker, market_ticker : str
+        Names, for messages.
+    returns : {"simple", "log"}
+        Simple or log returns (``measure="returns"``).
+    measure : {"returns", "volume", "volatility"}
+        ``"volume"`` gives ln(V + 1) of the stock's and the index's shares traded; returns
+        otherwise (the volatility measure is built from returns by the model).
+
+    Notes
+    -----
+    The market's return on the stock's day d_t is ``M(d_t) / M(d_{t−1}) − 1`` with d_{t−1} the
+    stock's previous trading day, so both returns cover the same interval; when the market
+    traded in between (a suspension of the stock), the row is flagged in ``gap``.
+    """
+    dates = stock.index.to_numpy(dtype="datetime64[ns]")
+    mdates = market.index.to_numpy(dtype="datetime64[ns]")
+    pos = np.searchsorted(mdates, dates)
+    found = (pos < len(mdates)) & (mdates[np.minimum(pos, len(mdates) - 1)] == dates)
+    gap = np.zeros(len(dates), dtype=bool)
+    gap[1:] = (pos[1:] - pos[:-1] > 1) & found[1:] & found[:-1]
+    if measure == "volume":
+        y = _log_volume(stock, ticker)
+        mv = _log_volume(market, market_ticker)
+        x = np.where(found, mv[np.minimum(pos, len(mdates) - 1)], np.nan)
+        return Series(ticker, market_ticker, dates, y, x, gap)
+    y = stock_returns(stock, returns, ticker)
+    mclose = market["close"].to_numpy(dtype=float)
+    level = np.where(found, mclose[np.minimum(pos, len(mdates) - 1)], np.nan)
+    gross = np.full(len(dates), np.nan)
+    gross[1:] = level[1:] / level[:-1]
+    x = np.log(gross) if returns == "log" else gross - 1.0
+    return Series(ticker, market_ticker, dates, y, x, gap)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Events × relative days arrays, the input of every model.
+
+    Attributes
+    ----------
+    rel_days : numpy.ndarray of int, shape (D,)
+        Relative days from ``min(estimation[0], window[0])`` to
+        ``max(estimation[1], window[1])``.
+    y, x : numpy.ndarray, shape (N, D)
+        The stock's and the market's measure; NaN where there is no data.
+    dates : numpy.ndarray of datetime64[ns], shape (N, D)
+        The stock's trading day for each relative day; NaT beyond the data.
+    gap : numpy.ndarray of bool, shape (N, D)
+        The row's interval spans several market sessions.
+    estimation, window : tuple of int
+        Closed windows of relative days.
+    est_mask : numpy.ndarray of bool, shape (N, D)
+        Days that enter the estimation: in the estimation window with both measures present
+        (and, with ``gaps="drop"``, not a gap row).
+    """
+
+    rel_days: np.ndarray
+    y: FloatArray
+    x: FloatArray
+    dates: np.ndarray
+    gap: np.ndarray
+    estimation: Window
+    window: Window
+    est_mask: np.ndarray
+
+    @property
+    def n_events(self) -> int:
+        """Number of events (rows)."""
+        return int(self.y.shape[0])
+
+    def cols(self, start: int, end: int) -> slice:
+        """Column slice of the closed relative-day window ``[start, end]``."""
+        first = int(self.rel_days[0])
+        return slice(start - first, end - first + 1)
+
+    @property
+    def event_cols(self) -> slice:
+        """Columns of the event window."""
+        return self.cols(*self.window)
+
+
+def check_windows(estimation: Window, window: Window) -> None:
+    """Validate an estimation and an event window of relative trading days.
+
+    Windows are closed tuples ``(start, end)`` of relative trading days, with day 0 the event
+    day. The estimation window must end before the event window starts; the days between
+    them (if any) are in neither.
+
+    Raises
+    ------
+    InvalidInputError
+        If a window is not an ordered pair of integers or the two overlap.
+    """
+    for name, pair in (("estimation", estimation), ("window", window)):
+        if len(pair) != 2 or not all(isinstance(v, int | np.integer) for v in pair):
+            raise InvalidInputError(
+                f"{name}={pair!r} must be a pair of integers (start, end) of relative days."
+            )
+        if pair[0] > pair[1]:
+            raise InvalidInputError(f"{name}={pair!r} starts after it ends.")
+    if estimation[1] >= window[0]:
+        raise InvalidInputError(
+            f"estimation={estimation!r} must end before the event window {window!r} starts; "
+            f"e.g. estimation=({window[0] - 240}, {window[0] - 1})."
+        )
+
+
+def build_panel(
+    series: list[Series],
+    day0_index: np.ndarray,
+    estimation: Window,
+    window: Window,
+    *,
+    gaps: GapRule = "compound",
+) -> Panel:
+    """Lay events on a common grid of relative days.
+
+    Parameters
+    ----------
+    series : list of Series
+        One entry per event (the same object may repeat for several events of one stock).
+    day0_index : numpy.ndarray of int, shape (N,)
+        Position of each event's day 0 in its series' ``dates``.
+    estimation, window : tuple of int
+        Closed windows of relative trading days.
+    gaps : {"compound", "drop"}
+        Keep rows whose return spans a suspension (the market return is compounded over the
+        same sessions) or drop them from the estimation.
+    """
+    check_windows(estimation, window)
+    first = min(estimation[0], window[0])
+    last = max(estimation[1], window[1])
+    rel_days = np.arange(first, last + 1)
+    n, d = len(series), len(rel_days)
+    y = np.full((n, d), np.nan)
+    x = np.full((n, d), np.nan)
+    gap = np.zeros((n, d), dtype=bool)
+    dates = np.full((n, d), np.datetime64("NaT"), dtype="datetime64[ns]")
+    groups: dict[int, list[int]] = {}
+    for i, s in enumerate(series):
+        groups.setdefault(id(s), []).append(i)
+    for rows in groups.values():
+        s = series[rows[0]]
+        idx = day0_index[rows][:, None] + rel_days[None, :]
+        inside = (idx >= 0) & (idx < len(s.dates))
+        safe = np.clip(idx, 0, max(len(s.dates) - 1, 0))
+        y[rows] = np.where(inside, s.y[safe], np.nan)
+        x[rows] = np.where(inside, s.x[safe], np.nan)
+        gap[rows] = inside & s.gap[safe]
+        dates[rows] = np.where(inside, s.dates[safe], np.datetime64("NaT"))
+    est_mask = np.isfinite(y) & np.isfinite(x)
+    est_mask[:, : estimation[0] - first] = False
+    est_mask[:, estimation[1] - first + 1 :] = False
+    if gaps == "drop":
+        est_mask &= ~gap
+    return Panel(rel_days, y, x, dates, gap, estimation, window, est_mask)
