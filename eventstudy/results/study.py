@@ -1,0 +1,345 @@
+"""The result of a multi-event study: average abnormal returns and their tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from eventstudy.engine import Batch
+from eventstudy.errors import InsufficientDataError, InvalidInputError
+from eventstudy.results._display import Summary, SummaryMixin
+from eventstudy.statistics.multi import (
+    STAT_NAMES,
+    Conventions,
+    EventArrays,
+    daily_statistics,
+    event_arrays,
+    window_statistics,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: Windows reported by ``StudyResult.caars`` when they fit in the event window.
+STANDARD_WINDOWS: tuple[tuple[int, int], ...] = (
+    (0, 0), (0, 1), (-1, 1), (0, 5), (-5, 5), (-10, 10),
+)
+
+#: Statistics shown in the summary, with their p-values.
+SUMMARY_STATS = ("csect_t", "patell", "bmp", "kp", "rank", "grank_t", "gsign")
+
+OK = "ok"
+
+
+def subset_batch(batch: Batch, keep: np.ndarray) -> Batch:
+    """The batch restricted to the requested events where ``keep`` is True.
+
+    Parameters
+    ----------
+    batch : Batch
+    keep : numpy.ndarray of bool, shape (len(batch.events),)
+
+    Returns
+    -------
+    Batch
+        Its panel and fit hold the studied events among those kept, in the same order.
+    """
+    studied = (batch.events["status"] == OK).to_numpy()
+    rows = keep[studied]
+    panel = batch.panel
+    fit = batch.fit
+    return replace(
+        batch,
+        events=batch.events[keep],
+        panel=replace(
+            panel,
+            y=panel.y[rows], x=panel.x[rows], dates=panel.dates[rows], gap=panel.gap[rows],
+            est_mask=panel.est_mask[rows],
+        ),
+        fit=replace(
+            fit,
+            alpha=fit.alpha[rows], beta=fit.beta[rows], sigma=fit.sigma[rows], df=fit.df[rows],
+            nobs=fit.nobs[rows], r2=fit.r2[rows], expected=fit.expected[rows], ar=fit.ar[rows],
+            c=fit.c[rows], xdev=fit.xdev[rows], sxx_inv=fit.sxx_inv[rows],
+        ),
+    )
+
+
+class StudyResult(SummaryMixin):
+    """Abnormal returns of many events and the tests of their average.
+
+    Parameters
+    ----------
+    batch : Batch
+        Events, aligned arrays and fitted model from :func:`eventstudy.engine.prepare`.
+    conventions : Conventions, optional
+        Where published implementations differ (residual-variance divisor, market terms of
+        the prediction-error factor, p̂ of the generalized sign test, days ranked by the
+        Corrado test over a window, relative-day or calendar-date alignment); see
+        :mod:`eventstudy.statistics.multi`. ``Conventions.estudy2()`` reproduces R estudy2.
+
+    Raises
+    ------
+    InsufficientDataError
+        If no event could be studied; the message lists why.
+
+    Notes
+    -----
+    Each event is one unit: a firm with two events counts twice. Statistics are computed on
+    the studied events only (``events.status == "ok"``); the others are listed in
+    ``events`` and in the summary with their reason.
+
+    Examples
+    --------
+    >>> import eventstudy
+    >>> res = eventstudy.study([("000800.SZ", "2021-03-31"), ("600104.SS", "2021-03-31")],
+    ...                        market="000300.SS", window=(-5, 5))
+    >>> sorted(res.caars.index)[:2]
+    ['[-1,+1]', '[-5,+5]']
+    """
+
+    def __init__(self, batch: Batch, *, conventions: Conventions | None = None) -> None:
+        studied = batch.events["status"] == OK
+        if not studied.any():
+            reasons = "; ".join(
+                f"{t}: {s}" for t, s in zip(batch.events["ticker"], batch.events["status"],
+                                            strict=True)
+            )
+            raise InsufficientDataError(
+                f"none of the {len(batch.events)} events could be studied ({reasons}). "
+                "Check the tickers, dates, windows and data source."
+            )
+        self._batch = batch
+        self.conventions = conventions or Conventions()
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """One row per requested event: day 0, status (``"ok"`` or why not), fit."""
+        return self._batch.events
+
+    @property
+    def n_events(self) -> int:
+        """Number of events studied."""
+        return int(self._batch.panel.n_events)
+
+    @property
+    def window(self) -> tuple[int, int]:
+        """The event window (relative days)."""
+        return self._batch.panel.window
+
+    @property
+    def provenance(self) -> list[dict[str, Any]]:
+        """Where the prices came from."""
+        return list(self._batch.provenance)
+
+    @cached_property
+    def _arrays(self) -> EventArrays:
+        return event_arrays(self._batch.panel, self._batch.fit, self.conventions)
+
+    @cached_property
+    def ar(self) -> pd.DataFrame:
+        """Abnormal returns in long form: ``ticker, event, rel_day, date, ar, sar``.
+
+        ``event`` is the event's row label in :attr:`events`; ``sar`` is the Patell (1976)
+        standardised abnormal return AR / (σ √C_t).
+        """
+        a = self._arrays
+        n, w = a.ar.shape
+        studied = self.events[self.events["status"] == OK]
+        dates = self._batch.panel.dates[:, self._batch.panel.event_cols]
+        return pd.DataFrame(
+            {
+                "ticker": np.repeat(studied["ticker"].to_numpy(), w),
+                "event": np.repeat(studied.index.to_numpy(), w),
+                "rel_day": np.tile(a.rel_days, n),
+                "date": dates.ravel(),
+                "ar": a.ar.ravel(),
+                "sar": a.sar.ravel(),
+            }
+        )
+
+    @cached_property
+    def aar(self) -> pd.DataFrame:
+        """Average abnormal return and every test, indexed by ``rel_day``.
+
+        Columns ``aar, n, n_pos`` and, each with ``*_p``: ``csect_t, bw85, patell,
+        adj_patell, bmp, kp, skew_adj_t, rank, grank_t, grank_z, gsign, sign, wilcoxon``
+        (``wilcoxon`` is the normal score of W+, ``wilcoxon_w`` is W+; the p-value is exact
+        for up to 50 events). Formulas: :mod:`eventstudy.statistics.multi`.
+        """
+        return daily_statistics(self._arrays)
+
+    def caar(self, start: int, end: int) -> pd.Series:
+        """Cumulative average abnormal return over ``[start, end]`` and its tests.
+
+        Parameters
+        ----------
+        start, end : int
+            A closed window of relative days inside the event window.
+
+        Returns
+        -------
+        pandas.Series
+            ``start, end, n_days, caar, n, n_pos`` and each test with ``*_p`` (as in
+            :attr:`aar`, on CARs; see :func:`eventstudy.statistics.multi.window_statistics`).
+
+        Raises
+        ------
+        InvalidInputError
+            If the window is not inside the event window.
+        """
+        lo, hi = self.window
+        if not (lo <= start <= end <= hi):
+            raise InvalidInputError(
+                f"window ({start}, {end}) must lie inside the event window {self.window}; "
+                "pass start <= end within it."
+            )
+        return window_statistics(self._arrays, [(start, end)]).iloc[0]
+
+    @cached_property
+    def caars(self) -> pd.DataFrame:
+        """:meth:`caar` of the standard windows that fit in the event window."""
+        lo, hi = self.window
+        windows = [(a, b) for a, b in STANDARD_WINDOWS if lo <= a and b <= hi]
+        if not windows:
+            windows = [(lo, hi)]
+        return window_statistics(self._arrays, windows)
+
+    @cached_property
+    def groups(self) -> dict[Any, StudyResult]:
+        """One result per value of the events' ``group`` column (empty without groups).
+
+        Groups in which no event could be studied are left out (see :attr:`events`).
+        """
+        if "group" not in self.events:
+            return {}
+        labels = self.events["group"]
+        out: dict[Any, StudyResult] = {}
+        for value in labels.dropna().unique():
+            keep = (labels == value).to_numpy()
+            if (self.events["status"][keep] == OK).any():
+                out[value] = StudyResult(
+                    subset_batch(self._batch, keep), conventions=self.conventions
+                )
+        return out
+
+    def by_group(self, start: int, end: int) -> pd.DataFrame:
+        """:meth:`caar` over ``[start, end]`` for every group, one row per group."""
+        rows = {g: r.caar(start, end) for g, r in self.groups.items()}
+        return pd.DataFrame(rows).T.rename_axis("group")
+
+    @cached_property
+    def not_studied(self) -> pd.DataFrame:
+        """The events that could not be studied, with their reason."""
+        bad = self.events[self.events["status"] != OK]
+        return bad[["ticker", "requested", "status"]] if "requested" in bad else bad
+
+    def summary(self) -> Summary:
+        """AAR and CAAR tables with the main tests, and notes on the events left out."""
+        cols = ["n"]
+        for name in SUMMARY_STATS:
+            cols += [name, f"{name}_p"]
+        aar = self.aar[["aar", *cols]]
+        caars = self.caars[["caar", *cols]]
+        notes = [
+            f"{self.n_events} of {len(self.events)} events studied; "
+            f"r̄ (mean residual correlation) = {self._arrays.rbar:.4f}; "
+            f"conventions: {self.conventions}.",
+            "All statistics (" + ", ".join(STAT_NAMES) + ") are in .aar and .caars.",
+        ]
+        for label, status in zip(self.not_studied.index, self.not_studied["status"], strict=True):
+            ticker = str(self.events.at[label, "ticker"])
+            notes.append(f"Event {label} ({ticker}) not studied: {status}")
+        if "overlaps" in self.events:
+            flagged = self.events[self.events["overlaps"].fillna("").astype(str) != ""]
+            for label, text in zip(flagged.index, flagged["overlaps"], strict=True):
+                notes.append(f"Event {label} ({self.events.at[label, 'ticker']!s}): {text}")
+        tables = [("Average abnormal returns", aar), ("Cumulative average abnormal returns", caars)]
+        for group, result in self.groups.items():
+            tables.append((f"Group {group}: cumulative average abnormal returns",
+                           result.caars[["caar", *cols]]))
+        return Summary(
+            title=f"Event study of {self.n_events} events, window {self.window}",
+            tables=tables,
+            notes=notes,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every statistic of every day and standard window in one table.
+
+        One row per day (``scope="day"``, ``start = end = rel_day``) and per window
+        (``scope="window"``); ``mean`` holds the AAR or the CAAR.
+        """
+        days = self.aar.rename(columns={"aar": "mean"})
+        days.insert(0, "n_days", 1)
+        days.insert(0, "end", days.index.to_numpy())
+        days.insert(0, "start", days.index.to_numpy())
+        days.index = pd.Index([f"day {d}" for d in days.index], name="key")
+        windows = self.caars.rename(columns={"caar": "mean"}).rename_axis("key")
+        frame = pd.concat([days, windows])
+        frame.insert(0, "scope", ["day"] * len(days) + ["window"] * len(windows))
+        return frame
+
+    def cumulative(self, level: float = 0.95) -> pd.DataFrame:
+        """CAAR from the first day of the window to each day, with a confidence band.
+
+        The band is ``CAAR ± t_{1−α/2, N−1} · sd_i(CAR_i) / √N`` (the cross-sectional
+        standard error, Brown & Warner 1985).
+        """
+        a = self._arrays
+        present = np.isfinite(a.ar)
+        seen = np.cumsum(present, axis=1) > 0
+        cars = np.where(seen, np.cumsum(np.where(present, a.ar, 0.0), axis=1), 0.0)
+        n = seen.sum(axis=0).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = cars.sum(axis=0) / n
+            sd = np.sqrt((np.where(seen, cars - mean, 0.0) ** 2).sum(axis=0) / (n - 1.0))
+            se = sd / np.sqrt(n)
+        q = stats.t.ppf(0.5 + level / 2.0, np.maximum(n - 1.0, 1.0))
+        return pd.DataFrame(
+            {"caar": mean, "lower": mean - q * se, "upper": mean + q * se, "n": n},
+            index=pd.Index(a.rel_days, name="rel_day"),
+        )
+
+    def plot(self, ax: Axes | None = None, level: float = 0.95) -> Figure:
+        """CAAR over the event window with its confidence band (see :meth:`cumulative`).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Draw into this Axes; a new Figure otherwise.
+        level : float
+            Confidence level of the band.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(8.0, 4.5), layout="constrained")
+        else:
+            fig = ax.get_figure()  # type: ignore[assignment]
+        cum = self.cumulative(level)
+        days = cum.index.to_numpy()
+        ax.axvspan(-0.5, 0.5, color="#F0E442", alpha=0.35, lw=0, label="day 0")
+        ax.axhline(0.0, color="black", lw=0.8)
+        ax.bar(days, self.aar["aar"].to_numpy(), color="#56B4E9", label="AAR")
+        ax.fill_between(days, cum["lower"], cum["upper"], color="#0072B2", alpha=0.2,
+                        label=f"{level:.0%} band")
+        ax.plot(days, cum["caar"], color="#0072B2", marker="o", label="CAAR")
+        ax.set_xlabel("relative trading day")
+        ax.set_ylabel("abnormal return")
+        ax.set_title(f"{self.n_events} events")
+        ax.legend(loc="best")
+        return fig
+
+    def __repr__(self) -> str:
+        return f"<StudyResult: {self.n_events} of {len(self.events)} events, window {self.window}>"
