@@ -13,6 +13,7 @@ on or after the event, day +1 the stock's next trading day, and so on.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -107,10 +108,17 @@ def default_market(ticker: str) -> str:
 
 @lru_cache(maxsize=16)
 def get_exchange_calendar(code: str) -> ExchangeCalendar:
-    """Return the ``exchange-calendars`` calendar ``code`` (cached; loaded lazily)."""
+    """Return the ``exchange-calendars`` calendar ``code`` (cached; loaded lazily).
+
+    exchange-calendars still calls pandas APIs that pandas 3 deprecates; those warnings are
+    about that package, not about the user's data, so they are silenced here.
+    """
     import exchange_calendars
 
-    return exchange_calendars.get_calendar(code)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        return exchange_calendars.get_calendar(code)
 
 
 def to_timestamp(value: DateLike, name: str = "date") -> pd.Timestamp:
@@ -127,7 +135,7 @@ def to_timestamp(value: DateLike, name: str = "date") -> pd.Timestamp:
         raise InvalidInputError(
             f"{name}={value!r} is not a date; give an ISO date such as '2021-09-13'."
         ) from exc
-    if stamp is pd.NaT:
+    if pd.isna(stamp):
         raise InvalidInputError(f"{name}={value!r} is not a date.")
     return stamp
 
@@ -244,8 +252,8 @@ def _why_not_traded(
     position: int,
 ) -> str:
     """Say why ``ticker`` has no trading day on ``day``."""
-    if day.dayofweek >= 5:
-        return f"{day.date()} is a {_WEEKDAYS[day.dayofweek]}"
+    if day.day_of_week >= 5:
+        return f"{day.date()} is a {_WEEKDAYS[day.day_of_week]}"
     if code is not None:
         calendar = get_exchange_calendar(code)
         if calendar.first_session <= day <= calendar.last_session:

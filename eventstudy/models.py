@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from eventstudy._typing import ModelName
+from eventstudy.errors import InvalidInputError
 from eventstudy.panel import FloatArray, Panel
 
 
@@ -56,6 +57,8 @@ class Fit:
         Abnormal return ``y − expected`` on every relative day.
     c : numpy.ndarray, shape (N, D)
         Prediction-error factor: ``Var(AR_t) = σ² C_t`` out of sample.
+    xbar : numpy.ndarray, shape (N, k)
+        Estimation means of the regressors.
     xdev : numpy.ndarray, shape (N, D, k)
         Regressors minus their estimation means, for the CAR variance.
     sxx_inv : numpy.ndarray, shape (N, k, k)
@@ -72,6 +75,7 @@ class Fit:
     expected: FloatArray
     ar: FloatArray
     c: FloatArray
+    xbar: FloatArray
     xdev: FloatArray
     sxx_inv: FloatArray
 
@@ -94,25 +98,27 @@ class Fit:
         -------
         numpy.ndarray, shape (N,)
         """
-        k_days = mask.sum(axis=1).astype(float)
-        simple = k_days * self.sigma**2
-        if not exact or self.model == "market_adjusted":
-            return simple
-        s = np.where(mask[:, :, None], self.xdev, 0.0).sum(axis=1)
-        quad = np.einsum("ni,nij,nj->n", s, self.sxx_inv, s)
-        return self.sigma**2 * (k_days + k_days**2 / self.nobs + quad)
+        k_days: FloatArray = mask.sum(axis=1).astype(float)
+        variance: FloatArray = k_days * self.sigma**2
+        if exact and self.model != "market_adjusted":
+            s = np.where(mask[:, :, None], self.xdev, 0.0).sum(axis=1)
+            quad = np.einsum("ni,nij,nj->n", s, self.sxx_inv, s)
+            variance = self.sigma**2 * (k_days + k_days**2 / self.nobs + quad)
+        return variance
 
 
 def regressors(panel: Panel, model: ModelName, factors: FloatArray | None = None) -> FloatArray:
     """The regressors of ``model`` as an (N, D, k) array."""
     n, d = panel.y.shape
     if model == "market":
-        return panel.x[:, :, None]
+        market: FloatArray = panel.x[:, :, None]
+        return market
     if model == "constant_mean":
         return np.empty((n, d, 0))
     if factors is None:
-        raise ValueError("the factors model needs factor returns")
-    return factors
+        raise InvalidInputError("model='factors' needs factors=<DataFrame of factor returns>.")
+    out: FloatArray = factors
+    return out
 
 
 def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
@@ -158,7 +164,7 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
         r2 = 1.0 - ssr / sst if k else np.full(len(nobs), np.nan)
         xdev = x - xbar[:, None, :]
         c = 1.0 + 1.0 / nobs[:, None] + np.einsum("ndi,nij,ndj->nd", xdev, sxx_inv, xdev)
-    return Fit(model, alpha, beta, sigma, df, nobs, r2, expected, ar, c, xdev, sxx_inv)
+    return Fit(model, alpha, beta, sigma, df, nobs, r2, expected, ar, c, xbar, xdev, sxx_inv)
 
 
 def _batched_inverse(sxx: FloatArray) -> FloatArray:
@@ -199,6 +205,7 @@ def fit_market_adjusted(panel: Panel) -> Fit:
         expected=panel.x.copy(),
         ar=ar,
         c=np.ones((n, d)),
+        xbar=np.zeros((n, 0)),
         xdev=np.zeros((n, d, 0)),
         sxx_inv=np.zeros((n, 0, 0)),
     )

@@ -75,7 +75,8 @@ def stock_returns(prices: pd.DataFrame, kind: ReturnsKind, ticker: str) -> Float
             stacklevel=3,
         )
         gross = np.concatenate([[np.nan], close[1:] / close[:-1]])
-    return np.log(gross) if kind == "log" else gross - 1.0
+    out: FloatArray = np.log(gross) if kind == "log" else gross - 1.0
+    return out
 
 
 def _log_volume(prices: pd.DataFrame, ticker: str) -> FloatArray:

@@ -1,0 +1,41 @@
+"""eventstudy: how a stock reacted to news, and whether the news got the numbers right.
+
+>>> import eventstudy
+>>> result = eventstudy.run("000800.SZ", "2021-09-13")   # doctest: +SKIP
+>>> print(result.summary())                             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from eventstudy.api import run, study
+from eventstudy.errors import (
+    CacheError,
+    DataFormatError,
+    DataQualityWarning,
+    DataUnavailableError,
+    EventStudyError,
+    EventStudyWarning,
+    InsufficientDataError,
+    InvalidInputError,
+)
+from eventstudy.results.event import CarResult, EventStudyResult
+from eventstudy.sources import load_prices
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CacheError",
+    "CarResult",
+    "DataFormatError",
+    "DataQualityWarning",
+    "DataUnavailableError",
+    "EventStudyError",
+    "EventStudyResult",
+    "EventStudyWarning",
+    "InsufficientDataError",
+    "InvalidInputError",
+    "__version__",
+    "load_prices",
+    "run",
+    "study",
+]

@@ -1,0 +1,174 @@
+"""The public entry points: ``run`` for one event, ``study`` for many."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from eventstudy._typing import GapRule, Measure, ModelName, ReturnsKind, Window
+from eventstudy.calendar import DateLike
+from eventstudy.engine import MIN_ESTIMATION, prepare
+from eventstudy.results.event import EventStudyResult
+
+if TYPE_CHECKING:
+    from eventstudy.results.study import StudyResult
+
+
+def run(
+    ticker: str,
+    date: DateLike,
+    *,
+    market: str | None = None,
+    model: ModelName = "market",
+    estimation: Window = (-250, -11),
+    window: Window = (-10, 10),
+    returns: ReturnsKind = "simple",
+    data: Any = "auto",
+    factors: pd.DataFrame | None = None,
+    gaps: GapRule = "compound",
+    min_estimation: int = MIN_ESTIMATION,
+    measure: Measure = "returns",
+) -> EventStudyResult:
+    """Study how one stock reacted to one event.
+
+    Loads daily prices for the stock and a market index, finds day 0, fits a normal-return
+    model on the estimation window and computes abnormal returns (AR), cumulative abnormal
+    returns (CAR) and their tests (MacKinlay 1997).
+
+    Parameters
+    ----------
+    ticker : str
+        The stock, in Yahoo form (``"000800.SZ"``, ``"AAPL"``).
+    date : str, date, datetime or Timestamp
+        When the news came out. A date the stock did not trade on (weekend, holiday,
+        suspension) moves day 0 to its next trading day; a moment at or after the exchange's
+        close moves it to the next session. The result records why.
+    market : str, optional
+        The market index. By default chosen by the ticker's suffix: ``.SZ`` → ``399001.SZ``,
+        ``.SS`` → ``000001.SS``, none (US) → ``^GSPC``, ``.HK`` → ``^HSI``, ``.T`` → ``^N225``,
+        ``.L`` → ``^FTSE``, ``.DE`` → ``^GDAXI``; any other suffix must be given.
+    model : {"market", "market_adjusted", "constant_mean", "factors"}
+        The normal-return model (see :mod:`eventstudy.models`).
+    estimation, window : tuple of int
+        Closed windows ``(start, end)`` of relative trading days (the stock's own trading
+        days; day 0 is the event day). The days between them are in neither.
+    returns : {"simple", "log"}
+        Simple total returns ``close / preclose − 1`` or their logs.
+    data : str, path or DataFrame
+        ``"auto"`` (cache, then the bundled data, then Yahoo), ``"bundled"``, ``"yahoo"``,
+        ``"cache"``, or your own tidy table (DataFrame or CSV path) holding the stock and the
+        market (see :func:`eventstudy.load_prices`).
+    factors : DataFrame, optional
+        Factor returns indexed by date, for ``model="factors"``. A column ``RF`` is taken as
+        the risk-free rate: it is subtracted from the stock's return and not used as a factor.
+    gaps : {"compound", "drop"}
+        After a suspension the stock's first return spans several sessions; ``"compound"``
+        compounds the market's return over the same sessions, ``"drop"`` leaves such rows out
+        of the estimation.
+    min_estimation : int
+        Fewest usable estimation days accepted (default 100).
+    measure : {"returns", "volume"}
+        ``"volume"`` studies ln(1 + shares traded) instead of returns.
+
+    Returns
+    -------
+    EventStudyResult
+
+    Raises
+    ------
+    InvalidInputError
+        Bad options, windows or dates.
+    DataUnavailableError
+        No source has the prices.
+    InsufficientDataError
+        Too few estimation days, or a window running past the data.
+
+    Examples
+    --------
+    >>> import eventstudy
+    >>> res = eventstudy.run("000800.SZ", "2021-09-11", market="399001.SZ", window=(-5, 5))
+    >>> res.event_date.date(), res.day0_reason
+    (datetime.date(2021, 9, 13), '2021-09-11 is a Saturday')
+    >>> round(res.abnormal.loc[0, "ar"], 6)
+    0.045264
+    """
+    batch = prepare(
+        [(ticker, date, market)],
+        market=market,
+        model=model,
+        estimation=estimation,
+        window=window,
+        returns=returns,
+        data=data,
+        factors=factors,
+        gaps=gaps,
+        min_estimation=min_estimation,
+        measure=measure,
+        strict=True,
+    )
+    return EventStudyResult(batch)
+
+
+def study(
+    events: pd.DataFrame | Iterable[Sequence[Any]],
+    *,
+    market: str | None = None,
+    model: ModelName = "market",
+    estimation: Window = (-250, -11),
+    window: Window = (-10, 10),
+    returns: ReturnsKind = "simple",
+    data: Any = "auto",
+    factors: pd.DataFrame | None = None,
+    gaps: GapRule = "compound",
+    min_estimation: int = MIN_ESTIMATION,
+    measure: Measure = "returns",
+    groups: str | None = None,
+) -> StudyResult:
+    """Study many events at once and test the average abnormal return.
+
+    Parameters
+    ----------
+    events : DataFrame or list of tuples
+        Columns ``ticker, date`` (optional ``market``, ``group``), or ``(ticker, date)`` /
+        ``(ticker, date, market)`` tuples.
+    groups : str, optional
+        A column of ``events`` whose values split the study into groups.
+
+    Other parameters are those of :func:`run`. An event that cannot be studied is kept in
+    ``result.events`` with the reason in ``status``.
+
+    Returns
+    -------
+    StudyResult
+
+    Examples
+    --------
+    >>> import eventstudy
+    >>> res = eventstudy.study([("000800.SZ", "2021-03-31"), ("600104.SS", "2021-03-31")],
+    ...                        market="000300.SS", window=(-5, 5))
+    >>> int(res.aar.loc[0, "n"])
+    2
+    """
+    from eventstudy.results.study import StudyResult
+
+    frame = events
+    if groups is not None:
+        if not isinstance(events, pd.DataFrame) or groups not in events:
+            raise ValueError(f"groups={groups!r} must name a column of the events DataFrame.")
+        frame = events.rename(columns={groups: "group"})
+    batch = prepare(
+        frame,
+        market=market,
+        model=model,
+        estimation=estimation,
+        window=window,
+        returns=returns,
+        data=data,
+        factors=factors,
+        gaps=gaps,
+        min_estimation=min_estimation,
+        measure=measure,
+    )
+    return StudyResult(batch)

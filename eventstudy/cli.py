@@ -1,0 +1,141 @@
+"""Command line: ``eventstudy run | study | check``.
+
+Each command calls the public API a user would call from Python and prints its result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from eventstudy._typing import Measure, ModelName
+from eventstudy.errors import EventStudyError
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert numpy, pandas and float values into JSON-safe Python values (NaN → null)."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if value is pd.NaT else value.isoformat()
+    return value
+
+
+def _add_study_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--market", help="market index ticker (default: by exchange suffix)")
+    parser.add_argument(
+        "--model", default="market", choices=["market", "market_adjusted", "constant_mean"]
+    )
+    parser.add_argument(
+        "--estimation",
+        nargs=2,
+        type=int,
+        default=(-250, -11),
+        metavar=("START", "END"),
+        help="estimation window in relative trading days (default: -250 -11)",
+    )
+    parser.add_argument(
+        "--window",
+        nargs=2,
+        type=int,
+        default=(-10, 10),
+        metavar=("START", "END"),
+        help="event window in relative trading days (default: -10 10)",
+    )
+    parser.add_argument(
+        "--measure",
+        default="returns",
+        choices=["returns", "volume"],
+        help="study returns (default) or log trading volume",
+    )
+    parser.add_argument(
+        "--data",
+        default="auto",
+        help="'auto' (cache, bundled, Yahoo), 'bundled', 'yahoo', or a CSV path of your own",
+    )
+    parser.add_argument("--json", action="store_true", help="print every number as JSON")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``eventstudy`` command."""
+    parser = argparse.ArgumentParser(
+        prog="eventstudy",
+        description="Measure how a stock reacted to news, and check what the news said.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run_p = commands.add_parser("run", help="event study of one stock around one date")
+    run_p.add_argument("ticker", help="Yahoo-style ticker, e.g. 000800.SZ")
+    run_p.add_argument("date", help="news date, e.g. 2021-09-13")
+    _add_study_options(run_p)
+
+    study_p = commands.add_parser("study", help="event study of many events (CSV: ticker,date)")
+    study_p.add_argument("events", help="CSV file with columns ticker,date (optional market)")
+    _add_study_options(study_p)
+
+    check_p = commands.add_parser("check", help="check the claims of a seed record")
+    check_p.add_argument("seed", help="path of a seed record (TOML), e.g. seeds/....toml")
+    check_p.add_argument("--fx-rate", type=float, help="CNY per USD, to judge a USD figure")
+    check_p.add_argument("--data", default="auto")
+    return parser
+
+
+def _study_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    model: ModelName = args.model
+    measure: Measure = args.measure
+    return {
+        "market": args.market,
+        "model": model,
+        "estimation": tuple(args.estimation),
+        "window": tuple(args.window),
+        "measure": measure,
+        "data": args.data,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 2 bad input or no data)."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            from eventstudy.api import run
+
+            result = run(args.ticker, args.date, **_study_kwargs(args))
+            if args.json:
+                print(json.dumps(to_jsonable(result.to_dict()), indent=2))
+            else:
+                print(result.summary().as_text())
+        elif args.command == "study":
+            from eventstudy.api import study
+
+            events = pd.read_csv(args.events, dtype={"ticker": str})
+            study_result = study(events, **_study_kwargs(args))
+            if args.json:
+                print(json.dumps(to_jsonable(study_result.to_dict()), indent=2))
+            else:
+                print(study_result.summary().as_text())
+        elif args.command == "check":
+            from eventstudy.claims.seeds import check_seed
+
+            print(check_seed(args.seed, fx_rate=args.fx_rate, data=args.data))
+    except EventStudyError as exc:
+        print(f"eventstudy: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

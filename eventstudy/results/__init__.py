@@ -1,0 +1,1 @@
+"""Result objects: :class:`EventStudyResult` (one event) and ``StudyResult`` (many)."""

@@ -1,0 +1,390 @@
+"""The result of a single-event study."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from eventstudy.engine import Batch
+from eventstudy.errors import InvalidInputError
+from eventstudy.results._display import Summary, SummaryMixin
+from eventstudy.statistics.single import (
+    CarTest,
+    SQTest,
+    car_test,
+    corrado_single,
+    daily_tests,
+    sq_test,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: Windows reported by ``EventStudyResult.cars`` when they fit in the event window.
+STANDARD_WINDOWS: tuple[tuple[int, int], ...] = (
+    (0, 0),
+    (0, 1),
+    (-1, 1),
+    (0, 5),
+    (-5, 5),
+    (-10, 10),
+)
+
+_MODEL_LABELS = {
+    "market": "market model (OLS)",
+    "market_adjusted": "market-adjusted",
+    "constant_mean": "constant mean",
+    "factors": "factor model (OLS)",
+}
+
+
+def window_label(start: int, end: int) -> str:
+    """``"[-1,+1]"``-style label of a window of relative days (day 0 unsigned)."""
+
+    def signed(day: int) -> str:
+        return "0" if day == 0 else f"{day:+d}"
+
+    return f"[{signed(start)},{signed(end)}]"
+
+
+class CarResult:
+    """A cumulative abnormal return over a window of relative days, with its tests.
+
+    Attributes
+    ----------
+    start, end : int
+        The closed window ``[start, end]`` of relative trading days.
+    car : float
+        Sum of the abnormal returns in the window.
+    se, t, pvalue : float
+        Exact-variance standard error, t and two-sided p (see
+        :class:`eventstudy.statistics.single.CarTest`).
+    se_simple, t_simple, pvalue_simple : float
+        The same with the simple variance ``K σ²``.
+    sq_percentile, sq_pvalue : float
+        Where the CAR falls among the model's own K-day estimation residual sums, and the SQ
+        test's two-sided p-value (Gelbach, Helland & Klick 2013).
+    """
+
+    def __init__(self, test: CarTest, sq: SQTest) -> None:
+        self.start, self.end = test.start, test.end
+        self.k = int(test.k[0])
+        self.car = float(test.car[0])
+        self.se, self.t, self.pvalue = float(test.se[0]), float(test.t[0]), float(test.pvalue[0])
+        self.se_simple = float(test.se_simple[0])
+        self.t_simple = float(test.t_simple[0])
+        self.pvalue_simple = float(test.pvalue_simple[0])
+        self.sq = sq
+        self.sq_percentile = sq.percentile
+        self.sq_pvalue = sq.p_two_sided
+
+    def to_dict(self) -> dict[str, float | int]:
+        """The numbers as a flat dictionary."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "k": self.k,
+            "car": self.car,
+            "se": self.se,
+            "t": self.t,
+            "pvalue": self.pvalue,
+            "se_simple": self.se_simple,
+            "t_simple": self.t_simple,
+            "pvalue_simple": self.pvalue_simple,
+            "sq_percentile": self.sq_percentile,
+            "sq_pvalue": self.sq_pvalue,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"CarResult([{self.start:+d}, {self.end:+d}], car={self.car:.6g}, t={self.t:.4g}, "
+            f"pvalue={self.pvalue:.4g}, sq_pvalue={self.sq_pvalue:.4g})"
+        )
+
+
+class EventStudyResult(SummaryMixin):
+    """How one stock reacted to one event: abnormal returns, CARs and their significance.
+
+    Made by :func:`eventstudy.run`; see there for the model and the windows.
+
+    Attributes
+    ----------
+    ticker, market : str
+        The stock and the market index.
+    model_name : str
+        The normal-return model.
+    requested_date : pandas.Timestamp
+        The date (or moment) given.
+    event_date : pandas.Timestamp
+        Day 0: the stock's first trading day at or after the event.
+    day0_reason : str
+        Why day 0 differs from the requested date ("2021-09-11 is a Saturday"); empty if not.
+    estimation, window : tuple of int
+        The windows in relative trading days.
+    """
+
+    def __init__(self, batch: Batch) -> None:
+        if batch.panel.n_events != 1:
+            raise InvalidInputError("EventStudyResult holds exactly one event.")
+        self._batch = batch
+        row = batch.studied.iloc[0]
+        self.ticker: str = row["ticker"]
+        self.market: str = row["market"]
+        self.model_name: str = batch.model
+        self.measure: str = batch.measure
+        self.requested_date: pd.Timestamp = row["requested"]
+        self.event_date: pd.Timestamp = row["day0"]
+        self.day0_reason: str = row["reason"]
+        self.estimation = batch.panel.estimation
+        self.window = batch.panel.window
+
+    @property
+    def fit(self) -> Any:
+        """The fitted arrays (:class:`eventstudy.models.Fit`) behind the result."""
+        return self._batch.fit
+
+    @property
+    def prices(self) -> pd.DataFrame:
+        """The stock's price frame used (with its provenance in ``attrs``)."""
+        return self._batch.prices[self.ticker]
+
+    @property
+    def market_prices(self) -> pd.DataFrame:
+        """The market's price frame used."""
+        return self._batch.prices[self.market]
+
+    @property
+    def provenance(self) -> list[dict[str, Any]]:
+        """Where the prices came from: source, detail, fetched_at, rows, first and last date."""
+        return self._batch.provenance
+
+    @cached_property
+    def _est_cols(self) -> np.ndarray:
+        return np.flatnonzero(self._batch.panel.est_mask[0])
+
+    @cached_property
+    def params(self) -> pd.Series:
+        """Model parameters: alpha, beta (one per regressor), sigma, r2, nobs, df and the
+        first and last estimation dates."""
+        f, panel = self._batch.fit, self._batch.panel
+        values: dict[str, Any] = {"alpha": float(f.alpha[0])}
+        betas = f.beta[0]
+        if len(betas) == 1:
+            values["beta"] = float(betas[0])
+        else:
+            for j, b in enumerate(betas):
+                values[f"beta_{j + 1}"] = float(b)
+        dates = panel.dates[0, self._est_cols]
+        values.update(
+            sigma=float(f.sigma[0]),
+            r2=float(f.r2[0]),
+            nobs=int(f.nobs[0]),
+            df=int(f.df[0]),
+            estimation_start=pd.Timestamp(dates[0]) if len(dates) else pd.NaT,
+            estimation_end=pd.Timestamp(dates[-1]) if len(dates) else pd.NaT,
+        )
+        return pd.Series(values, name=self.ticker)
+
+    @cached_property
+    def ols(self) -> Any:
+        """The statsmodels OLS results of the estimation (market and factor models).
+
+        Refits the same regression with statsmodels, for its diagnostics; the numbers of this
+        result come from the batch engine and agree with it.
+        """
+        import statsmodels.api as sm
+
+        if self.model_name not in ("market", "factors"):
+            raise InvalidInputError(
+                f"model={self.model_name!r} has no regression; ols exists for 'market' and "
+                "'factors'."
+            )
+        f, panel = self._batch.fit, self._batch.panel
+        cols = self._est_cols
+        design = sm.add_constant(f.xdev[0, cols] + f.xbar[0], has_constant="add")
+        return sm.OLS(panel.y[0, cols], design).fit()
+
+    @cached_property
+    def _daily(self) -> Any:
+        return daily_tests(self._batch.fit)
+
+    @cached_property
+    def abnormal(self) -> pd.DataFrame:
+        """The event window, one row per relative day.
+
+        Columns: ``date, ret, market_ret, expected, ar, sar, t, pvalue, car`` (``car`` is the
+        running sum of ``ar`` from the first day of the window), and ``rank`` with
+        ``rank_pvalue`` (Corrado 1989).
+        """
+        panel, f = self._batch.panel, self._batch.fit
+        cols = panel.event_cols
+        rank, rank_p = corrado_single(f, panel)
+        ar = f.ar[0, cols]
+        frame = pd.DataFrame(
+            {
+                "date": pd.DatetimeIndex(panel.dates[0, cols]),
+                "ret": panel.y[0, cols],
+                "market_ret": panel.x[0, cols],
+                "expected": f.expected[0, cols],
+                "ar": ar,
+                "sar": self._daily.sar[0, cols],
+                "t": self._daily.t[0, cols],
+                "pvalue": self._daily.pvalue[0, cols],
+                "sar_pvalue": self._daily.sar_pvalue[0, cols],
+                "c": f.c[0, cols],
+                "car": np.cumsum(ar),
+                "rank": rank[0, cols],
+                "rank_pvalue": rank_p[0, cols],
+            },
+            index=pd.Index(panel.rel_days[cols], name="rel_day"),
+        )
+        return frame
+
+    @cached_property
+    def estimation_residuals(self) -> pd.Series:
+        """The model's residuals on the estimation days, indexed by date."""
+        panel, cols = self._batch.panel, self._est_cols
+        return pd.Series(
+            self._batch.fit.ar[0, cols],
+            index=pd.DatetimeIndex(panel.dates[0, cols], name="date"),
+            name="residual",
+        )
+
+    def car(self, start: int, end: int) -> CarResult:
+        """The CAR over ``[start, end]`` (relative days, both included) with its tests.
+
+        Raises
+        ------
+        InvalidInputError
+            If the window is not inside the event window.
+        """
+        lo, hi = self.window
+        if not (lo <= start <= end <= hi):
+            raise InvalidInputError(
+                f"CAR window [{start}, {end}] must lie inside the event window [{lo}, {hi}]."
+            )
+        test = car_test(self._batch.fit, self._batch.panel, start, end)
+        sq = sq_test(
+            self.estimation_residuals.to_numpy(), float(test.car[0]), int(test.k[0]), start, end
+        )
+        return CarResult(test, sq)
+
+    @cached_property
+    def cars(self) -> pd.DataFrame:
+        """The standard windows [0,0], [0,+1], [−1,+1], [0,+5], [−5,+5], [−10,+10] that fit."""
+        lo, hi = self.window
+        rows = [self.car(a, b).to_dict() for a, b in STANDARD_WINDOWS if lo <= a and b <= hi]
+        frame = pd.DataFrame(rows)
+        frame.index = pd.Index(
+            [window_label(int(r["start"]), int(r["end"])) for r in rows], name="window"
+        )
+        return frame
+
+    def summary(self) -> Summary:
+        """A readable summary: the event, the model fit, the abnormal returns and the CARs."""
+        p = self.params
+        head = pd.DataFrame(
+            {
+                "value": [
+                    self.ticker,
+                    self.market,
+                    _MODEL_LABELS.get(self.model_name, self.model_name),
+                    f"{self.requested_date:%Y-%m-%d}",
+                    f"{self.event_date:%Y-%m-%d}",
+                    self.day0_reason or "-",
+                    f"{self.estimation} = {p['estimation_start']:%Y-%m-%d} .. "
+                    f"{p['estimation_end']:%Y-%m-%d}",
+                    str(self.window),
+                    str(int(p["nobs"])),
+                ]
+            },
+            index=[
+                "stock",
+                "market",
+                "model",
+                "requested date",
+                "day 0",
+                "day-0 reason",
+                "estimation",
+                "event window",
+                "estimation obs",
+            ],
+        )
+        fit_table = p.drop(["estimation_start", "estimation_end"]).to_frame("estimate")
+        daily = self.abnormal[["date", "ret", "market_ret", "ar", "t", "pvalue", "car"]].copy()
+        daily["date"] = daily["date"].dt.strftime("%Y-%m-%d")
+        cars = self.cars[["car", "t", "pvalue", "t_simple", "sq_percentile", "sq_pvalue"]]
+        sources = "; ".join(
+            f"{d.get('ticker', '?')}: {d.get('source', '?')}" for d in self.provenance
+        )
+        return Summary(
+            title=f"Event study: {self.ticker} around {self.event_date:%Y-%m-%d}",
+            tables=[
+                ("", head),
+                ("Model", fit_table),
+                ("Abnormal returns", daily),
+                ("Cumulative abnormal returns (t: exact variance)", cars),
+            ],
+            notes=[f"Data: {sources}."],
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The daily table (:attr:`abnormal`)."""
+        return self.abnormal.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every number of the result as plain Python values (for JSON)."""
+        abnormal = self.abnormal.copy()
+        abnormal["date"] = abnormal["date"].dt.strftime("%Y-%m-%d")
+        params = {
+            k: (v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else v)
+            for k, v in self.params.items()
+        }
+        return {
+            "ticker": self.ticker,
+            "market": self.market,
+            "model": self.model_name,
+            "measure": self.measure,
+            "requested_date": self.requested_date.isoformat(),
+            "event_date": f"{self.event_date:%Y-%m-%d}",
+            "day0_reason": self.day0_reason,
+            "estimation": list(self.estimation),
+            "window": list(self.window),
+            "params": params,
+            "abnormal": abnormal.reset_index().to_dict(orient="records"),
+            "cars": [
+                {**c.to_dict(), "sq": asdict(c.sq)}
+                for c in (
+                    self.car(int(a), int(b))
+                    for a, b in zip(self.cars["start"], self.cars["end"], strict=True)
+                )
+            ],
+            "provenance": self.provenance,
+        }
+
+    def check_claim(self, pct: Any = None, price: Any = None, **kwargs: Any) -> Any:
+        """Judge a news claim about this event day's move against the prices.
+
+        See :func:`eventstudy.claims.check.check_claim_on_result`; ``pct`` is the claimed
+        percent move (``10`` or ``"10%"``), ``price`` the claimed price (``"12.78"``).
+        """
+        from eventstudy.claims.check import check_claim_on_result
+
+        return check_claim_on_result(self, pct=pct, price=price, **kwargs)
+
+    def plot(self, ax: Axes | None = None) -> Figure:
+        """Plot the abnormal returns and the running CAR; returns the matplotlib Figure."""
+        from eventstudy.plots import plot_event
+
+        return plot_event(self, ax=ax)
+
+    def __repr__(self) -> str:
+        return (
+            f"EventStudyResult(ticker={self.ticker!r}, event_date={self.event_date:%Y-%m-%d}, "
+            f"model={self.model_name!r})"
+        )

@@ -1,0 +1,1 @@
+"""Test statistics: single-firm (:mod:`.single`) and across events (:mod:`.multi`)."""

@@ -1,0 +1,212 @@
+"""Statistics for one firm's abnormal returns, computed for every event of a batch at once.
+
+Notation (MacKinlay 1997): L estimation days, σ the model's residual standard deviation
+(divisor ``df``: L − 2 for the market model, L − 1 for the market-adjusted and constant-mean
+models), C_t the prediction-error factor of :class:`eventstudy.models.Fit`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from eventstudy.models import Fit
+from eventstudy.panel import FloatArray, Panel
+
+
+def t_pvalue(t: FloatArray, df: FloatArray) -> FloatArray:
+    """Two-sided p-value of ``t`` under Student's t with ``df`` degrees of freedom."""
+    return np.asarray(2.0 * stats.t.sf(np.abs(t), df))
+
+
+def normal_pvalue(z: FloatArray) -> FloatArray:
+    """Two-sided p-value of ``z`` under the standard normal."""
+    return np.asarray(2.0 * stats.norm.sf(np.abs(z)))
+
+
+@dataclass(frozen=True)
+class DailyTests:
+    """Per-day tests of one firm's abnormal returns, arrays of shape (N, D).
+
+    Attributes
+    ----------
+    t, pvalue : numpy.ndarray
+        ``t_t = AR_t / σ`` and its two-sided p-value from t(df) (MacKinlay 1997, eq. 8 and
+        the test of section 5 with σ² in place of σ²·C_t).
+    sar, sar_pvalue : numpy.ndarray
+        Standardised abnormal return ``SAR_t = AR_t / (σ √C_t)`` with the prediction-error
+        correction ``C_t`` (Patell 1976, eq. 6), and its p-value from t(df).
+    """
+
+    t: FloatArray
+    pvalue: FloatArray
+    sar: FloatArray
+    sar_pvalue: FloatArray
+
+
+def daily_tests(fit: Fit) -> DailyTests:
+    """t and SAR of every abnormal return (see :class:`DailyTests`)."""
+    df = fit.df[:, None].astype(float)
+    t = fit.ar / fit.sigma[:, None]
+    sar = t / np.sqrt(fit.c)
+    return DailyTests(t, t_pvalue(t, df), sar, t_pvalue(sar, df))
+
+
+@dataclass(frozen=True)
+class CarTest:
+    """Cumulative abnormal return over a window, for each event (arrays of shape (N,)).
+
+    Attributes
+    ----------
+    start, end : int
+        The closed window of relative days.
+    k : numpy.ndarray
+        Number of days with an abnormal return in the window.
+    car : numpy.ndarray
+        ``CAR = Σ_{t=start}^{end} AR_t`` (MacKinlay 1997, eq. 12).
+    se, t, pvalue : numpy.ndarray
+        Standard error from the exact variance of the summed prediction errors,
+        ``σ² [K + K²/L + (Σ_{t∈K}(R_m,t − R̄_m))² / S_mm]`` (MacKinlay 1997, eq. 16 with the
+        appendix's V_i; Mikkelson & Partch 1988), ``t = CAR / se`` and its p-value from t(df).
+    se_simple, t_simple, pvalue_simple : numpy.ndarray
+        The same with the simple variance ``K σ²``, which ignores parameter uncertainty.
+    """
+
+    start: int
+    end: int
+    k: np.ndarray
+    car: FloatArray
+    se: FloatArray
+    t: FloatArray
+    pvalue: FloatArray
+    se_simple: FloatArray
+    t_simple: FloatArray
+    pvalue_simple: FloatArray
+
+
+def car_test(fit: Fit, panel: Panel, start: int, end: int) -> CarTest:
+    """CAR over ``[start, end]`` with its exact and simple t-tests (see :class:`CarTest`)."""
+    cols = panel.cols(start, end)
+    mask = np.zeros(fit.ar.shape, dtype=bool)
+    mask[:, cols] = np.isfinite(fit.ar[:, cols])
+    car = np.where(mask, fit.ar, 0.0).sum(axis=1)
+    df = fit.df.astype(float)
+    se = np.sqrt(fit.car_variance(mask, exact=True))
+    se_simple = np.sqrt(fit.car_variance(mask, exact=False))
+    t, t_simple = car / se, car / se_simple
+    return CarTest(
+        start,
+        end,
+        mask.sum(axis=1),
+        car,
+        se,
+        t,
+        t_pvalue(t, df),
+        se_simple,
+        t_simple,
+        t_pvalue(t_simple, df),
+    )
+
+
+def corrado_single(fit: Fit, panel: Panel) -> tuple[FloatArray, FloatArray]:
+    """Corrado (1989) rank statistic of each event day for one firm, and its normal p-value.
+
+    The firm's L estimation residuals and its event-window abnormal returns (T values in all)
+    are ranked together, ties taking their average rank (Corrado 1989, p. 387). With
+    ``U_τ = K_τ − (T + 1)/2``, the statistic for day t is
+
+    ``z_t = U_t / sqrt( (1/T) Σ_τ U_τ² )``,
+
+    the single-firm case (N = 1) of Corrado's eq. (3)–(4); its reference distribution is the
+    standard normal.
+
+    Returns
+    -------
+    z, pvalue : numpy.ndarray, shape (N, D)
+        NaN outside the event window.
+    """
+    event = np.zeros(fit.ar.shape, dtype=bool)
+    event[:, panel.event_cols] = True
+    used = (panel.est_mask | event) & np.isfinite(fit.ar)
+    ranks = stats.rankdata(np.where(used, fit.ar, np.inf), axis=1, method="average")
+    t_count = used.sum(axis=1)[:, None]
+    u = np.where(used, ranks - (t_count + 1) / 2.0, 0.0)
+    scale = np.sqrt((u**2).sum(axis=1, keepdims=True) / t_count)
+    z = np.where(event & used, u / scale, np.nan)
+    return z, normal_pvalue(z)
+
+
+@dataclass(frozen=True)
+class SQTest:
+    """The SQ test (Gelbach, Helland & Klick 2013) for one event and one window.
+
+    Attributes
+    ----------
+    car : float
+        The window's cumulative abnormal return.
+    n_sums : int
+        Reference sample size: the L − K + 1 sums of K consecutive estimation residuals.
+    n_le, n_ge : int
+        How many reference sums are ≤ and ≥ the CAR.
+    percentile : float
+        ``n_le / n_sums``: where the CAR falls among the model's own K-day residual sums.
+    p_lower, p_upper, p_two_sided : float
+        ``n_le / n_sums``, ``n_ge / n_sums`` and ``min(1, 2 min(p_lower, p_upper))``.
+    """
+
+    start: int
+    end: int
+    car: float
+    n_sums: int
+    n_le: int
+    n_ge: int
+    percentile: float
+    p_lower: float
+    p_upper: float
+    p_two_sided: float
+
+
+def sq_test(residuals: FloatArray, car: float, k: int, start: int, end: int) -> SQTest:
+    """SQ test: compare a K-day CAR with the sums of K consecutive estimation residuals.
+
+    Gelbach, Helland & Klick (2013, section III) test a single firm's single event without
+    assuming normal abnormal returns: the CAR is compared with the empirical distribution of
+    the model's estimation residuals summed over the same number K of consecutive trading days,
+    ``S_j = e_j + … + e_{j+K−1}``, j = 1 … L − K + 1. The p-value reported is the smallest
+    level at which the two-sided quantile test rejects, ``min(1, 2 min(p_lower, p_upper))``.
+
+    Parameters
+    ----------
+    residuals : numpy.ndarray
+        The estimation residuals in trading-day order (missing days removed).
+    car : float
+        The CAR over the window.
+    k : int
+        Number of days in the window.
+    start, end : int
+        The window, recorded in the result.
+
+    References
+    ----------
+    Gelbach, J. B., Helland, E., Klick, J. (2013). Valid inference in single-firm,
+    single-event studies. American Law and Economics Review 15(2), 495–541.
+    """
+    sums = np.convolve(residuals, np.ones(k), mode="valid")
+    n = len(sums)
+    n_le = int((sums <= car).sum())
+    n_ge = int((sums >= car).sum())
+    p_lower, p_upper = n_le / n, n_ge / n
+    return SQTest(
+        start,
+        end,
+        float(car),
+        n,
+        n_le,
+        n_ge,
+        p_lower,
+        p_lower,
+        p_upper,
+        min(1.0, 2.0 * min(p_lower, p_upper)),
+    )
