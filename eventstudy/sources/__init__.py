@@ -1,0 +1,197 @@
+"""Daily prices behind one function, :func:`load_prices`.
+
+Sources: the bundled data, Yahoo Finance (through yfinance, imported only when used), the
+local SQLite cache of earlier downloads, and the user's own CSV file or DataFrame. Every
+frame carries its provenance in ``frame.attrs["provenance"]``.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from typing import Any, get_args
+
+import pandas as pd
+
+from eventstudy._typing import SourceName
+from eventstudy.calendar import DateLike
+from eventstudy.errors import (
+    CacheError,
+    DataUnavailableError,
+    EventStudyWarning,
+    InvalidInputError,
+)
+from eventstudy.sources._frame import PRICE_COLUMNS, check_ticker, check_window
+from eventstudy.sources.bundled import bundled_span, bundled_tickers, load_bundled
+from eventstudy.sources.owndata import load_own
+
+__all__ = ["PRICE_COLUMNS", "bundled_span", "bundled_tickers", "load_prices"]
+
+
+def load_prices(
+    ticker: str,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    source: str | os.PathLike[str] | pd.DataFrame = "auto",
+    *,
+    session: Any = None,
+) -> pd.DataFrame:
+    """Return daily prices of one ticker, indexed by exchange-local trading date.
+
+    Parameters
+    ----------
+    ticker : str
+        Ticker in Yahoo form, e.g. ``"000800.SZ"`` (Shenzhen), ``"600104.SS"`` (Shanghai),
+        ``"399001.SZ"`` (SZSE Component index).
+    start, end : str, date, datetime or pandas.Timestamp, optional
+        First and last day, both inclusive. ``None`` means from the first or to the last
+        day the source has.
+    source : {"auto", "bundled", "yahoo", "cache"}, path or pandas.DataFrame, default "auto"
+        ``"bundled"``: the data shipped with the package. ``"yahoo"``: download with
+        yfinance (the download is stored in the cache). ``"cache"``: earlier downloads only.
+        ``"auto"``: the cache, then the bundled data, then Yahoo (stored in the cache).
+        A CSV path or a DataFrame: your own tidy table with at least the columns
+        ``ticker, date, close`` (it may hold several tickers; ``date`` may be the index).
+    session : object, optional
+        HTTP session handed to yfinance (e.g. a ``requests.Session``); Yahoo only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``date`` (tz-naive, midnight, sorted, unique ``datetime64[ns]``); columns
+        ``ticker, open, high, low, close, preclose, adj_close, volume, amount``, numbers as
+        float64, NaN where the source has no such column. ``close`` and the other prices
+        are as traded; ``preclose`` is the exchange's ex-rights previous close, so
+        ``close / preclose - 1`` is the day's total return; ``adj_close`` is adjusted for
+        dividends and splits (its day-to-day ratio equals ``close / preclose``).
+        ``attrs["provenance"]`` is a dict with ``source`` ("bundled", "yahoo", "cache",
+        "csv" or "dataframe"), ``detail`` (file, URL or description), ``fetched_at`` (ISO
+        time of a download, else None), ``rows``, ``first``, ``last`` and ``ticker``.
+
+    Raises
+    ------
+    InvalidInputError
+        A date that cannot be read, ``end`` before ``start``, or an unknown ``source``.
+    DataUnavailableError
+        No source has the ticker, or the window reaches outside the data; the message
+        says what was tried, what the data cover and how to fix it.
+    DataFormatError
+        Your own table is malformed (missing columns, unparseable dates, duplicated ticker
+        and date, non-positive prices, missing closes).
+
+    Notes
+    -----
+    The bundled file is parsed once per process; later calls copy a slice (about a
+    millisecond). The returned frame is always a copy and never shares data with a cache
+    or with a DataFrame passed as ``source``.
+
+    Examples
+    --------
+    >>> frame = load_prices("000800.SZ", "2021-09-01", "2021-09-30", source="bundled")
+    >>> len(frame), frame.loc["2021-09-13", "high"], frame.loc["2021-09-13", "close"]
+    (20, np.float64(12.78), np.float64(12.11))
+    >>> frame.attrs["provenance"]["source"]
+    'bundled'
+    """
+    name = check_ticker(ticker)
+    first, last = check_window(start, end)
+    if isinstance(source, pd.DataFrame):
+        return load_own(source, name, first, last)
+    if isinstance(source, os.PathLike):
+        return load_own(source, name, first, last)
+    if not isinstance(source, str):
+        raise InvalidInputError(
+            f"source={source!r} is not valid; use one of {_options()}, a CSV path or a "
+            f"pandas DataFrame."
+        )
+    if source not in get_args(SourceName):
+        if Path(source).is_file():
+            return load_own(source, name, first, last)
+        raise InvalidInputError(
+            f"source={source!r} is neither one of {_options()} nor an existing CSV file."
+        )
+    if source == "bundled":
+        return load_bundled(name, first, last)
+    if source == "cache":
+        return _from_cache(name, first, last)
+    if source == "yahoo":
+        return _download(name, first, last, session)
+    return _auto(name, first, last, session)
+
+
+def _options() -> str:
+    return ", ".join(repr(o) for o in get_args(SourceName))
+
+
+def _from_cache(ticker: str, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.DataFrame:
+    from eventstudy.sources.cache import default_cache
+
+    frame: pd.DataFrame | None = default_cache().get(ticker, start, end)
+    if frame is None:
+        raise DataUnavailableError(
+            f"No cached prices for {ticker!r} from {_iso(start)} to {_iso(end)}. Download "
+            f"them once with source='yahoo' (or 'auto') while online; they are cached then."
+        )
+    return frame
+
+
+def _download(
+    ticker: str, start: pd.Timestamp | None, end: pd.Timestamp | None, session: Any
+) -> pd.DataFrame:
+    """Download from Yahoo and store the result in the cache (a cache failure only warns)."""
+    from eventstudy.sources.cache import default_cache
+    from eventstudy.sources.yahoo import download
+
+    frame: pd.DataFrame = download(ticker, start, end, session=session)
+    try:
+        default_cache().put(ticker, frame)
+    except CacheError as exc:
+        warnings.warn(
+            f"Prices of {ticker!r} were downloaded but not cached ({exc}); a later offline "
+            f"run will not find them. Set EVENTSTUDY_CACHE_DIR to a writable folder.",
+            EventStudyWarning,
+            stacklevel=3,
+        )
+    return frame
+
+
+def _auto(
+    ticker: str, start: pd.Timestamp | None, end: pd.Timestamp | None, session: Any
+) -> pd.DataFrame:
+    """Try the cache, then the bundled data, then Yahoo; one error names every attempt."""
+    from eventstudy.sources.cache import default_cache
+
+    tried: list[str] = []
+    try:
+        cached: pd.DataFrame | None = default_cache().get(ticker, start, end)
+    except CacheError as exc:
+        tried.append(f"cache: unavailable ({exc})")
+    else:
+        if cached is not None:
+            return cached
+        tried.append("cache: miss")
+
+    if ticker.upper() in {t.upper() for t in bundled_tickers()}:
+        first, last = bundled_span()
+        if (start is None or start >= first) and (end is None or end <= last):
+            return load_bundled(ticker, start, end)
+        tried.append(f"bundled: covers {first.date()} to {last.date()} only")
+    else:
+        tried.append(f"bundled: not a bundled ticker (bundled: {', '.join(bundled_tickers())})")
+
+    try:
+        return _download(ticker, start, end, session)
+    except (DataUnavailableError, ImportError) as exc:
+        tried.append(f"yahoo: {exc}")
+    raise DataUnavailableError(
+        f"No prices for {ticker!r} from {_iso(start) or 'the start'} to "
+        f"{_iso(end) or 'the end'}. Tried " + "; ".join(tried) + ". To fix: connect to the "
+        "internet and try again (the download is then cached for offline use), or pass "
+        "your own data with source=<DataFrame or CSV path> (columns ticker, date, close "
+        "at least)."
+    )
+
+
+def _iso(day: pd.Timestamp | None) -> str | None:
+    return None if day is None else day.strftime("%Y-%m-%d")

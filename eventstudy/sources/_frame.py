@@ -1,0 +1,291 @@
+"""The tidy price frame every source returns, and the checks that make one.
+
+A *tidy price table* has one row per ticker and trading day with the columns ``ticker``,
+``date``, ``open``, ``high``, ``low``, ``close``, ``preclose``, ``adj_close``, ``volume``,
+``amount`` (only ``ticker``, ``date`` and ``close`` are required). The bundled file and a
+user's own CSV or DataFrame go through the same checks here, so they give equal frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from eventstudy.calendar import DateLike, to_timestamp
+from eventstudy.errors import DataFormatError, DataUnavailableError, InvalidInputError
+
+#: Columns of the frame returned by ``load_prices``, in order (the index is ``date``).
+PRICE_COLUMNS: tuple[str, ...] = (
+    "ticker", "open", "high", "low", "close", "preclose", "adj_close", "volume", "amount"
+)
+#: Columns a price table must have.
+REQUIRED_COLUMNS: tuple[str, ...] = ("ticker", "date", "close")
+#: Numeric columns, all returned as float64 (volume too, so that a missing value is NaN).
+NUMERIC_COLUMNS: tuple[str, ...] = PRICE_COLUMNS[1:]
+#: Columns that hold prices and so must be positive where present.
+POSITIVE_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "preclose", "adj_close")
+#: Resolution of the returned DatetimeIndex, fixed so frames from every source compare equal.
+DATE_UNIT = "ns"
+
+_SHOWN = 5  # offending rows quoted in an error message
+
+
+def check_ticker(ticker: object) -> str:
+    """Return ``ticker`` stripped of spaces; refuse anything but a non-empty string."""
+    if not isinstance(ticker, str) or not ticker.strip():
+        raise InvalidInputError(
+            f"ticker={ticker!r} is not a ticker; give a string such as '000800.SZ'."
+        )
+    return ticker.strip()
+
+
+def check_window(
+    start: DateLike | None, end: DateLike | None
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """Parse ``start`` and ``end`` into midnight timestamps and check their order.
+
+    A timezone-aware moment keeps its local calendar date.
+
+    Raises
+    ------
+    InvalidInputError
+        If a value is not a date, or ``end`` is before ``start``.
+    """
+    first = None if start is None else _day(start, "start")
+    last = None if end is None else _day(end, "end")
+    if first is not None and last is not None and last < first:
+        raise InvalidInputError(
+            f"end={last.date()} is before start={first.date()}; swap them or fix one."
+        )
+    return first, last
+
+
+def _day(value: DateLike, name: str) -> pd.Timestamp:
+    stamp = to_timestamp(value, name)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_localize(None)
+    return stamp.normalize()
+
+
+def tidy_table(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
+    """Check a tidy price table and return it normalised; ``raw`` is not modified.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        One row per ticker and day; ``date`` as a column or as the index.
+    origin : str
+        Where the table came from (a file name), used in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``ticker``, ``date`` (tz-naive midnight ``datetime64[ns]``) and the numeric
+        columns of :data:`PRICE_COLUMNS` as float64 (NaN where the table lacks a column),
+        sorted by ticker and date, with a fresh RangeIndex.
+
+    Raises
+    ------
+    DataFormatError
+        Missing required columns, empty or unparseable tickers, dates or numbers, a missing
+        close, a non-positive price, or the same ticker and date twice.
+    """
+    table = _with_date_column(raw, origin)
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
+    if missing:
+        raise DataFormatError(
+            f"{origin}: missing column(s) {', '.join(missing)}; found "
+            f"{', '.join(map(str, table.columns)) or 'none'}. A price table needs at least "
+            f"the columns ticker, date, close (one row per ticker and trading day)."
+        )
+    out = pd.DataFrame(index=pd.RangeIndex(len(table)))
+    out["ticker"] = _tickers(table["ticker"], origin)
+    out["date"] = _dates(table["date"], origin)
+    for column in NUMERIC_COLUMNS:
+        if column in table.columns:
+            out[column] = _numbers(table[column], column, origin)
+        else:
+            out[column] = np.nan
+    _check_values(out, origin)
+    return out.sort_values(["ticker", "date"], kind="stable", ignore_index=True)
+
+
+def _with_date_column(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
+    if "date" in raw.columns:
+        return raw
+    if raw.index.name == "date" or isinstance(raw.index, pd.DatetimeIndex):
+        return raw.rename_axis("date").reset_index()
+    return raw
+
+
+def _rows(table: pd.DataFrame, mask: pd.Series[bool] | np.ndarray[Any, Any]) -> str:
+    """Describe up to _SHOWN rows selected by ``mask`` (row numbers count data rows from 1)."""
+    positions = np.flatnonzero(np.asarray(mask))
+    parts = []
+    for pos in positions[:_SHOWN]:
+        label = [f"row {pos + 1}"]
+        if "ticker" in table.columns and "date" in table.columns:
+            label.append(f"{table['ticker'].iloc[pos]} {table['date'].iloc[pos]}")
+        parts.append(" ".join(label))
+    more = f" and {len(positions) - _SHOWN} more" if len(positions) > _SHOWN else ""
+    return "; ".join(parts) + more
+
+
+def _tickers(values: pd.Series[Any], origin: str) -> pd.Series[str]:
+    bad = values.isna().to_numpy() | values.astype("str").str.strip().eq("").to_numpy()
+    if bad.any():
+        rows = ", ".join(str(p + 1) for p in np.flatnonzero(bad)[:_SHOWN])
+        raise DataFormatError(f"{origin}: empty ticker in data row(s) {rows}; fill them in.")
+    return values.astype("str").str.strip()
+
+
+def _dates(values: pd.Series[Any], origin: str) -> pd.Series[Any]:
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        parsed = values.dt.tz_localize(None)
+    elif pd.api.types.is_datetime64_dtype(values.dtype):
+        parsed = values
+    else:
+        parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
+        if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+            parsed = parsed.dt.tz_localize(None)
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        shown = ", ".join(
+            f"row {p + 1}: {values.iloc[p]!r}" for p in np.flatnonzero(bad)[:_SHOWN]
+        )
+        raise DataFormatError(
+            f"{origin}: {int(bad.sum())} date(s) could not be read ({shown}); "
+            f"write dates as YYYY-MM-DD."
+        )
+    days: pd.Series[Any] = parsed.dt.normalize().astype(f"datetime64[{DATE_UNIT}]")
+    return days
+
+
+def _numbers(values: pd.Series[Any], column: str, origin: str) -> pd.Series[float]:
+    if pd.api.types.is_float_dtype(values.dtype):
+        return values.astype("float64")
+    parsed = pd.to_numeric(values, errors="coerce").astype("float64")
+    bad = parsed.isna().to_numpy() & values.notna().to_numpy()
+    if bad.any():
+        shown = ", ".join(
+            f"row {p + 1}: {values.iloc[p]!r}" for p in np.flatnonzero(bad)[:_SHOWN]
+        )
+        raise DataFormatError(
+            f"{origin}: column {column!r} has values that are not numbers ({shown}); "
+            f"use plain numbers with a decimal point and no thousands separators."
+        )
+    return parsed
+
+
+def _check_values(table: pd.DataFrame, origin: str) -> None:
+    no_close = table["close"].isna()
+    if no_close.any():
+        raise DataFormatError(
+            f"{origin}: {int(no_close.sum())} row(s) have no close ({_rows(table, no_close)}); "
+            f"drop days without a trade (suspended days have no row) or fill in the close."
+        )
+    for column in POSITIVE_COLUMNS:
+        bad = table[column] <= 0
+        if bad.any():
+            raise DataFormatError(
+                f"{origin}: column {column!r} has {int(bad.sum())} zero or negative price(s) "
+                f"({_rows(table, bad)}); prices must be positive."
+            )
+    twice = table.duplicated(["ticker", "date"], keep=False)
+    if twice.any():
+        raise DataFormatError(
+            f"{origin}: {int(twice.sum())} rows repeat a ticker and date ({_rows(table, twice)}); "
+            f"keep one row per ticker and trading day."
+        )
+
+
+def split_by_ticker(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Split a tidy table into one frame per ticker, indexed by ``date``."""
+    frames: dict[str, pd.DataFrame] = {}
+    for ticker, group in table.groupby("ticker", sort=True):
+        frame = group.set_index("date")[list(PRICE_COLUMNS)]
+        frame.index = pd.DatetimeIndex(frame.index, name="date")
+        frames[str(ticker)] = frame
+    return frames
+
+
+def find_ticker(ticker: str, known: dict[str, Any], where: str) -> str:
+    """Return the key of ``known`` that equals ``ticker`` ignoring case.
+
+    Raises
+    ------
+    DataUnavailableError
+        If there is none; the message lists the tickers that are there.
+    """
+    if ticker in known:
+        return ticker
+    for name in known:
+        if name.upper() == ticker.upper():
+            return name
+    listed = ", ".join(sorted(known)) or "none"
+    raise DataUnavailableError(
+        f"No prices for ticker {ticker!r} in {where}; it holds {listed}. Check the "
+        f"spelling (Yahoo form, e.g. '000800.SZ'), or choose another source."
+    )
+
+
+def select(
+    frame: pd.DataFrame,
+    ticker: str,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    span: tuple[pd.Timestamp, pd.Timestamp],
+    provenance: dict[str, Any],
+) -> pd.DataFrame:
+    """Return a copy of the rows of ``frame`` from ``start`` to ``end`` (inclusive).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One ticker's prices, indexed by sorted unique dates.
+    ticker : str
+        The ticker, for messages.
+    start, end : pandas.Timestamp or None
+        The window; ``None`` means from the first or to the last row.
+    span : tuple of pandas.Timestamp
+        First and last day the source covers; a window reaching outside it is an error.
+    provenance : dict
+        ``source``, ``detail`` and ``fetched_at``; rows, first, last and ticker are added.
+
+    Raises
+    ------
+    DataUnavailableError
+        If the window reaches outside ``span`` or holds no trading day.
+    """
+    covered = f"{span[0].date()} to {span[1].date()}"
+    where = f"{provenance['source']} data ({provenance['detail']})"
+    if (start is not None and start < span[0]) or (end is not None and end > span[1]):
+        asked = f"{_iso(start) or 'the first day'} to {_iso(end) or 'the last day'}"
+        raise DataUnavailableError(
+            f"The {where} for {ticker!r} cover {covered}, but {asked} was asked for. "
+            f"Narrow start/end to that range, or use another source (source='yahoo' "
+            f"online, or your own data with source=<DataFrame or CSV path>)."
+        )
+    chosen = frame.loc[start:end].copy()
+    if chosen.empty:
+        raise DataUnavailableError(
+            f"No trading day for {ticker!r} from {_iso(start)} to {_iso(end)} in the {where} "
+            f"(they cover {covered}; the stock may have been suspended or the days were "
+            f"holidays). Widen the window."
+        )
+    chosen.attrs["provenance"] = {
+        **provenance,
+        "rows": len(chosen),
+        "first": _iso(chosen.index[0]),
+        "last": _iso(chosen.index[-1]),
+        "ticker": ticker,
+    }
+    return chosen
+
+
+def _iso(day: Hashable | dt.date | None) -> str | None:
+    return None if day is None else pd.Timestamp(day).strftime("%Y-%m-%d")  # type: ignore[arg-type]
