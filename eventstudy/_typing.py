@@ -9,7 +9,7 @@ from eventstudy.errors import InvalidInputError
 ModelName = Literal["market", "market_adjusted", "constant_mean", "factors"]
 ReturnsKind = Literal["simple", "log"]
 SourceName = Literal["auto", "bundled", "yahoo", "cache"]
-Measure = Literal["returns", "volume", "volatility"]
+Measure = Literal["returns", "volume", "raw_volume", "volatility"]
 CarVariance = Literal["exact", "simple"]
 GapRule = Literal["compound", "drop"]
 

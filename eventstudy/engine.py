@@ -28,14 +28,18 @@ from eventstudy.errors import (
     InsufficientDataError,
     InvalidInputError,
 )
-from eventstudy.models import Fit, fit
+from eventstudy.models import Fit, fit, fit_variance_ratio
 from eventstudy.panel import Panel, Series, build_panel, build_series, check_windows
-from eventstudy.sources import load_prices
+from eventstudy.sources import bundled_tickers, load_prices
+from eventstudy.sources.owndata import load_own_all
 
 #: Default minimum number of estimation observations.
 MIN_ESTIMATION = 100
 
 OK = "ok"
+
+#: Source names understood by ``load_prices``; anything else is the user's own table.
+SOURCE_NAMES = ("auto", "bundled", "yahoo", "cache")
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,9 @@ class Batch:
     model : str
     measure : str
     returns : str
+    settings : dict
+        The keyword arguments of :func:`prepare`, to study the same events again (e.g. with
+        another measure).
     """
 
     events: pd.DataFrame
@@ -65,6 +72,7 @@ class Batch:
     model: str
     measure: str
     returns: str
+    settings: dict[str, Any]
 
     @property
     def studied(self) -> pd.DataFrame:
@@ -129,24 +137,40 @@ def _load_span(dates: pd.Series, estimation: Window, window: Window) -> tuple[An
 
 
 class _PriceLoader:
-    """Loads each ticker's prices once from the chosen source; remembers errors too."""
+    """Loads each ticker's prices once from the chosen source; remembers errors too.
+
+    A user's own table is read and checked once and split by ticker. In ``"auto"`` mode a
+    bundled ticker is read whole from the bundled data, so it never needs the network;
+    other tickers are downloaded for the calendar span the windows need.
+    """
 
     def __init__(self, data: Any, span: tuple[Any, Any]) -> None:
         self.data = data
         self.span = span
-        # A user's own table is read whole; downloads are bounded to the dates needed.
-        self.own = not isinstance(data, str) or data not in ("auto", "yahoo", "cache")
+        self.own = isinstance(data, pd.DataFrame) or data not in SOURCE_NAMES
+        self.own_frames: dict[str, pd.DataFrame] | EventStudyError | None = None
         self.loaded: dict[str, pd.DataFrame | EventStudyError] = {}
+
+    def _load(self, ticker: str) -> pd.DataFrame:
+        if self.own:
+            if self.own_frames is None:
+                try:
+                    self.own_frames = load_own_all(self.data)
+                except EventStudyError as exc:
+                    self.own_frames = exc
+            if isinstance(self.own_frames, EventStudyError):
+                raise self.own_frames
+            if ticker in self.own_frames:
+                return self.own_frames[ticker]
+            return load_prices(ticker, source=self.data)  # raises the "not in the table" error
+        if self.data == "bundled" or (self.data == "auto" and ticker in bundled_tickers()):
+            return load_prices(ticker, source="bundled")
+        return load_prices(ticker, self.span[0], self.span[1], source=self.data)
 
     def __call__(self, ticker: str) -> pd.DataFrame | EventStudyError:
         if ticker not in self.loaded:
             try:
-                if self.own:
-                    self.loaded[ticker] = load_prices(ticker, source=self.data)
-                else:
-                    self.loaded[ticker] = load_prices(
-                        ticker, self.span[0], self.span[1], source=self.data
-                    )
+                self.loaded[ticker] = self._load(ticker)
             except EventStudyError as exc:
                 self.loaded[ticker] = exc
         return self.loaded[ticker]
@@ -221,6 +245,7 @@ def prepare(
             "model='factors' needs factors=<DataFrame of factor returns indexed by date>."
         )
     frame = normalise_events(events)
+    needs_market = model in ("market", "market_adjusted")
     frame["market"] = [
         m if isinstance(m, str) and m else (market or default_market(t))
         for t, m in zip(frame["ticker"], frame["market"], strict=True)
@@ -254,11 +279,20 @@ def prepare(
     frame["day0"] = pd.to_datetime(pd.Series(day0, dtype="object"))
     frame["reason"] = reason
 
+    market_volume_needed = measure in ("volume", "raw_volume") and model == "market"
     for i, ser in enumerate(series):
-        if ser is not None and status[i] == OK:
-            status[i] = _date_problem(ser, requested[i]) or _window_problem(
-                ser, int(pos[i]), estimation, window, min_estimation
+        if ser is None or status[i] != OK:
+            continue
+        if market_volume_needed and not np.isfinite(ser.x).any():
+            status[i] = (
+                f"the market index {ser.market} has no volume in the data, so the market model "
+                "of volume cannot be fitted; use model='constant_mean' (no market needed) or a "
+                "market with volume"
             )
+            continue
+        status[i] = _date_problem(ser, requested[i]) or _window_problem(
+            ser, int(pos[i]), estimation, window, min_estimation, needs_market
+        )
     keys = list(zip(frame["ticker"], frame["market"], frame["day0"], strict=True))
     first_seen: dict[tuple[Any, ...], int] = {}
     for i, key in enumerate(keys):
@@ -278,7 +312,7 @@ def prepare(
         raise InsufficientDataError(str(frame.at[bad, "status"]))
 
     studied = [ser for ser in (series[i] for i in ok) if ser is not None]
-    panel = build_panel(studied, pos[ok], estimation, window, gaps=gaps)
+    panel = build_panel(studied, pos[ok], estimation, window, gaps=gaps, needs_market=needs_market)
     factor_x = _align_factors(factors, panel) if factors is not None else None
     if factor_x is not None and factors is not None and "RF" in factors:
         rf = _align_factors(factors[["RF"]], panel)[:, :, 0]
@@ -293,7 +327,10 @@ def prepare(
             panel.est_mask & np.isfinite(rf),
         )
         factor_x = factor_x[:, :, [c != "RF" for c in factors.columns]]
-    fitted = fit(panel, model, factor_x)
+    if measure == "volatility" and model == "constant_mean":
+        fitted = fit_variance_ratio(panel)
+    else:
+        fitted = fit(panel, model, factor_x)
     frame["overlaps"] = _overlaps(frame, ok, panel)
     for name in ("alpha", "sigma", "nobs"):
         values = np.full(len(frame), np.nan)
@@ -303,7 +340,19 @@ def prepare(
     if fitted.beta.shape[1] == 1:
         beta[ok] = fitted.beta[:, 0]
     frame["beta"] = beta
-    return Batch(frame, panel, fitted, load.frames, model, measure, returns)
+    settings = {
+        "market": market,
+        "model": model,
+        "estimation": estimation,
+        "window": window,
+        "returns": returns,
+        "data": data,
+        "factors": factors,
+        "gaps": gaps,
+        "min_estimation": min_estimation,
+        "measure": measure,
+    }
+    return Batch(frame, panel, fitted, load.frames, model, measure, returns, settings)
 
 
 def _date_problem(s: Series, requested: pd.Timestamp) -> str:
@@ -320,7 +369,12 @@ def _date_problem(s: Series, requested: pd.Timestamp) -> str:
 
 
 def _window_problem(
-    s: Series, pos: int, estimation: Window, window: Window, min_estimation: int
+    s: Series,
+    pos: int,
+    estimation: Window,
+    window: Window,
+    min_estimation: int,
+    needs_market: bool,
 ) -> str:
     """Why an event cannot be studied on its series, or ``"ok"``."""
     n_days = len(s.dates)
@@ -343,7 +397,7 @@ def _window_problem(
         usable = 0
     else:
         ys, xs = s.y[lo : hi + 1], s.x[lo : hi + 1]
-        usable = int((np.isfinite(ys) & np.isfinite(xs)).sum())
+        usable = int((np.isfinite(ys) & (np.isfinite(xs) | (not needs_market))).sum())
     if usable < min_estimation:
         return (
             f"too few estimation observations: {usable} usable day(s) in the estimation window "

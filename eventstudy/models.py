@@ -16,6 +16,10 @@ Models (MacKinlay 1997, section 4):
     OLS on user-supplied factor returns (e.g. Fama-French), ``R_t = α + Σ_j β_j F_j,t + ε_t``.
 ``"market_adjusted"``
     ``AR_t = R_t − R_m,t``: nothing is estimated.
+
+Abnormal volatility (``measure="volatility"``) uses the variance ratio of
+:func:`fit_variance_ratio` with ``model="constant_mean"``, and Beaver's U on the residuals of
+any other model (:func:`eventstudy.statistics.single.beaver_u`).
 """
 
 from __future__ import annotations
@@ -100,7 +104,9 @@ class Fit:
         """
         k_days: FloatArray = mask.sum(axis=1).astype(float)
         variance: FloatArray = k_days * self.sigma**2
-        if exact and self.model != "market_adjusted":
+        if exact and self.model == "variance_ratio":
+            variance = np.full_like(variance, np.nan)
+        elif exact and self.model != "market_adjusted":
             s = np.where(mask[:, :, None], self.xdev, 0.0).sum(axis=1)
             quad = np.einsum("ni,nij,nj->n", s, self.sxx_inv, s)
             variance = self.sigma**2 * (k_days + k_days**2 / self.nobs + quad)
@@ -205,6 +211,46 @@ def fit_market_adjusted(panel: Panel) -> Fit:
         expected=panel.x.copy(),
         ar=ar,
         c=np.ones((n, d)),
+        xbar=np.zeros((n, 0)),
+        xdev=np.zeros((n, d, 0)),
+        sxx_inv=np.zeros((n, 0, 0)),
+    )
+
+
+def fit_variance_ratio(panel: Panel) -> Fit:
+    """Abnormal volatility as a variance ratio, ``AV_t = r_t² / s_r² − 1``.
+
+    ``s_r²`` is the variance of the returns over the estimation window (divisor L − 1, mean
+    subtracted); ``r_t`` is neither demeaned nor market-adjusted, and AV is not centred. The
+    estimation-window ratios ``u_τ = r_τ² / s_r² − 1`` give ``σ_u`` (divisor L − 1, mean
+    subtracted), ``df = L − 1`` and ``C = 1 + 1/L``, so ``t_t = AV_t / σ_u`` and
+    ``SAV_t = AV_t / (σ_u √C)``. This is the volatility model of the R package EventStudy
+    (0.50, ``VolatilityModel``), in the spirit of the squared-return ratios of Beaver (1968).
+    A CAV has the simple variance ``K σ_u²`` only: no exact variance is defined for it.
+    """
+    mask = panel.est_mask
+    nobs = mask.sum(axis=1)
+    r = panel.y
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_r = np.where(mask, r, 0.0).sum(axis=1) / nobs
+        var_r = (np.where(mask, r - mean_r[:, None], 0.0) ** 2).sum(axis=1) / (nobs - 1)
+        ratio = r**2 / var_r[:, None] - 1.0
+        mean_u = np.where(mask, ratio, 0.0).sum(axis=1) / nobs
+        ssu = (np.where(mask, ratio - mean_u[:, None], 0.0) ** 2).sum(axis=1)
+        sigma = np.sqrt(ssu / (nobs - 1))
+        c = np.broadcast_to(1.0 + 1.0 / nobs[:, None], r.shape).copy()
+    n, d = r.shape
+    return Fit(
+        model="variance_ratio",
+        alpha=np.zeros(n),
+        beta=np.zeros((n, 0)),
+        sigma=sigma,
+        df=nobs - 1,
+        nobs=nobs,
+        r2=np.full(n, np.nan),
+        expected=np.zeros((n, d)),
+        ar=ratio,
+        c=c,
         xbar=np.zeros((n, 0)),
         xdev=np.zeros((n, d, 0)),
         sxx_inv=np.zeros((n, 0, 0)),

@@ -79,15 +79,31 @@ def stock_returns(prices: pd.DataFrame, kind: ReturnsKind, ticker: str) -> Float
     return out
 
 
-def _log_volume(prices: pd.DataFrame, ticker: str) -> FloatArray:
-    """ln(V + 1) of shares traded (Ajinkya & Jain 1989; Campbell & Wasley 1996)."""
+def volume_measure(prices: pd.DataFrame, ticker: str, *, log: bool) -> FloatArray | None:
+    """Shares traded as a study measure: ``ln(V + 1)`` (``log=True``) or ``V``; ``None`` if absent.
+
+    The log transform ``v = ln(V + 1)`` follows Ajinkya & Jain (1989) and Campbell & Wasley
+    (1996): log volume is close to normal, raw volume is heavily skewed. A day with zero (or
+    missing) volume is a day without trading — a suspension kept as a row by some vendors — and
+    its measure is missing (NaN) rather than ``ln(1) = 0``; a :class:`DataQualityWarning` says
+    how many such days there were.
+    """
     if "volume" not in prices or prices["volume"].isna().all():
-        raise InsufficientDataError(
-            f"{ticker} has no volume in the data, so a volume study is not possible. "
-            "Use data with a 'volume' column (shares traded)."
-        )
+        return None
     volume = prices["volume"].to_numpy(dtype=float)
-    return np.log(volume + 1.0)
+    idle = ~(volume > 0)
+    if idle.any():
+        days = prices.index[idle]
+        warnings.warn(
+            f"{ticker}: {int(idle.sum())} day(s) with zero or missing volume (first "
+            f"{days[0]:%Y-%m-%d}) are treated as days without trading: their volume measure is "
+            "missing and they do not enter the estimation.",
+            DataQualityWarning,
+            stacklevel=4,
+        )
+    volume = np.where(idle, np.nan, volume)
+    out: FloatArray = np.log(volume + 1.0) if log else volume
+    return out
 
 
 def build_series(
@@ -109,8 +125,9 @@ def build_series(
         Names, for messages.
     returns : {"simple", "log"}
         Simple or log returns (``measure="returns"``).
-    measure : {"returns", "volume", "volatility"}
-        ``"volume"`` gives ln(V + 1) of the stock's and the index's shares traded; returns
+    measure : {"returns", "volume", "raw_volume", "volatility"}
+        ``"volume"`` gives ln(V + 1) of the stock's and the index's shares traded,
+        ``"raw_volume"`` the shares themselves (NaN for an index without volume); returns
         otherwise (the volatility measure is built from returns by the model).
 
     Notes
@@ -125,11 +142,19 @@ def build_series(
     found = (pos < len(mdates)) & (mdates[np.minimum(pos, len(mdates) - 1)] == dates)
     gap = np.zeros(len(dates), dtype=bool)
     gap[1:] = (pos[1:] - pos[:-1] > 1) & found[1:] & found[:-1]
-    if measure == "volume":
-        y = _log_volume(stock, ticker)
-        mv = _log_volume(market, market_ticker)
-        x = np.where(found, mv[np.minimum(pos, len(mdates) - 1)], np.nan)
-        return Series(ticker, market_ticker, dates, y, x, gap)
+    if measure in ("volume", "raw_volume"):
+        log = measure == "volume"
+        stock_volume = volume_measure(stock, ticker, log=log)
+        if stock_volume is None:
+            raise InsufficientDataError(
+                f"{ticker} has no volume in the data, so a volume study is not possible. "
+                "Use data with a 'volume' column (shares traded)."
+            )
+        index_volume = volume_measure(market, market_ticker, log=log)
+        x = np.full(len(dates), np.nan)
+        if index_volume is not None:
+            x = np.where(found, index_volume[np.minimum(pos, len(mdates) - 1)], np.nan)
+        return Series(ticker, market_ticker, dates, stock_volume, x, gap)
     y = stock_returns(stock, returns, ticker)
     mclose = market["close"].to_numpy(dtype=float)
     level = np.where(found, mclose[np.minimum(pos, len(mdates) - 1)], np.nan)
@@ -157,8 +182,9 @@ class Panel:
     estimation, window : tuple of int
         Closed windows of relative days.
     est_mask : numpy.ndarray of bool, shape (N, D)
-        Days that enter the estimation: in the estimation window with both measures present
-        (and, with ``gaps="drop"``, not a gap row).
+        Days that enter the estimation: in the estimation window with the stock's measure
+        (and the market's, when the model uses it) present, and, with ``gaps="drop"``, not a
+        gap row.
     """
 
     rel_days: np.ndarray
@@ -219,6 +245,7 @@ def build_panel(
     window: Window,
     *,
     gaps: GapRule = "compound",
+    needs_market: bool = True,
 ) -> Panel:
     """Lay events on a common grid of relative days.
 
@@ -233,6 +260,9 @@ def build_panel(
     gaps : {"compound", "drop"}
         Keep rows whose return spans a suspension (the market return is compounded over the
         same sessions) or drop them from the estimation.
+    needs_market : bool
+        Whether the model uses the market's measure; if not, a day without it still enters
+        the estimation.
     """
     check_windows(estimation, window)
     first = min(estimation[0], window[0])
@@ -255,7 +285,7 @@ def build_panel(
         x[rows] = np.where(inside, s.x[safe], np.nan)
         gap[rows] = inside & s.gap[safe]
         dates[rows] = np.where(inside, s.dates[safe], np.datetime64("NaT"))
-    est_mask = np.isfinite(y) & np.isfinite(x)
+    est_mask = np.isfinite(y) & (np.isfinite(x) if needs_market else True)
     est_mask[:, : estimation[0] - first] = False
     est_mask[:, estimation[1] - first + 1 :] = False
     if gaps == "drop":

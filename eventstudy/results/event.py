@@ -15,6 +15,7 @@ from eventstudy.results._display import Summary, SummaryMixin
 from eventstudy.statistics.single import (
     CarTest,
     SQTest,
+    beaver_u,
     car_test,
     corrado_single,
     daily_tests,
@@ -35,7 +36,23 @@ STANDARD_WINDOWS: tuple[tuple[int, int], ...] = (
     (-10, 10),
 )
 
+#: Names of the stock's and the market's measure columns in ``abnormal``, by measure.
+MEASURE_COLUMNS: dict[str, tuple[str, str]] = {
+    "returns": ("ret", "market_ret"),
+    "volatility": ("ret", "market_ret"),
+    "volume": ("log_volume", "market_log_volume"),
+    "raw_volume": ("volume", "market_volume"),
+}
+
+_MEASURE_TITLES = {
+    "returns": "abnormal returns",
+    "volatility": "abnormal volatility",
+    "volume": "abnormal log volume",
+    "raw_volume": "abnormal volume (shares)",
+}
+
 _MODEL_LABELS = {
+    "variance_ratio": "variance ratio r²/s² − 1",
     "market": "market model (OLS)",
     "market_adjusted": "market-adjusted",
     "constant_mean": "constant mean",
@@ -217,33 +234,60 @@ class EventStudyResult(SummaryMixin):
     def abnormal(self) -> pd.DataFrame:
         """The event window, one row per relative day.
 
-        Columns: ``date, ret, market_ret, expected, ar, sar, t, pvalue, car`` (``car`` is the
-        running sum of ``ar`` from the first day of the window), and ``rank`` with
-        ``rank_pvalue`` (Corrado 1989).
+        Columns: ``date``; the stock's and the market's measure (``ret, market_ret`` for
+        returns and volatility, ``log_volume, market_log_volume`` for ``measure="volume"``,
+        ``volume, market_volume`` for ``"raw_volume"``); ``expected, ar`` (the abnormal
+        value: return, log volume or volatility ratio), ``sar, t, pvalue, sar_pvalue,
+        pvalue_upper, c``; ``car`` (the running sum of ``ar`` from the first day of the
+        window); ``rank, rank_pvalue`` (Corrado 1989). For ``measure="volatility"`` with a
+        regression model, Beaver's (1968) ``u, u_star, av, f_pvalue, f_pvalue_u`` too.
         """
         panel, f = self._batch.panel, self._batch.fit
         cols = panel.event_cols
         rank, rank_p = corrado_single(f, panel)
         ar = f.ar[0, cols]
-        frame = pd.DataFrame(
-            {
-                "date": pd.DatetimeIndex(panel.dates[0, cols]),
-                "ret": panel.y[0, cols],
-                "market_ret": panel.x[0, cols],
-                "expected": f.expected[0, cols],
-                "ar": ar,
-                "sar": self._daily.sar[0, cols],
-                "t": self._daily.t[0, cols],
-                "pvalue": self._daily.pvalue[0, cols],
-                "sar_pvalue": self._daily.sar_pvalue[0, cols],
-                "c": f.c[0, cols],
-                "car": np.cumsum(ar),
-                "rank": rank[0, cols],
-                "rank_pvalue": rank_p[0, cols],
-            },
-            index=pd.Index(panel.rel_days[cols], name="rel_day"),
-        )
-        return frame
+        own, market = MEASURE_COLUMNS[self.measure]
+        columns: dict[str, Any] = {
+            "date": pd.DatetimeIndex(panel.dates[0, cols]),
+            own: panel.y[0, cols],
+            market: panel.x[0, cols],
+            "expected": f.expected[0, cols],
+            "ar": ar,
+            "sar": self._daily.sar[0, cols],
+            "t": self._daily.t[0, cols],
+            "pvalue": self._daily.pvalue[0, cols],
+            "sar_pvalue": self._daily.sar_pvalue[0, cols],
+            "pvalue_upper": self._daily.pvalue_upper[0, cols],
+            "c": f.c[0, cols],
+            "car": np.cumsum(ar),
+            "rank": rank[0, cols],
+            "rank_pvalue": rank_p[0, cols],
+        }
+        if self.measure == "volatility" and f.model != "variance_ratio":
+            beaver = beaver_u(f)
+            columns.update(
+                u=beaver.u[0, cols],
+                u_star=beaver.u_star[0, cols],
+                av=beaver.av[0, cols],
+                f_pvalue=beaver.pvalue[0, cols],
+                f_pvalue_u=beaver.pvalue_u[0, cols],
+            )
+        return pd.DataFrame(columns, index=pd.Index(panel.rel_days[cols], name="rel_day"))
+
+    def volume(self) -> EventStudyResult:
+        """The same event studied on trading volume (``measure="volume"``), same settings.
+
+        Examples
+        --------
+        >>> import eventstudy
+        >>> res = eventstudy.run("000800.SZ", "2021-09-13", window=(-5, 5))
+        >>> round(res.volume().abnormal.loc[0, "ar"], 6)
+        1.521593
+        """
+        from eventstudy.api import run
+
+        settings = {**self._batch.settings, "measure": "volume"}
+        return run(self.ticker, self.requested_date, **settings)
 
     @cached_property
     def estimation_residuals(self) -> pd.Series:
@@ -293,7 +337,8 @@ class EventStudyResult(SummaryMixin):
                 "value": [
                     self.ticker,
                     self.market,
-                    _MODEL_LABELS.get(self.model_name, self.model_name),
+                    _MODEL_LABELS.get(self._batch.fit.model, self.model_name),
+                    self.measure,
                     f"{self.requested_date:%Y-%m-%d}",
                     f"{self.event_date:%Y-%m-%d}",
                     self.day0_reason or "-",
@@ -307,6 +352,7 @@ class EventStudyResult(SummaryMixin):
                 "stock",
                 "market",
                 "model",
+                "measure",
                 "requested date",
                 "day 0",
                 "day-0 reason",
@@ -316,14 +362,18 @@ class EventStudyResult(SummaryMixin):
             ],
         )
         fit_table = p.drop(["estimation_start", "estimation_end"]).to_frame("estimate")
-        daily = self.abnormal[["date", "ret", "market_ret", "ar", "t", "pvalue", "car"]].copy()
+        own, market = MEASURE_COLUMNS[self.measure]
+        daily = self.abnormal[["date", own, market, "ar", "t", "pvalue", "car"]].copy()
         daily["date"] = daily["date"].dt.strftime("%Y-%m-%d")
         cars = self.cars[["car", "t", "pvalue", "t_simple", "sq_percentile", "sq_pvalue"]]
         sources = "; ".join(
             f"{d.get('ticker', '?')}: {d.get('source', '?')}" for d in self.provenance
         )
         return Summary(
-            title=f"Event study: {self.ticker} around {self.event_date:%Y-%m-%d}",
+            title=(
+                f"Event study ({_MEASURE_TITLES[self.measure]}): {self.ticker} around "
+                f"{self.event_date:%Y-%m-%d}"
+            ),
             tables=[
                 ("", head),
                 ("Model", fit_table),

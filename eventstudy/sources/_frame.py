@@ -94,7 +94,7 @@ def tidy_table(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
         Missing required columns, empty or unparseable tickers, dates or numbers, a missing
         close, a non-positive price, or the same ticker and date twice.
     """
-    table = _with_date_column(raw, origin)
+    table = _with_date_column(raw, origin).reset_index(drop=True)
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
         raise DataFormatError(

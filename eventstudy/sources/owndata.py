@@ -93,18 +93,48 @@ def load_own(
     >>> load_own(own, "X")["close"].tolist()
     [11.62, 12.11]
     """
+    frames, provenance, where = _read_own(source)
+    name = find_ticker(ticker, frames, where)
+    frame = frames[name]
+    span = (pd.Timestamp(frame.index[0]), pd.Timestamp(frame.index[-1]))
+    return select(frame, name, start, end, span, provenance)
+
+
+def load_own_all(source: str | os.PathLike[str] | pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every ticker's prices from the user's own table, read and checked once.
+
+    The same frames as :func:`load_own` gives ticker by ticker (all rows), keyed by ticker;
+    a study of many events over one large table uses this to read the table only once.
+
+    Raises
+    ------
+    DataFormatError
+        If the table is malformed (see :func:`load_own`).
+    """
+    frames, provenance, _ = _read_own(source)
+    out = {}
+    for name, frame in frames.items():
+        span = (pd.Timestamp(frame.index[0]), pd.Timestamp(frame.index[-1]))
+        out[name] = select(frame, name, None, None, span, provenance)
+    return out
+
+
+def _read_own(
+    source: str | os.PathLike[str] | pd.DataFrame,
+) -> tuple[dict[str, pd.DataFrame], dict[str, object], str]:
+    """The user's table split by ticker, its provenance and a name for messages."""
     if isinstance(source, pd.DataFrame):
         table = tidy_table(source, "the DataFrame passed as source")
         detail = f"DataFrame passed as source ({len(source)} rows)"
-        provenance = {"source": "dataframe", "detail": detail, "fetched_at": None}
+        provenance: dict[str, object] = {
+            "source": "dataframe",
+            "detail": detail,
+            "fetched_at": None,
+        }
         where = "the DataFrame passed as source"
     else:
         table = read_price_csv(source)
         detail = str(Path(source).resolve())
         provenance = {"source": "csv", "detail": detail, "fetched_at": None}
         where = detail
-    frames = split_by_ticker(table)
-    name = find_ticker(ticker, frames, where)
-    frame = frames[name]
-    span = (pd.Timestamp(frame.index[0]), pd.Timestamp(frame.index[-1]))
-    return select(frame, name, start, end, span, provenance)
+    return split_by_ticker(table), provenance, where

@@ -35,6 +35,8 @@ class DailyTests:
     t, pvalue : numpy.ndarray
         ``t_t = AR_t / σ`` and its two-sided p-value from t(df) (MacKinlay 1997, eq. 8 and
         the test of section 5 with σ² in place of σ²·C_t).
+    pvalue_upper : numpy.ndarray
+        One-sided p-value of ``t`` for the alternative AR > 0.
     sar, sar_pvalue : numpy.ndarray
         Standardised abnormal return ``SAR_t = AR_t / (σ √C_t)`` with the prediction-error
         correction ``C_t`` (Patell 1976, eq. 6), and its p-value from t(df).
@@ -42,6 +44,7 @@ class DailyTests:
 
     t: FloatArray
     pvalue: FloatArray
+    pvalue_upper: FloatArray
     sar: FloatArray
     sar_pvalue: FloatArray
 
@@ -51,7 +54,8 @@ def daily_tests(fit: Fit) -> DailyTests:
     df = fit.df[:, None].astype(float)
     t = fit.ar / fit.sigma[:, None]
     sar = t / np.sqrt(fit.c)
-    return DailyTests(t, t_pvalue(t, df), sar, t_pvalue(sar, df))
+    upper = np.asarray(stats.t.sf(t, df))
+    return DailyTests(t, t_pvalue(t, df), upper, sar, t_pvalue(sar, df))
 
 
 @dataclass(frozen=True)
@@ -210,3 +214,44 @@ def sq_test(residuals: FloatArray, car: float, k: int, start: int, end: int) -> 
         p_upper,
         min(1.0, 2.0 * min(p_lower, p_upper)),
     )
+
+
+@dataclass(frozen=True)
+class BeaverU:
+    """Beaver's (1968) U statistic of abnormal volatility, arrays of shape (N, D).
+
+    Attributes
+    ----------
+    u : numpy.ndarray
+        ``U_t = e_t² / σ²``, the squared residual relative to the estimation variance
+        (``= t_t²``).
+    u_star : numpy.ndarray
+        ``U*_t = e_t² / (σ² C_t)`` with the prediction-error factor (``= SAR_t²``). Under
+        the null with normal iid errors it is exactly F(1, df).
+    av : numpy.ndarray
+        Abnormal volatility ``U_t − 1``.
+    pvalue : numpy.ndarray
+        ``P(F(1, df) > U*_t)``.
+    pvalue_u : numpy.ndarray
+        ``P(F(1, df) > U_t)``, ignoring estimation error.
+    """
+
+    u: FloatArray
+    u_star: FloatArray
+    av: FloatArray
+    pvalue: FloatArray
+    pvalue_u: FloatArray
+
+
+def beaver_u(fit: Fit) -> BeaverU:
+    """Beaver (1968) U and U* of every residual of a fitted return model (see :class:`BeaverU`).
+
+    References
+    ----------
+    Beaver, W. H. (1968). The information content of annual earnings announcements. Journal
+    of Accounting Research 6 (Supplement), 67–92.
+    """
+    df = fit.df[:, None].astype(float)
+    u = (fit.ar / fit.sigma[:, None]) ** 2
+    u_star = u / fit.c
+    return BeaverU(u, u_star, u - 1.0, stats.f.sf(u_star, 1.0, df), stats.f.sf(u, 1.0, df))
