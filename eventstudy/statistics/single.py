@@ -3,6 +3,8 @@
 Notation (MacKinlay 1997): L estimation days, σ the model's residual standard deviation
 (divisor ``df``: L − 2 for the market model, L − 1 for the market-adjusted and constant-mean
 models), C_t the prediction-error factor of :class:`eventstudy.models.Fit`.
+
+scipy.stats is imported inside the functions that use it, so ``import eventstudy`` stays fast.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from eventstudy.models import Fit
 from eventstudy.panel import FloatArray, Panel
@@ -18,11 +19,15 @@ from eventstudy.panel import FloatArray, Panel
 
 def t_pvalue(t: FloatArray, df: FloatArray) -> FloatArray:
     """Two-sided p-value of ``t`` under Student's t with ``df`` degrees of freedom."""
+    from scipy import stats
+
     return np.asarray(2.0 * stats.t.sf(np.abs(t), df))
 
 
 def normal_pvalue(z: FloatArray) -> FloatArray:
     """Two-sided p-value of ``z`` under the standard normal."""
+    from scipy import stats
+
     return np.asarray(2.0 * stats.norm.sf(np.abs(z)))
 
 
@@ -51,6 +56,8 @@ class DailyTests:
 
 def daily_tests(fit: Fit) -> DailyTests:
     """t and SAR of every abnormal return (see :class:`DailyTests`)."""
+    from scipy import stats
+
     df = fit.df[:, None].astype(float)
     t = fit.ar / fit.sigma[:, None]
     sar = t / np.sqrt(fit.c)
@@ -131,6 +138,8 @@ def corrado_single(fit: Fit, panel: Panel) -> tuple[FloatArray, FloatArray]:
     z, pvalue : numpy.ndarray, shape (N, D)
         NaN outside the event window.
     """
+    from scipy import stats
+
     event = np.zeros(fit.ar.shape, dtype=bool)
     event[:, panel.event_cols] = True
     used = (panel.est_mask | event) & np.isfinite(fit.ar)
@@ -251,6 +260,8 @@ def beaver_u(fit: Fit) -> BeaverU:
     Beaver, W. H. (1968). The information content of annual earnings announcements. Journal
     of Accounting Research 6 (Supplement), 67–92.
     """
+    from scipy import stats
+
     df = fit.df[:, None].astype(float)
     u = (fit.ar / fit.sigma[:, None]) ** 2
     u_star = u / fit.c
