@@ -369,7 +369,7 @@ def test_rank_test_scaled_equals_available_without_missing() -> None:
     tested = np.zeros((2, 40), dtype=bool)
     tested[0, 35] = True
     tested[1, 35:] = True
-    res = [corrado_rank(values, valid, codes, 40, tested, missing=m).statistic
+    res = [corrado_rank(average_ranks(values, valid), valid, codes, 40, tested, missing=m).statistic
            for m in ("available", "scaled", "average_centre")]
     assert_allclose(res[0], res[1])
     assert_allclose(res[0], res[2])

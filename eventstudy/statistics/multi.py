@@ -161,26 +161,66 @@ def average_ranks(values: FloatArray, valid: np.ndarray) -> FloatArray:
     Returns
     -------
     numpy.ndarray, shape (N, M)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> average_ranks(np.array([[3.0, 1.0, 3.0, 2.0]]), np.ones((1, 4), dtype=bool))
+    array([[3.5, 1. , 3.5, 2. ]])
     """
+    return _ranks(values, valid, 0)[0]
+
+
+def ranks_with_leading(
+    values: FloatArray, valid: np.ndarray, n_lead: int
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`average_ranks` of each row, and of its first ``n_lead`` columns among themselves.
+
+    One sort serves both: the rank test needs the estimation residuals ranked with the
+    event-window ARs (Corrado 1989) and among themselves (Kolari & Pynnönen 2011).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Shapes (N, M) and (N, n_lead).
+    """
+    return _ranks(values, valid, n_lead)
+
+
+def _ranks(values: FloatArray, valid: np.ndarray, n_lead: int) -> tuple[FloatArray, FloatArray]:
     n, m = values.shape
     v = np.where(valid, values, np.nan)
     order = np.argsort(v, axis=1, kind="stable")
     s = np.take_along_axis(v, order, axis=1)
-    pos = np.broadcast_to(np.arange(m, dtype=float), (n, m))
+    pos = np.broadcast_to(np.arange(m), (n, m))
+    start = end = pos
     tied = s[:, 1:] == s[:, :-1]
-    if tied.any():
+    any_tie = bool(tied.any())
+    if any_tie:
         first = np.ones((n, m), dtype=bool)
         first[:, 1:] = ~tied
         last = np.ones((n, m), dtype=bool)
         last[:, :-1] = ~tied
-        start = np.maximum.accumulate(np.where(first, pos, 0.0), axis=1)
+        start = np.maximum.accumulate(np.where(first, pos, 0), axis=1)
         end = np.minimum.accumulate(np.where(last, pos, m)[:, ::-1], axis=1)[:, ::-1]
-        pos = (start + end) / 2.0
-    ranks = np.empty((n, m))
     flat = (order + (np.arange(n) * m)[:, None]).ravel()
-    ranks.ravel()[flat] = (pos + 1.0).ravel()
+    ranks = np.empty((n, m))
+    ranks.ravel()[flat] = ((start + end) / 2.0 + 1.0).ravel()
     ranks[~valid] = np.nan
-    return ranks
+    lead = np.empty((n, 0))
+    if n_lead:
+        is_lead = order < n_lead
+        count = np.cumsum(is_lead, axis=1)
+        if any_tie:
+            before: FloatArray = np.take_along_axis(count - is_lead, start, axis=1)
+            lead_rank = (before + 1.0 + np.take_along_axis(count, end, axis=1)) / 2.0
+        else:
+            lead_rank = count.astype(float)
+        lead_all = np.empty((n, m))
+        lead_all.ravel()[flat] = lead_rank.ravel()
+        lead = lead_all[:, :n_lead]
+        lead[~valid[:, :n_lead]] = np.nan
+    return ranks, lead
 
 
 def day_codes(
@@ -590,7 +630,7 @@ def wilcoxon(x: FloatArray) -> WilcoxonTest:
 
 
 def corrado_rank(
-    values: FloatArray,
+    ranks: FloatArray,
     valid: np.ndarray,
     codes: np.ndarray,
     n_days: int,
@@ -618,8 +658,8 @@ def corrado_rank(
 
     Parameters
     ----------
-    values : numpy.ndarray, shape (N, M)
-        The ranked values of each event.
+    ranks : numpy.ndarray, shape (N, M)
+        K_it, each event's values ranked by :func:`average_ranks`.
     valid : numpy.ndarray of bool, shape (N, M)
     codes : numpy.ndarray of int, shape (N, M)
         The cross-sectional day (0..n_days−1) of each value.
@@ -634,7 +674,6 @@ def corrado_rank(
         Arrays of shape (K,).
     """
     check_option(missing, RankMissing, "missing")
-    ranks = average_ranks(values, valid)
     t_i = valid.sum(axis=1).astype(float)
     has = t_i > 0
     n = float(has.sum())
@@ -662,6 +701,7 @@ def generalized_rank(
     codes: np.ndarray | None,
     n_days: int,
     gsar0: FloatArray,
+    est_ranks: FloatArray | None = None,
 ) -> tuple[Statistic, Statistic]:
     """Generalized rank tests GRANK-T and GRANK-Z of Kolari & Pynnönen (2011).
 
@@ -678,6 +718,9 @@ def generalized_rank(
       ``Var Ū_0 = Σ_i (T_i − 1)/(12 (T_i + 1)) / N_0²`` (EventStudyTools' "Generalized Rank
       Z"); N(0, 1).
 
+    Adding day 0 moves an estimation rank up by one where SAR_is > SCAR*_i (by ½ on a tie),
+    so the estimation ranks are sorted once and each window costs one comparison pass.
+
     Parameters
     ----------
     gsar_est : numpy.ndarray, shape (N, L)
@@ -687,42 +730,56 @@ def generalized_rank(
         From :func:`day_codes`.
     gsar0 : numpy.ndarray, shape (N, K)
         SCAR*_i of each tested window (one day for a daily test).
+    est_ranks : numpy.ndarray, shape (N, L), optional
+        :func:`average_ranks` of ``gsar_est`` (or of the residuals: the order is the same),
+        if already computed.
 
     Returns
     -------
     (Statistic, Statistic)
         GRANK-T and GRANK-Z, arrays of shape (K,).
     """
-    k_est = average_ranks(gsar_est, est_valid)
+    k_est = average_ranks(gsar_est, est_valid) if est_ranks is None else est_ranks
+    k_est = np.where(est_valid, k_est, 0.0)
     length = est_valid.sum(axis=1).astype(float)
     n_all = float(((length > 0) | np.isfinite(gsar0).any(axis=1)).sum())
     g = np.where(est_valid, gsar_est, np.nan)
     t_stat = np.full(gsar0.shape[1], np.nan)
     z_stat = np.full(gsar0.shape[1], np.nan)
     t_days = np.nan
-    for k in range(gsar0.shape[1]):
-        g0 = gsar0[:, k]
-        has0 = np.isfinite(g0)
-        above = (g > g0[:, None]).astype(float) + 0.5 * (g == g0[:, None])
-        above[~has0] = 0.0
-        t_i = length + has0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            u_est = (k_est + above) / (t_i[:, None] + 1.0) - 0.5
-            k0 = length + 1.0 - np.where(est_valid, above, 0.0).sum(axis=1)
-            u0 = k0 / (t_i + 1.0) - 0.5
-            sums, counts = _day_sums(u_est, est_valid, codes, n_days)
-            present = counts > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if codes is None:
+            counts = est_valid.sum(axis=0).astype(float)
+        else:
+            counts = np.bincount(codes[est_valid], minlength=n_days).astype(float)
+        present = counts > 0
+        for k in range(gsar0.shape[1]):
+            g0 = np.where(np.isfinite(gsar0[:, k]), gsar0[:, k], np.inf)
+            has0 = np.isfinite(gsar0[:, k])
+            above: np.ndarray = g > g0[:, None]
+            equal = g == g0[:, None]
+            weight = 1.0 / (length + has0 + 1.0)
+            if bool(equal.any()):
+                above = above + 0.5 * equal
+            if codes is None:
+                sums = np.einsum("n,nl->l", weight, above) + weight @ k_est
+                sums = sums - 0.5 * counts
+            else:
+                u = (k_est + above) * weight[:, None] - 0.5
+                sums = np.bincount(codes[est_valid], weights=u[est_valid], minlength=n_days)
             ubar = np.where(present, sums / counts, 0.0)
+            k0 = length + 1.0 - above.sum(axis=1)
+            u0 = k0 * weight - 0.5
             n0 = float(has0.sum())
             ubar0 = u0[has0].sum() / n0
             t_days = present.sum() + 1.0
-            s_u = np.sqrt(((counts / n_all) * ubar**2).sum() + (n0 / n_all) * ubar0**2) / np.sqrt(
-                t_days
+            s_u = np.sqrt(
+                (((counts / n_all) * ubar**2).sum() + (n0 / n_all) * ubar0**2) / t_days
             )
             zr = ubar0 / s_u
             t_stat[k] = zr * np.sqrt((t_days - 2.0) / (t_days - 1.0 - zr**2))
-            var0 = ((t_i[has0] - 1.0) / (12.0 * (t_i[has0] + 1.0))).sum() / n0**2
-            z_stat[k] = ubar0 / np.sqrt(var0)
+            t_i = length[has0] + 1.0
+            z_stat[k] = ubar0 / np.sqrt(((t_i - 1.0) / (12.0 * (t_i + 1.0))).sum() / n0**2)
     return (
         Statistic(t_stat, t_pvalue(t_stat, np.full(t_stat.shape, t_days - 2.0))),
         Statistic(z_stat, normal_pvalue(z_stat)),
@@ -795,6 +852,10 @@ class EventArrays:
     s_bw : float
     n_bw_days : int
     p_hat : float
+    ranks : numpy.ndarray, shape (N, L + W)
+        Each event's estimation residuals and event ARs ranked together (Corrado 1989).
+    est_ranks : numpy.ndarray, shape (N, L)
+        The estimation residuals ranked among themselves (Kolari & Pynnönen 2011).
     """
 
     panel: Panel
@@ -811,6 +872,8 @@ class EventArrays:
     s_bw: float
     n_bw_days: int
     p_hat: float
+    ranks: FloatArray
+    est_ranks: FloatArray
 
 
 def event_arrays(panel: Panel, fit: Fit, conventions: Conventions | None = None) -> EventArrays:
@@ -828,6 +891,8 @@ def event_arrays(panel: Panel, fit: Fit, conventions: Conventions | None = None)
     resid = np.where(est_valid, fit.ar[:, scols], np.nan)
     codes, n_days = day_codes(panel.dates[:, scols], est_valid, conv.alignment)
     s_bw, n_bw = mean_residual_sd(resid, est_valid, codes, n_days)
+    values, valid, _, _ = _rank_inputs(resid, est_valid, codes, n_days, ar)
+    ranks, est_ranks = ranks_with_leading(values, valid, resid.shape[1])
     return EventArrays(
         panel=panel,
         fit=eff,
@@ -843,26 +908,28 @@ def event_arrays(panel: Panel, fit: Fit, conventions: Conventions | None = None)
         s_bw=s_bw,
         n_bw_days=n_bw,
         p_hat=positive_share(resid, est_valid, conv.p_hat),
+        ranks=ranks,
+        est_ranks=est_ranks,
     )
 
 
 def _rank_inputs(
-    arrays: EventArrays, window_idx: np.ndarray
+    resid: FloatArray,
+    est_valid: np.ndarray,
+    codes: np.ndarray | None,
+    n_est_days: int,
+    event: FloatArray,
 ) -> tuple[FloatArray, np.ndarray, np.ndarray, int]:
     """Values, validity and day codes for a rank test over estimation + the given event days.
 
     Estimation values keep their codes; event day j gets code ``n_est_days + j``.
     """
-    ev = arrays.ar[:, window_idx]
-    values = np.concatenate([arrays.resid, ev], axis=1)
-    valid = np.concatenate([arrays.est_valid, np.isfinite(ev)], axis=1)
-    n, l_cols = arrays.resid.shape
-    est_codes = (
-        np.broadcast_to(np.arange(l_cols), (n, l_cols)) if arrays.codes is None else arrays.codes
-    )
-    ev_codes = np.broadcast_to(arrays.n_est_days + np.arange(len(window_idx)), ev.shape)
-    codes = np.concatenate([est_codes, ev_codes], axis=1)
-    return values, valid, codes, arrays.n_est_days + len(window_idx)
+    values = np.concatenate([resid, event], axis=1)
+    valid = np.concatenate([est_valid, np.isfinite(event)], axis=1)
+    n, l_cols = resid.shape
+    est_codes = np.broadcast_to(np.arange(l_cols), (n, l_cols)) if codes is None else codes
+    ev_codes = np.broadcast_to(n_est_days + np.arange(event.shape[1]), event.shape)
+    return values, valid, np.concatenate([est_codes, ev_codes], axis=1), n_est_days + event.shape[1]
 
 
 def _restandardise(scar: FloatArray) -> FloatArray:
@@ -942,7 +1009,8 @@ def _statistics(
     }
     gsar_est = arrays.resid / arrays.fit.sigma[:, None]
     grank_t, grank_z = generalized_rank(
-        gsar_est, arrays.est_valid, arrays.codes, arrays.n_est_days, _restandardise(scar)
+        gsar_est, arrays.est_valid, arrays.codes, arrays.n_est_days, _restandardise(scar),
+        est_ranks=arrays.est_ranks,
     )
     tests["grank_t"], tests["grank_z"] = grank_t, grank_z
     wil = wilcoxon(x)
@@ -963,11 +1031,8 @@ def daily_statistics(arrays: EventArrays) -> pd.DataFrame:
     """
     w = len(arrays.rel_days)
     tested = np.eye(w, dtype=bool)
-    values, valid, codes, n_days = _rank_inputs(arrays, np.arange(w))
-    tested_days = np.zeros((w, n_days), dtype=bool)
-    tested_days[:, arrays.n_est_days :] = tested
     missing: RankMissing = "scaled" if arrays.conventions.rank_missing == "estudy2" else "available"
-    rank = corrado_rank(values, valid, codes, n_days, tested_days, missing=missing)
+    rank = _full_window_rank(arrays, tested, missing)
     out = _statistics(arrays, arrays.ar, arrays.sar, arrays.sar, tested, rank)
     frame = pd.DataFrame(out, index=pd.Index(arrays.rel_days, name="rel_day"))
     return _ordered(frame.rename(columns={"mean": "aar"}), "aar")
@@ -1006,26 +1071,35 @@ def window_statistics(arrays: EventArrays, windows: list[tuple[int, int]]) -> pd
 
 def _window_rank(arrays: EventArrays, tested: np.ndarray) -> Statistic:
     """Corrado rank statistics of windows under ``conventions.rank_days``."""
-    w = len(arrays.rel_days)
     missing: RankMissing = (
         "average_centre" if arrays.conventions.rank_missing == "estudy2" else "available"
     )
     if arrays.conventions.rank_days == "window":
-        values, valid, codes, n_days = _rank_inputs(arrays, np.arange(w))
-        tested_days = np.zeros((len(tested), n_days), dtype=bool)
-        tested_days[:, arrays.n_est_days :] = tested
-        return corrado_rank(values, valid, codes, n_days, tested_days, missing=missing)
+        return _full_window_rank(arrays, tested, missing)
     stats_: list[float] = []
     pvals: list[float] = []
     for row in tested:
-        idx = np.flatnonzero(row)
-        values, valid, codes, n_days = _rank_inputs(arrays, idx)
+        values, valid, codes, n_days = _rank_inputs(
+            arrays.resid, arrays.est_valid, arrays.codes, arrays.n_est_days,
+            arrays.ar[:, np.flatnonzero(row)],
+        )
         one = np.zeros((1, n_days), dtype=bool)
         one[0, arrays.n_est_days :] = True
-        res = corrado_rank(values, valid, codes, n_days, one, missing=missing)
+        ranks = average_ranks(values, valid)
+        res = corrado_rank(ranks, valid, codes, n_days, one, missing=missing)
         stats_.append(float(res.statistic[0]))
         pvals.append(float(res.pvalue[0]))
     return Statistic(np.array(stats_), np.array(pvals))
+
+
+def _full_window_rank(arrays: EventArrays, tested: np.ndarray, missing: RankMissing) -> Statistic:
+    """Corrado statistics of the tested event days, ranks over estimation + event window."""
+    _, valid, codes, n_days = _rank_inputs(
+        arrays.resid, arrays.est_valid, arrays.codes, arrays.n_est_days, arrays.ar
+    )
+    tested_days = np.zeros((len(tested), n_days), dtype=bool)
+    tested_days[:, arrays.n_est_days :] = tested
+    return corrado_rank(arrays.ranks, valid, codes, n_days, tested_days, missing=missing)
 
 
 def window_label(start: int, end: int) -> str:
