@@ -101,6 +101,16 @@ def test_put_replaces_the_rows_of_its_range(cache: PriceCache) -> None:
     assert hit.attrs["provenance"]["fetched_at"] == "2022-02-01T00:00:00+00:00"
 
 
+def test_rows_after_the_complete_range_are_upserted(cache: PriceCache) -> None:
+    # A download made during a trading day: complete up to yesterday, today's row is live.
+    live = bundled(FAW, "2021-09-01", "2021-09-30", start="2021-09-01", end="2021-09-29")
+    cache.put(FAW, live)
+    cache.put(FAW, live)
+    assert cache.get(FAW, day("2021-09-01"), day("2021-09-30")) is None
+    hit = cache.get(FAW, day("2021-09-01"), day("2021-09-29"))
+    assert hit is not None and hit.index[-1] == day("2021-09-29")
+
+
 def test_open_start_and_end(cache: PriceCache) -> None:
     cache.put(FAW, bundled(FAW, "2021-09-01", "2021-09-30"))
     assert cache.get(FAW, None, day("2021-09-30")) is None  # not known to start at the first day
@@ -156,7 +166,7 @@ def test_crash_in_the_middle_of_a_write_loses_nothing(cache: PriceCache) -> None
         inserted = 0
         def die_midway(statement):
             global inserted
-            if statement.startswith("INSERT INTO prices"):
+            if statement.startswith("INSERT OR REPLACE INTO prices"):
                 inserted += 1
                 if inserted == 100:
                     os._exit(9)

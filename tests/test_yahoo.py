@@ -221,6 +221,16 @@ def test_load_prices_from_yahoo_is_cached(faw: pd.DataFrame) -> None:
     assert cached.attrs["provenance"]["fetched_at"] == downloaded.attrs["provenance"]["fetched_at"]
 
 
+def test_importing_the_source_does_not_import_yfinance() -> None:
+    script = (
+        "import sys, eventstudy.sources.yahoo, eventstudy.sources.cache; "
+        "print('yfinance' in sys.modules, 'tqdm' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, check=True)
+    assert run.stdout.split() == ["False", "False"]
+
+
 def _yahoo_resolves() -> bool:
     try:
         socket.getaddrinfo("query2.finance.yahoo.com", 443)

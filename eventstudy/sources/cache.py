@@ -43,6 +43,7 @@ _SCHEMA = (
     "last TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS coverage_ticker ON coverage (ticker)",
 )
+_UPSERT = f"INSERT OR REPLACE INTO prices VALUES ({', '.join('?' * (len(_NUMBERS) + 4))})"
 _BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction
 _OPEN_START = ""  # ``first`` of a range that starts at the first day the source has
 
@@ -242,10 +243,7 @@ class PriceCache:
                     "DELETE FROM prices WHERE ticker = ? AND date >= ? AND date <= ?",
                     (ticker, first, last),
                 )
-                connection.executemany(
-                    f"INSERT INTO prices VALUES ({', '.join('?' * (len(_NUMBERS) + 4))})",
-                    records,
-                )
+                connection.executemany(_UPSERT, records)
                 _add_range(connection, ticker, first, last)
         except sqlite3.Error as exc:
             raise self._error("write", exc) from exc
