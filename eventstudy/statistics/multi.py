@@ -260,8 +260,7 @@ def csect_t(x: FloatArray) -> Statistic:
 
     ``t = X̄ / (S_X / √N)`` with X_i the events' ARs on a day (or CARs over a window),
     S_X their standard deviation (divisor N − 1); p-value from t(N − 1)
-    (Brown & Warner 1985, p. 7 "cross-sectional dependence"; Boehmer, Musumeci & Poulsen
-    1991, p. 258).
+    (Brown & Warner 1985; Boehmer, Musumeci & Poulsen 1991).
 
     Parameters
     ----------
@@ -288,10 +287,10 @@ def csect_t(x: FloatArray) -> Statistic:
 def bmp(scar: FloatArray) -> Statistic:
     """Standardised cross-sectional test of Boehmer, Musumeci & Poulsen (1991).
 
-    ``t = mean_i SCAR_i / (sd_i SCAR_i / √N)`` (BMP 1991, p. 258-259, eq. for t_BMP), where
+    ``t = mean_i SCAR_i / (sd_i SCAR_i / √N)`` (Boehmer et al. 1991), where
     SCAR_i is the Patell SAR on a day or the standardised CAR over a window
     (CAR_i / S_CAR,i with the exact variance of Mikkelson & Partch 1988, as in Kolari &
-    Pynnönen 2010, p. 4001); p-value from t(N − 1).
+    Pynnönen 2010); p-value from t(N − 1).
 
     Parameters
     ----------
@@ -307,7 +306,7 @@ def bmp(scar: FloatArray) -> Statistic:
 def kolari_pynnonen(scar: FloatArray, rbar: float) -> Statistic:
     """BMP test adjusted for cross-sectional correlation (Kolari & Pynnönen 2010).
 
-    ``t_KP = t_BMP √((1 − r̄) / (1 + (N − 1) r̄))`` (KP 2010, eq. 14, p. 4004), with r̄ the
+    ``t_KP = t_BMP √((1 − r̄) / (1 + (N − 1) r̄))`` (Kolari & Pynnönen 2010), with r̄ the
     mean pairwise correlation of the estimation residuals
     (:func:`mean_residual_correlation`); p-value from t(N − 1).
 
@@ -332,7 +331,7 @@ def patell(sar: FloatArray, df: np.ndarray) -> Statistic:
 
     ``z = Σ_i SAR_i / √(Σ_i df_i / (df_i − 2))``: under the null each SAR_i follows t(df_i),
     whose variance is df_i / (df_i − 2) = (L_i − 2)/(L_i − 4) for the market model
-    (Patell 1976, p. 256, eq. 10); N(0, 1). For a window, pass
+    (Patell 1976); N(0, 1). For a window, pass
     ``SAR_i = Σ_t SAR_it / √τ_i`` (the sum of the daily SARs, as in EventStudyTools and R
     EventStudy); the alternative using SCAR_i is obtained by passing SCAR_i.
 
@@ -359,7 +358,7 @@ def patell(sar: FloatArray, df: np.ndarray) -> Statistic:
 def adjusted_patell(sar: FloatArray, df: np.ndarray, rbar: float) -> Statistic:
     """Patell test adjusted for cross-sectional correlation (Kolari & Pynnönen 2010).
 
-    ``z_adj = z_Patell √(1 / (1 + (N − 1) r̄))`` (KP 2010, p. 4003, the variance of a sum
+    ``z_adj = z_Patell √(1 / (1 + (N − 1) r̄))`` (Kolari & Pynnönen 2010; the variance of a sum
     of N equicorrelated standardised returns is N (1 + (N − 1) r̄)); N(0, 1). Unlike
     :func:`kolari_pynnonen` there is no factor (1 − r̄): the Patell variance is not estimated
     from the cross-section.
@@ -386,7 +385,7 @@ def skew_adj_t(x: FloatArray) -> Statistic:
 
     With S = X̄ / S_X and γ = N / ((N − 1)(N − 2)) Σ (X_i − X̄)³ / S_X³ (the adjusted
     Fisher-Pearson skewness), ``t = √N (S + γ S²/3 + γ² S³/27 + γ / (6N))`` (Hall 1992,
-    p. 223, the cubic transformation of the studentised mean); p-value from t(N − 1).
+    the cubic transformation of the studentised mean); p-value from t(N − 1).
 
     Parameters
     ----------
@@ -412,7 +411,7 @@ def mean_residual_sd(
 
     ``S_BW² = Σ_s (Ā_s − mean Ā)² / (T − 1)`` over the T estimation days s with at least one
     residual, Ā_s the mean residual of the events present on day s (Brown & Warner 1985,
-    p. 7, the "crude dependence adjustment").
+    the "crude dependence adjustment").
 
     Parameters
     ----------
@@ -438,8 +437,8 @@ def bw85(mean_x: FloatArray, tau: FloatArray, s_bw: float, n_days: int) -> Stati
     """Brown & Warner (1985) t test with the crude dependence adjustment.
 
     ``t = CAAR / (√τ S_BW)`` for a window of τ days (``AAR_t / S_BW`` for a day), with S_BW
-    from :func:`mean_residual_sd` (Brown & Warner 1985, p. 7 and p. 29 for multi-day
-    windows); p-value from t(T − 1).
+    from :func:`mean_residual_sd` (Brown & Warner 1985; multi-day windows
+    scale by √τ); p-value from t(T − 1).
 
     Parameters
     ----------
@@ -471,8 +470,8 @@ def mean_residual_correlation(
 
     ``r̄ = (Σ_s (Σ_i z_is)² − Σ_i ‖z_i‖²) / (N (N − 1))``,
 
-    which needs only the day sums of the z_i, never the N × N matrix (Kolari & Pynnönen 2010,
-    p. 4003 define r̄ as the average of the N(N − 1)/2 sample correlations). Where all events
+    which needs only the day sums of the z_i, never the N × N matrix (Kolari & Pynnönen 2010
+    define r̄ as the average of the N(N − 1)/2 sample correlations). Where all events
     share the same estimation days this is exactly the mean Pearson correlation; with missing
     days or partly overlapping calendar windows, ρ_ij counts only shared days (a pair that
     never meets counts as uncorrelated).
@@ -529,7 +528,7 @@ def sign_test(x: FloatArray) -> Statistic:
 def positive_share(resid: FloatArray, valid: np.ndarray, how: PHat = "averaged") -> float:
     """Expected share p̂ of positive abnormal returns, from the estimation residuals.
 
-    ``"averaged"``: p̂ = (1/N) Σ_i (1/L_i) #{s: e_is > 0} (Cowan 1992, p. 346);
+    ``"averaged"``: p̂ = (1/N) Σ_i (1/L_i) #{s: e_is > 0} (Cowan 1992);
     ``"pooled"``: p̂ = Σ_i #{s: e_is > 0} / Σ_i L_i (estudy2).
     """
     check_option(how, PHat, "p_hat")
@@ -545,7 +544,7 @@ def generalized_sign(x: FloatArray, p_hat: float) -> Statistic:
     """Generalized sign test of Cowan (1992).
 
     ``z = (w − N p̂) / √(N p̂ (1 − p̂))`` with w = #{X_i > 0} and p̂ from
-    :func:`positive_share` (Cowan 1992, p. 346); N(0, 1).
+    :func:`positive_share` (Cowan 1992); N(0, 1).
 
     Parameters
     ----------
@@ -646,9 +645,8 @@ def corrado_rank(
 
     ``S_K = √((1/T) Σ_t (N_t/N) D̄_t²)`` and ``z = Σ_{t∈W} D̄_t / (√τ S_K)``
 
-    over all T days, for a window W of τ days (Corrado 1989, p. 387-388; the multi-day sum as
-    in Cowan 1992, p. 347 and Campbell & Wasley 1993). The weight N_t/N, from Kolari &
-    Pynnönen (2011, p. 957), makes days with missing events count by the variance of their
+    over all T days, for a window W of τ days (Corrado 1989; the multi-day sum as in Cowan 1992
+    and Campbell & Wasley 1993). The weight N_t/N, from Kolari & Pynnönen (2011), makes days with missing events count by the variance of their
     mean; without missing values it is 1 and this is Corrado's statistic. N(0, 1).
 
     ``missing`` reproduces estudy2 0.10.0 where events are missing:
@@ -708,12 +706,12 @@ def generalized_rank(
     The window tested is collapsed into one day 0 whose value is the re-standardised
     cumulative abnormal return ``SCAR*_i = SCAR_i / S_SCAR`` (S_SCAR the cross-sectional
     standard deviation of SCAR_i, divisor N − 1); the estimation days keep
-    ``SAR_is = e_is / σ_i`` (KP 2011, p. 955-956, eqs. 3-6). Only these T_i = L_i + 1 values
+    ``SAR_is = e_is / σ_i`` (Kolari & Pynnönen 2011, section 2). Only these T_i = L_i + 1 values
     are ranked; ``U_it = K_it / (T_i + 1) − 1/2``. With Ū_t the mean over the N_t events
-    present and ``S_Ū = √((1/T) Σ_t (N_t/N) Ū_t²)`` (KP 2011, eq. 9):
+    present and ``S_Ū = √((1/T) Σ_t (N_t/N) Ū_t²)`` (Kolari & Pynnönen 2011):
 
     - ``Z = Ū_0 / S_Ū`` and ``GRANK-T = Z √((T − 2)/(T − 1 − Z²))``, p-value from t(T − 2)
-      (KP 2011, eq. 10-11);
+      (Kolari & Pynnönen 2011);
     - ``GRANK-Z = Ū_0 / √(Var Ū_0)`` with the variance under cross-sectional independence,
       ``Var Ū_0 = Σ_i (T_i − 1)/(12 (T_i + 1)) / N_0²`` (EventStudyTools' "Generalized Rank
       Z"); N(0, 1).
@@ -799,7 +797,7 @@ def effective_fit(
     """The fit with σ and the prediction-error terms of the chosen conventions.
 
     ``sigma_divisor="nobs-1"`` rescales σ to √(SSR/(L − 1)). ``market_terms="window"``
-    recomputes C_t = 1 + 1/L + (x_t − x̄)′ S_xx⁻¹ (x_t − x̄) (Patell 1976, eq. 6) and the
+    recomputes C_t = 1 + 1/L + (x_t − x̄)′ S_xx⁻¹ (x_t − x̄) (Patell 1976) and the
     CAR variance terms with x̄ and S_xx over every estimation-window day with a regressor
     value, including days the stock has no return (estudy2); ``"own"`` keeps the fitted
     days' terms.
