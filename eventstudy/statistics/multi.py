@@ -645,9 +645,10 @@ def corrado_rank(
 
     ``S_K = √((1/T) Σ_t (N_t/N) D̄_t²)`` and ``z = Σ_{t∈W} D̄_t / (√τ S_K)``
 
-    over all T days, for a window W of τ days (Corrado 1989; the multi-day sum as in Cowan 1992
-    and Campbell & Wasley 1993). The weight N_t/N, from Kolari & Pynnönen (2011), makes days with missing events count by the variance of their
-    mean; without missing values it is 1 and this is Corrado's statistic. N(0, 1).
+    over all T days, for a window W of τ days (Corrado 1989; the multi-day sum as in
+    Cowan 1992 and Campbell & Wasley 1993). The weight N_t/N, from Kolari & Pynnönen (2011),
+    makes days with missing events count by the variance of their mean; without missing
+    values it is 1 and this is Corrado's statistic. N(0, 1).
 
     ``missing`` reproduces estudy2 0.10.0 where events are missing:
     ``"scaled"`` (its ``rank_stat``) uses D̂_t = D̄_t N/N_t, S_K² = (1/T̄) Σ_t D̂_t² with
