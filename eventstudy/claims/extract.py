@@ -1,0 +1,296 @@
+"""Price-move claims found in English and Chinese news text.
+
+:func:`extract` reads sentences such as "shares jumped 10% to 12.78 yuan ($1.98)" or
+"股价涨停至12.78元" and returns :class:`Claim` objects whose figures keep the precision they
+were written with, ready for :func:`eventstudy.claims.check.check_claim`.
+
+Rules
+-----
+- A **direction word** (rose, soared, jumped, gained, climbed, surged, higher, up, limit-up;
+  fell, dropped, declined, slid, slumped, plunged, tumbled, sank, lower, down, limit-down;
+  上涨, 大涨, 暴涨, 涨幅, 收涨, 攀升, 飙升, 走高, 涨停; 下跌, 大跌, 暴跌, 跌幅, 收跌, 下挫,
+  下滑, 走低, 跌停) starts a claim. 涨停/跌停 and limit-up/limit-down also mark the claim
+  as a limit move. "up to" is not a direction ("fines of up to 5%").
+- A **percent** ("10%", "10％", "10 percent", "10 per cent", "10 pct") belongs to the claim
+  of the nearest direction word before it in the sentence (or the first one after it, for
+  "4.22% higher"). A fall is stored negative. A percent without a direction word counts
+  only when written with a sign ("-2.5%"), which then gives the direction; an unsigned one
+  ("a 10% stake") is not a move.
+- A **price** has a currency: prefixed US$, HK$, $, USD, CNY, RMB, HKD or suffixed yuan,
+  RMB, CNY, USD, HKD, 元, 人民币, 美元, 港元, 港币. "$" is read as US dollars. A bare number
+  counts as a price only right after "to", "reach", 至 or 到 in a claim with a direction
+  ("rose by 10% to 12.78"). A price after "from" or 从 is the earlier level and is skipped.
+  Amounts ("200 million yuan", "2亿元") are not prices.
+- A price in brackets right after another price ("12.78 yuan ($1.98)", "12.11元（约合1.88
+  美元）") is a **conversion** of it.
+- A second percent or price in the same claim starts a new claim with the same direction
+  ("rose 3% on Monday and a further 2% on Tuesday" gives two claims).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from eventstudy.errors import InvalidInputError
+
+Direction = Literal["up", "down"]
+
+#: Currency words and symbols, mapped to ISO codes.
+CURRENCIES: dict[str, str] = {
+    "us$": "USD", "$": "USD", "usd": "USD", "美元": "USD",
+    "hk$": "HKD", "hkd": "HKD", "港元": "HKD", "港币": "HKD",
+    "cny": "CNY", "rmb": "CNY", "yuan": "CNY", "元": "CNY", "人民币": "CNY",
+}
+
+#: Direction words: word → (direction, whether it says the move hit the daily limit).
+DIRECTION_WORDS: dict[str, tuple[Direction, bool]] = {
+    **dict.fromkeys(
+        ["soared", "soars", "soar", "jumped", "jumps", "jump", "rose", "rises", "rise",
+         "risen", "rising", "gained", "gains", "gain", "climbed", "climbs", "surged",
+         "surges", "rallied", "rallies", "advanced", "leapt", "leaped", "spiked",
+         "skyrocketed", "higher", "up", "上涨", "大涨", "暴涨", "涨幅", "收涨", "攀升",
+         "飙升", "走高"],
+        ("up", False),
+    ),
+    **dict.fromkeys(
+        ["fell", "falls", "fall", "fallen", "falling", "dropped", "drops", "drop",
+         "declined", "declines", "slid", "slides", "slumped", "slumps", "plunged",
+         "plunges", "plummeted", "tumbled", "tumbles", "sank", "sinks", "lost", "shed",
+         "lower", "down", "下跌", "大跌", "暴跌", "跌幅", "收跌", "下挫", "下滑", "走低"],
+        ("down", False),
+    ),
+    **dict.fromkeys(["limit-up", "limit up", "涨停"], ("up", True)),
+    **dict.fromkeys(["limit-down", "limit down", "跌停"], ("down", True)),
+}
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_LATIN_WORDS = sorted((w for w in DIRECTION_WORDS if w.isascii()), key=len, reverse=True)
+_CJK_WORDS = sorted((w for w in DIRECTION_WORDS if not w.isascii()), key=len, reverse=True)
+
+_TOKEN = re.compile(
+    rf"""
+      (?<![A-Za-z])(?P<pre_cur>US\$|HK\$|\$|USD|CNY|RMB|HKD)\s?(?P<pre_num>{_NUMBER})
+    | (?<![A-Za-z0-9.,])(?P<sign>[-+−])?(?P<pct>{_NUMBER})\s?
+        (?:%|％|percent\b|per\s?cent\b|pct\b)
+    | (?<![A-Za-z0-9.,])(?P<post_num>{_NUMBER})\s?
+        (?P<post_cur>yuan\b|RMB\b|CNY\b|USD\b|HKD\b|美元|港元|港币|人民币|元)
+    | (?<![A-Za-z0-9.,])(?P<bare>{_NUMBER})
+        (?!\.?\d|\s*(?:million|billion|thousand|trillion|万|亿))
+    | \b(?P<latin_word>{"|".join(re.escape(w) for w in _LATIN_WORDS)})\b
+    | (?P<cjk_word>{"|".join(_CJK_WORDS)})
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_SENTENCE_END = re.compile(r"(?<=[。！？；;])|(?<=[.!?])\s+(?=[A-Z\"“'\u4e00-\u9fff])")
+_BEFORE_CONVERSION = re.compile(
+    r"[（(]\s*(?:约合|约|合|about|approximately|approx\.|roughly|or)?\s*$", re.IGNORECASE
+)
+_BEFORE_EARLIER_LEVEL = re.compile(r"(?:\bfrom|从)\s*$", re.IGNORECASE)
+_UP_TO = re.compile(r"\s+to\b", re.IGNORECASE)
+_BEFORE_LEVEL = re.compile(r"(?:\bto|\breach|\breaching|至|到)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim about a stock's move, as written in a sentence.
+
+    Attributes
+    ----------
+    quote : str
+        The sentence the claim was found in.
+    direction : {"up", "down"} or None
+        The direction the text gives; ``None`` for a bare price level.
+    pct : Decimal or None
+        The claimed percent move, signed (a fall is negative), with its written precision
+        (``Decimal("10")`` for "10%", ``Decimal("-3.5")`` for "fell 3.5%").
+    price : Decimal or None
+        The claimed price level, as written (``Decimal("20.10")`` keeps two decimals).
+    currency : str or None
+        ISO code of ``price`` (``"CNY"``, ``"USD"``, ``"HKD"``); ``None`` if none was written.
+    converted_price, converted_currency : Decimal, str or None
+        A conversion given in brackets after the price (``($1.98)``).
+    limit : {"up", "down"} or None
+        The text says the move hit the daily limit (涨停 / 跌停 / limit-up / limit-down).
+    """
+
+    quote: str
+    direction: Direction | None
+    pct: Decimal | None
+    price: Decimal | None
+    currency: str | None
+    converted_price: Decimal | None = None
+    converted_currency: str | None = None
+    limit: Direction | None = None
+
+    def to_kwargs(self) -> dict[str, Any]:
+        """The claim as keyword arguments of :func:`eventstudy.claims.check.check_claim`.
+
+        A conversion is passed as ``usd_price`` when it is in US dollars; other conversions
+        are left out.
+        """
+        kwargs: dict[str, Any] = {
+            "pct": self.pct, "direction": self.direction, "price": self.price,
+            "currency": self.currency,
+        }
+        if self.converted_currency == "USD":
+            kwargs["usd_price"] = self.converted_price
+        return {k: v for k, v in kwargs.items() if v is not None}
+
+
+@dataclass
+class _Draft:
+    """A claim being assembled while reading a sentence."""
+
+    direction: Direction | None = None
+    limit: Direction | None = None
+    pct: Decimal | None = None
+    signed: bool = False
+    price: Decimal | None = None
+    currency: str | None = None
+    converted: tuple[Decimal, str] | None = None
+    figures: list[str] = field(default_factory=list)
+
+    def finish(self, quote: str) -> Claim | None:
+        direction = self.direction
+        pct = self.pct
+        if pct is not None and self.signed and direction is None:
+            direction = "down" if pct < 0 else "up"
+        if pct is not None and direction is None:
+            pct = None  # an unsigned percent without a direction word is not a move
+        if pct is not None and direction == "down" and not self.signed:
+            pct = -pct
+        price, currency = self.price, self.currency
+        if price is not None and currency is None and direction is None:
+            price = None
+        if pct is None and price is None and self.limit is None:
+            return None
+        converted = self.converted if price is not None else None
+        return Claim(
+            quote=quote, direction=direction, pct=pct, price=price, currency=currency,
+            converted_price=None if converted is None else converted[0],
+            converted_currency=None if converted is None else converted[1],
+            limit=self.limit,
+        )
+
+
+def extract(text: str) -> list[Claim]:
+    """Find price-move claims in English or Chinese text.
+
+    Parameters
+    ----------
+    text : str
+        One or more sentences.
+
+    Returns
+    -------
+    list of Claim
+        In the order they appear; empty when the text makes no such claim.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``text`` is not a string.
+
+    Notes
+    -----
+    The rules (direction words, percents, prices, conversions) are in the module docstring.
+
+    Examples
+    --------
+    >>> (claim,) = extract("Shares jumped 10% to 12.78 yuan ($1.98).")
+    >>> claim.direction, claim.pct, claim.price, claim.currency, claim.converted_price
+    ('up', Decimal('10'), Decimal('12.78'), 'CNY', Decimal('1.98'))
+    >>> [(c.limit, c.price) for c in extract("股价涨停至12.78元。")]
+    [('up', Decimal('12.78'))]
+    """
+    if not isinstance(text, str):
+        raise InvalidInputError(f"text={text!r} is not text; give a string.")
+    claims: list[Claim] = []
+    for sentence in _SENTENCE_END.split(text):
+        quote = sentence.strip()
+        if quote:
+            claims.extend(_claims_in(quote))
+    return claims
+
+
+def _claims_in(sentence: str) -> list[Claim]:
+    reader = _SentenceReader(sentence)
+    for match in _TOKEN.finditer(sentence):
+        reader.read(match)
+    reader.restart(None)
+    return reader.claims
+
+
+class _SentenceReader:
+    """Reads the tokens of one sentence in order and collects its claims."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self.claims: list[Claim] = []
+        self.draft = _Draft()
+
+    def restart(self, direction: Direction | None) -> None:
+        """Finish the current claim and start a new one with ``direction``."""
+        claim = self.draft.finish(self.sentence)
+        if claim is not None:
+            self.claims.append(claim)
+        self.draft = _Draft(direction=direction)
+
+    def read(self, match: re.Match[str]) -> None:
+        word = match.group("latin_word") or match.group("cjk_word")
+        if word and word.lower() == "up" and _UP_TO.match(self.sentence, match.end()):
+            return  # "up to 5%" is a bound, not a move
+        if word:
+            self._direction(*DIRECTION_WORDS[word.lower()])
+        elif match.group("pct"):
+            self._percent(match.group("sign"), _number(match.group("pct")))
+        else:
+            self._price(match, self.sentence[: match.start()])
+
+    def _direction(self, direction: Direction, limit: bool) -> None:
+        draft = self.draft
+        if draft.direction is not None and (draft.figures or draft.direction != direction):
+            self.restart(direction)
+        self.draft.direction = direction
+        if limit:
+            self.draft.limit = direction
+
+    def _percent(self, sign: str | None, value: Decimal) -> None:
+        if self.draft.pct is not None:
+            self.restart(self.draft.direction)
+        self.draft.pct = value.copy_negate() if sign in ("-", "−") else value
+        self.draft.signed = sign is not None
+        self.draft.figures.append("pct")
+
+    def _price(self, match: re.Match[str], before: str) -> None:
+        if _BEFORE_EARLIER_LEVEL.search(before):
+            return
+        currency: str | None
+        if match.group("bare"):
+            if not _BEFORE_LEVEL.search(before):
+                return
+            value, currency = _number(match.group("bare")), None
+        else:
+            raw = match.group("pre_num") or match.group("post_num")
+            symbol = match.group("pre_cur") or match.group("post_cur")
+            value, currency = _number(raw), CURRENCIES[symbol.lower()]
+        draft = self.draft
+        if (
+            currency is not None
+            and draft.price is not None
+            and draft.converted is None
+            and _BEFORE_CONVERSION.search(before)
+        ):
+            draft.converted = (value, currency)
+            return
+        if draft.price is not None:
+            self.restart(draft.direction)
+        self.draft.price, self.draft.currency = value, currency
+        self.draft.figures.append("price")
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
