@@ -183,7 +183,7 @@ def _auto(
     try:
         return _download(ticker, start, end, session)
     except (DataUnavailableError, ImportError) as exc:
-        tried.append(f"yahoo: {exc}")
+        tried.append(f"yahoo: {str(exc).rstrip('.')}")
     raise DataUnavailableError(
         f"No prices for {ticker!r} from {_iso(start) or 'the start'} to "
         f"{_iso(end) or 'the end'}. Tried " + "; ".join(tried) + ". To fix: connect to the "
