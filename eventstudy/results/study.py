@@ -71,6 +71,13 @@ def subset_batch(batch: Batch, keep: np.ndarray) -> Batch:
     )
 
 
+def _first(lines: list[str], what: str, limit: int = 10) -> list[str]:
+    """At most ``limit`` lines, then a count of the rest."""
+    if len(lines) <= limit:
+        return lines
+    return [*lines[:limit], f"... and {len(lines) - limit} more {what} (see .events)."]
+
+
 class StudyResult(SummaryMixin):
     """Abnormal returns of many events and the tests of their average.
 
@@ -253,13 +260,20 @@ class StudyResult(SummaryMixin):
             f"conventions: {self.conventions}.",
             "All statistics (" + ", ".join(STAT_NAMES) + ") are in .aar and .caars.",
         ]
-        for label, status in zip(self.not_studied.index, self.not_studied["status"], strict=True):
-            ticker = str(self.events.at[label, "ticker"])
-            notes.append(f"Event {label} ({ticker}) not studied: {status}")
+        skipped = [
+            f"Event {label} ({self.events.at[label, 'ticker']!s}) not studied: {status}"
+            for label, status in zip(self.not_studied.index, self.not_studied["status"],
+                                     strict=True)
+        ]
+        notes += _first(skipped, "events not studied")
         if "overlaps" in self.events:
             flagged = self.events[self.events["overlaps"].fillna("").astype(str) != ""]
-            for label, text in zip(flagged.index, flagged["overlaps"], strict=True):
-                notes.append(f"Event {label} ({self.events.at[label, 'ticker']!s}): {text}")
+            overlapping = [
+                f"Event {label} ({self.events.at[label, 'ticker']!s}): its event window overlaps "
+                f"that of event(s) {text} of the same stock"
+                for label, text in zip(flagged.index, flagged["overlaps"], strict=True)
+            ]
+            notes += _first(overlapping, "events with overlapping windows")
         tables = [("Average abnormal returns", aar), ("Cumulative average abnormal returns", caars)]
         for group, result in self.groups.items():
             tables.append((f"Group {group}: cumulative average abnormal returns",
