@@ -1,0 +1,90 @@
+"""Model options of run(): statsmodels OLS, user factors, suspension gaps."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+import eventstudy
+from eventstudy import InvalidInputError
+
+EXPECTED = json.loads(
+    (Path(__file__).parent / "results" / "faw_jiefang" / "expected.json").read_text()
+)
+
+
+def test_statsmodels_results_agree_with_the_engine() -> None:
+    res = eventstudy.run(
+        "000800.SZ", "2021-09-13", market="399001.SZ", window=(-5, 5), data="bundled"
+    )
+    ols = res.ols
+    assert int(ols.nobs) == 240
+    assert_allclose(ols.params, [res.params["alpha"], res.params["beta"]], rtol=1e-12)
+    assert_allclose(np.sqrt(ols.scale), res.params["sigma"], rtol=1e-12)
+    assert_allclose(ols.resid, res.estimation_residuals.to_numpy(), atol=1e-15)
+    with pytest.raises(InvalidInputError, match="has no regression"):
+        _ = eventstudy.run("000800.SZ", "2021-09-13", model="market_adjusted", data="bundled").ols
+
+
+def _market_returns_as_factor() -> pd.DataFrame:
+    index = eventstudy.load_prices("399001.SZ", source="bundled")
+    return pd.DataFrame({"mkt": index["close"] / index["close"].shift(1) - 1}).dropna()
+
+
+def test_factor_model_with_the_market_as_only_factor_is_the_market_model() -> None:
+    # With no suspension in the windows, the market return as a factor reproduces the
+    # market model, so the reference numbers of MM_399001 apply.
+    res = eventstudy.run(
+        "000800.SZ",
+        "2021-09-13",
+        market="399001.SZ",
+        model="factors",
+        factors=_market_returns_as_factor(),
+        window=(-5, 5),
+        data="bundled",
+    )
+    fit = EXPECTED["fits"]["MM_399001"]
+    assert_allclose(res.params["alpha"], fit["alpha"], atol=1e-10)
+    assert_allclose(res.params["beta"], fit["beta"], atol=1e-8)
+    assert_allclose(res.params["sigma"], fit["sigma"], atol=1e-10)
+    for label, want in EXPECTED["car"]["MM_399001"].items():
+        a, b = (int(v) for v in label.strip("[]").split(","))
+        car = res.car(a, b)
+        assert_allclose(car.car, want["CAR"], atol=1e-10)
+        assert_allclose(car.t, want["t_exact"], atol=1e-8)
+
+
+def test_factor_model_with_a_risk_free_column() -> None:
+    factors = _market_returns_as_factor()
+    factors["RF"] = 0.0001
+    factors["mkt"] -= factors["RF"]
+    res = eventstudy.run(
+        "000800.SZ",
+        "2021-09-13",
+        market="399001.SZ",
+        model="factors",
+        factors=factors,
+        window=(-5, 5),
+        data="bundled",
+    )
+    plain = eventstudy.run(
+        "000800.SZ", "2021-09-13", market="399001.SZ", window=(-5, 5), data="bundled"
+    )
+    # Excess returns on excess market returns: same slope and residuals as the market model.
+    assert_allclose(res.params["beta"], plain.params["beta"], rtol=1e-10)
+    assert_allclose(res.abnormal["ar"], plain.abnormal["ar"], atol=1e-12)
+
+
+def test_gap_rows_can_be_dropped_from_the_estimation() -> None:
+    # 000800.SZ was suspended 2019-03-28 .. 2019-04-11: its 2019-04-12 return spans the
+    # suspension and falls in the estimation window of an event on 2020-03-02.
+    kept = eventstudy.run("000800.SZ", "2020-03-02", data="bundled")
+    dropped = eventstudy.run("000800.SZ", "2020-03-02", data="bundled", gaps="drop")
+    missing = kept.estimation_residuals.index.difference(dropped.estimation_residuals.index)
+    assert list(missing) == [pd.Timestamp("2019-04-12")]
+    assert kept.params["nobs"] == 240 and dropped.params["nobs"] == 239
