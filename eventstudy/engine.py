@@ -140,8 +140,9 @@ class _PriceLoader:
     """Loads each ticker's prices once from the chosen source; remembers errors too.
 
     A user's own table is read and checked once and split by ticker. In ``"auto"`` mode a
-    bundled ticker is read whole from the bundled data, so it never needs the network;
-    other tickers are downloaded for the calendar span the windows need.
+    bundled ticker is asked for whole (no date bounds), which the bundled data answers, so it
+    never needs the network; other tickers are downloaded for the calendar span the windows
+    need.
     """
 
     def __init__(self, data: Any, span: tuple[Any, Any]) -> None:
@@ -164,7 +165,8 @@ class _PriceLoader:
                 return self.own_frames[ticker]
             return load_prices(ticker, source=self.data)  # raises the "not in the table" error
         if self.data == "bundled" or (self.data == "auto" and ticker in bundled_tickers()):
-            return load_prices(ticker, source="bundled")
+            # The whole bundled series: no download is needed for any date it covers.
+            return load_prices(ticker, source=self.data)
         return load_prices(ticker, self.span[0], self.span[1], source=self.data)
 
     def __call__(self, ticker: str) -> pd.DataFrame | EventStudyError:
