@@ -299,12 +299,11 @@ def check_claim(
 
     Examples
     --------
-    >>> v = check_claim("000800.SZ", "2021-09-11", pct="10%", price="12.78", usd_price="1.98",
-    ...                 data="bundled")
+    >>> v = check_claim("000800.SZ", "2021-09-11", pct="10%", price="12.78", data="bundled")
     >>> import textwrap
     >>> print(textwrap.fill(v.sentences[0], 88))
-    12.78 CNY matches the intraday high (12.78, +9.98%), which was the 10% limit-up price; it
-    does not match the close (12.11, +4.22%).
+    12.78 CNY matches the intraday high (12.78, +9.98%), which was the 10% limit-up price;
+    it does not match the close (12.11, +4.22%).
     """
     from eventstudy.api import run
     from eventstudy.sources import load_prices

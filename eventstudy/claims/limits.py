@@ -391,8 +391,9 @@ def limit_flags(
     >>> from eventstudy import load_prices
     >>> frame = load_prices("000800.SZ", "2021-09-13", "2021-09-13", source="bundled")
     >>> flags = limit_flags(frame)
-    >>> flags.loc["2021-09-13", ["limit_up", "closed_limit_up", "touched_limit_up"]].tolist()
-    [12.78, False, True]
+    >>> day = flags.loc["2021-09-13"]
+    >>> float(day["limit_up"]), bool(day["closed_limit_up"]), bool(day["touched_limit_up"])
+    (12.78, False, True)
     """
     name = ticker if ticker is not None else _frame_ticker(prices)
     ups: list[float] = []

@@ -212,8 +212,7 @@ def load_seed(path: str | os.PathLike[str]) -> SeedRecord:
     return SeedRecord(
         path=file,
         article=article,
-        claims=tuple(_claim(c, f"{where}: claims[{i}]", article.news_date)
-                     for i, c in enumerate(claims)),
+        claims=tuple(_claim(c, where, i, article.news_date) for i, c in enumerate(claims)),
     )
 
 
@@ -311,10 +310,11 @@ def _article(table: object, where: str) -> SeedArticle:
     )
 
 
-def _claim(table: object, where: str, news_date: dt.date) -> SeedClaim:
+def _claim(table: object, file: str, index: int, news_date: dt.date) -> SeedClaim:
+    where = f"{file}: claims[{index}]"
     if not isinstance(table, dict):
         raise DataFormatError(f"{where} must be a table ([[claims]]).")
-    _no_unknown(table, _CLAIM_FIELDS, where.split(": ")[0], where.split(": ")[1] + ".")
+    _no_unknown(table, _CLAIM_FIELDS, file, f"claims[{index}].")
     figures = {k: table[k] for k in _FIGURES if k in table}
     if not figures:
         raise DataFormatError(

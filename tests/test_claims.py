@@ -1,0 +1,239 @@
+"""Claim checks: the FAW Jiefang case, the matching rule, and bad input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import eventstudy
+from eventstudy.claims import ClaimVerdict, check_claim
+from eventstudy.claims.check import round_like
+from eventstudy.errors import InsufficientDataError, InvalidInputError
+from eventstudy.sources import load_prices
+
+FAW = "000800.SZ"
+PRICE_SENTENCE = (
+    "12.78 CNY matches the intraday high (12.78, +9.98%), which was the 10% limit-up price; "
+    "it does not match the close (12.11, +4.22%)."
+)
+PCT_SENTENCE = (
+    "+10% matches the move to the intraday high (+9.98%), which was the 10% limit-up move; "
+    "it does not match the close-to-close move (+4.22%) or the abnormal return net of the "
+    "market (+4.53%)."
+)
+
+
+@pytest.fixture(scope="module", params=["2021-09-13", "2021-09-11"])
+def faw(request: pytest.FixtureRequest) -> ClaimVerdict:
+    result = eventstudy.run(FAW, request.param, data="bundled")
+    return result.check_claim(pct=10, price=12.78)  # type: ignore[no-any-return]
+
+
+def _row(verdict: ClaimVerdict, kind: str, reference: str) -> pd.Series:
+    frame = verdict.to_frame()
+    return frame[(frame["kind"] == kind) & (frame["reference"] == reference)].iloc[0]
+
+
+def test_faw_is_judged_on_monday(faw: ClaimVerdict) -> None:
+    assert faw.event_date == pd.Timestamp("2021-09-13")
+    if faw.requested_date == pd.Timestamp("2021-09-11"):
+        assert faw.day0_reason == "2021-09-11 is a Saturday"
+
+
+def test_faw_price_matches_high_and_limit_not_close(faw: ClaimVerdict) -> None:
+    assert faw.matched("price") == ["intraday high", "limit-up price"]
+    assert faw.limit_up == Decimal("12.78")
+    close = _row(faw, "price", "close")
+    assert (close["observed"], bool(close["matches"])) == (12.11, False)
+    assert faw.sentences[0] == PRICE_SENTENCE
+
+
+def test_faw_pct_matches_high_and_limit_not_close(faw: ClaimVerdict) -> None:
+    assert faw.matched("pct") == ["intraday high", "limit-up price"]
+    high, close = _row(faw, "pct", "intraday high"), _row(faw, "pct", "close")
+    assert round(high["observed"], 2) == 9.98
+    assert round(close["observed"], 2) == 4.22
+    assert not bool(close["matches"])
+    assert faw.sentences[1] == PCT_SENTENCE
+
+
+def test_faw_abnormal_return_is_reported_beside(faw: ClaimVerdict) -> None:
+    assert faw.abnormal_return is not None
+    assert round(faw.abnormal_return, 6) == 0.045264
+    row = _row(faw, "pct", "abnormal return")
+    assert not bool(row["matches"])
+    assert "399001.SZ" in row["note"]
+    text = str(faw)
+    assert "Abnormal return on day 0: +4.53%" in text
+    assert "touched limit-up but closed below it" in text
+
+
+def test_standalone_check_claim_equals_the_result_method(faw: ClaimVerdict) -> None:
+    alone = check_claim(FAW, faw.requested_date, pct="10%", price="12.78", data="bundled")
+    assert alone.sentences == faw.sentences
+    pd.testing.assert_frame_equal(alone.to_frame(), faw.to_frame())
+
+
+def test_display(faw: ClaimVerdict) -> None:
+    html = faw._repr_html_()
+    assert "<table" in html and "limit-up" in html
+    assert PRICE_SENTENCE in str(faw)
+
+
+def test_usd_figure_is_not_checkable_offline() -> None:
+    verdict = check_claim(FAW, "2021-09-11", usd_price="1.98", data="bundled")
+    (row,) = verdict.to_frame().itertuples()
+    assert row.matches is pd.NA
+    assert "not checkable offline" in verdict.sentences[0]
+    assert "fx_rate" in verdict.sentences[0]
+
+
+def test_usd_figure_with_a_given_rate() -> None:
+    # A rate the user gives (CNY per USD); 12.78 / 6.45 = 1.9814 → 1.98 at two decimals.
+    verdict = check_claim(FAW, "2021-09-11", usd_price="1.98", fx_rate="6.45", data="bundled")
+    assert verdict.matched("usd_price") == ["intraday high", "limit-up price"]
+    assert "6.45 CNY per USD (given)" in verdict.sentences[0]
+
+
+def test_usd_price_given_as_price_with_currency() -> None:
+    verdict = check_claim(FAW, "2021-09-13", price="1.98", currency="$", fx_rate=6.45,
+                          data="bundled")
+    assert verdict.matched("usd_price") == ["intraday high", "limit-up price"]
+
+
+@pytest.mark.parametrize(
+    ("pct", "matched"),
+    [
+        ("10%", ["intraday high", "limit-up price"]),
+        ("9.98", ["intraday high", "limit-up price"]),
+        ("10.0", ["intraday high", "limit-up price"]),  # 9.98 → 10.0 at one decimal
+        ("9.9%", []),
+        ("4%", ["close"]),
+        ("4.22", ["close"]),
+        ("4.2", ["close"]),
+        ("4.5", ["abnormal return"]),  # the abnormal return was +4.5264%
+        ("5", ["abnormal return"]),
+        (10.0, ["intraday high", "limit-up price"]),
+        (Decimal("9.983"), ["intraday high", "limit-up price"]),
+    ],
+)
+def test_matching_rule_uses_the_figure_precision(pct: object, matched: list[str]) -> None:
+    verdict = check_claim(FAW, "2021-09-13", pct=pct, data="bundled")
+    assert verdict.matched("pct") == matched
+
+
+def test_round_like() -> None:
+    assert round_like(Decimal("9.9828"), Decimal("10")) == Decimal("10")
+    assert round_like(Decimal("12.785"), Decimal("12.78")) == Decimal("12.79")
+
+
+def test_a_whole_float_is_read_without_decimals() -> None:
+    verdict = check_claim(FAW, "2021-09-13", pct=10.0, data="bundled")
+    assert verdict.checks[0].claimed.as_tuple().exponent == 0
+
+
+def test_pct_direction_rules() -> None:
+    fall = check_claim(FAW, "2021-09-14", pct=-4, data="bundled")
+    assert fall.checks[0].claimed == Decimal("-4")
+    assert [c.reference for c in fall.checks] == [
+        "close", "intraday low", "limit-down price", "abnormal return",
+    ]
+    # 2021-09-14 closed −3.96%; the abnormal return was −3.61%: both round to −4
+    assert fall.matched("pct") == ["close", "abnormal return"]
+    same = check_claim(FAW, "2021-09-14", pct="4", direction="down", data="bundled")
+    assert same.sentences == fall.sentences
+    with pytest.raises(InvalidInputError, match="direction='up'"):
+        check_claim(FAW, "2021-09-14", pct=-4, direction="up", data="bundled")
+    with pytest.raises(InvalidInputError, match="direction"):
+        check_claim(FAW, "2021-09-14", pct=4, direction="sideways", data="bundled")
+
+
+def test_bare_price_direction_comes_from_the_previous_close() -> None:
+    # 2021-09-14: previous close 12.11, low 11.53; a level below 12.11 is read as a fall.
+    verdict = check_claim(FAW, "2021-09-14", price="11.53", data="bundled")
+    assert verdict.matched("price") == ["intraday low"]
+    above = check_claim(FAW, "2021-09-13", price="12.04", data="bundled")
+    assert [c.reference for c in above.checks][1] == "intraday high"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({}, "Nothing to check"),
+        ({"price": -12.78}, "positive"),
+        ({"price": "0"}, "positive"),
+        ({"usd_price": "-1.98"}, "positive"),
+        ({"usd_price": "1.98", "fx_rate": 0}, "positive"),
+        ({"pct": -100}, "100%"),
+        ({"pct": "ten"}, "not a number"),
+        ({"pct": float("nan")}, "finite"),
+        ({"price": "12.78", "currency": "EUR"}, "trades in CNY"),
+        ({"price": "12.78", "currency": "dollars?"}, "not a currency"),
+    ],
+)
+def test_bad_claims_are_errors(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        check_claim(FAW, "2021-09-13", data="bundled", **kwargs)  # type: ignore[arg-type]
+
+
+def test_currency_words_are_accepted() -> None:
+    for word in ("yuan", "RMB", "元", "cny"):
+        verdict = check_claim(FAW, "2021-09-13", price="12.11", currency=word, data="bundled")
+        assert verdict.matched("price") == ["close"]
+
+
+def test_a_date_with_no_trading_after_it() -> None:
+    with pytest.raises(InsufficientDataError, match="no trading day on or after"):
+        check_claim(FAW, "2022-02-01", pct=10, data="bundled")
+
+
+@pytest.fixture()
+def faw_rows() -> pd.DataFrame:
+    """Real 000800.SZ rows, as a table of one's own (no market index in it)."""
+    return load_prices(FAW, "2021-08-01", "2021-09-30", source="bundled").reset_index()
+
+
+def test_unknown_board_cannot_judge_the_limit(faw_rows: pd.DataFrame) -> None:
+    rows = faw_rows.assign(ticker="510300.SS")  # the same real rows under a fund's code
+    verdict = check_claim("510300.SS", "2021-09-13", price="12.78", data=rows)
+    assert verdict.rule is None
+    limit = verdict.to_frame().iloc[2]
+    assert limit["matches"] is pd.NA
+    assert "no price-limit rule" in limit["note"]
+    assert verdict.matched("price") == ["intraday high"]
+    assert "not a known SSE A-share board" in str(verdict)
+
+
+def test_without_an_index_the_abnormal_return_is_not_available(faw_rows: pd.DataFrame) -> None:
+    verdict = check_claim(FAW, "2021-09-13", pct=10, data=faw_rows)
+    assert verdict.abnormal_return is None
+    assert "Abnormal return on day 0: not available" in str(verdict)
+    assert verdict.matched("pct") == ["intraday high", "limit-up price"]
+
+
+def test_missing_preclose_cannot_judge_moves(faw_rows: pd.DataFrame) -> None:
+    faw_rows.loc[faw_rows["date"] == "2021-09-13", "preclose"] = np.nan
+    verdict = check_claim(FAW, "2021-09-13", pct=10, price="12.78", data=faw_rows)
+    frame = verdict.to_frame()
+    assert frame.loc[frame["kind"] == "pct", "matches"].isna().all()
+    assert verdict.limit_up is None
+    assert verdict.matched("price") == ["intraday high"]
+    assert verdict.sentences[1].startswith("+10% cannot be judged")
+
+
+def test_outside_mainland_no_limit_is_applied(faw_rows: pd.DataFrame) -> None:
+    rows = faw_rows.assign(ticker="TEST")  # the same real rows under a US-style ticker
+    verdict = check_claim("TEST", "2021-09-13", price="12.78", data=rows)
+    assert verdict.rule is not None and not verdict.rule.has_limits
+    assert "no daily price limit" in verdict.rule_note
+    assert "12.78 USD" in verdict.sentences[0]
+    assert "no daily limit outside mainland China" in verdict.sentences[0]
+
+
+def test_extracted_claim_feeds_check_claim() -> None:
+    (claim,) = eventstudy.claims.extract("Shares jumped 10% to 12.78 yuan.")
+    verdict = check_claim(FAW, "2021-09-11", data="bundled", **claim.to_kwargs())
+    assert verdict.matched("price") == ["intraday high", "limit-up price"]

@@ -1,0 +1,167 @@
+"""China A-share daily price limits: rules by board and date, limit prices, per-day flags."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from eventstudy.claims.limits import (
+    board_of,
+    limit_flags,
+    limit_prices,
+    limit_rule,
+    round_half_up,
+)
+from eventstudy.errors import InvalidInputError
+from eventstudy.sources import load_prices
+
+
+def test_faw_limit_prices_on_2021_09_13() -> None:
+    rule = limit_rule("000800.SZ", "2021-09-13")
+    assert (rule.board, rule.up, rule.down) == ("main board", Decimal("0.10"), Decimal("0.10"))
+    assert limit_prices(11.62, rule) == (Decimal("12.78"), Decimal("10.46"))
+
+
+def test_limit_prices_round_half_up_in_exact_decimals() -> None:
+    # 1.15 × 1.1 = 1.265 exactly; binary floats hold 1.2649999..., which rounds down.
+    rule = limit_rule("600104.SS", "2021-09-13")
+    assert round(1.15 * 1.1, 2) == 1.26
+    assert limit_prices("1.15", rule)[0] == Decimal("1.27")
+    assert round_half_up(Decimal("12.045")) == Decimal("12.05")
+
+
+@pytest.mark.parametrize(
+    ("ticker", "board"),
+    [
+        ("000800.SZ", "main"), ("002594.SZ", "main"), ("001979.SZ", "main"),
+        ("600104.SS", "main"), ("603288.SH", "main"), ("300750.SZ", "ChiNext"),
+        ("301236.SZ", "ChiNext"), ("688981.SS", "STAR"), ("830799.BJ", "Beijing"),
+        ("430047.BJ", "Beijing"), ("920118.BJ", "Beijing"), ("AAPL", None), ("0700.HK", None),
+    ],
+)
+def test_board_by_code(ticker: str, board: str | None) -> None:
+    assert board_of(ticker) == board
+
+
+@pytest.mark.parametrize("ticker", ["510300.SS", "399001.SZ", "900901.SS", "200002.SZ", "X.SZ"])
+def test_unknown_board_is_an_error(ticker: str) -> None:
+    with pytest.raises(InvalidInputError, match="not a known"):
+        limit_rule(ticker, "2021-09-13")
+
+
+@pytest.mark.parametrize(
+    ("ticker", "day", "st", "limit"),
+    [
+        ("000800.SZ", "2021-09-13", False, "0.10"),
+        ("000800.SZ", "2021-09-13", True, "0.05"),
+        ("000800.SZ", "2025-07-07", True, "0.10"),
+        ("300750.SZ", "2020-08-21", False, "0.10"),
+        ("300750.SZ", "2020-08-24", False, "0.20"),
+        ("300750.SZ", "2021-09-13", True, "0.20"),
+        ("688981.SS", "2021-09-13", False, "0.20"),
+        ("830799.BJ", "2021-11-15", False, "0.30"),
+    ],
+)
+def test_limit_by_board_date_and_st(ticker: str, day: str, st: bool, limit: str) -> None:
+    rule = limit_rule(ticker, day, st=st)
+    assert rule.up == rule.down == Decimal(limit)
+
+
+@pytest.mark.parametrize(
+    ("ticker", "day"), [("688981.SS", "2019-07-19"), ("830799.BJ", "2021-11-12")]
+)
+def test_board_before_it_opened_is_an_error(ticker: str, day: str) -> None:
+    with pytest.raises(InvalidInputError, match="began trading"):
+        limit_rule(ticker, day)
+
+
+@pytest.mark.parametrize(
+    ("ticker", "day", "days_listed", "up", "down"),
+    [
+        ("688981.SS", "2020-07-16", 1, None, None),
+        ("688981.SS", "2020-07-22", 5, None, None),
+        ("688981.SS", "2020-07-23", 6, "0.20", "0.20"),
+        ("300999.SZ", "2020-10-15", 3, None, None),
+        ("300750.SZ", "2018-06-11", 1, "0.44", "0.36"),
+        ("300750.SZ", "2018-06-12", 2, "0.10", "0.10"),
+        ("601238.SS", "2021-01-05", 1, "0.44", "0.36"),
+        ("601238.SS", "2021-01-06", 2, "0.10", "0.10"),
+        ("001979.SZ", "2023-04-10", 1, None, None),
+        ("830799.BJ", "2021-11-15", 1, None, None),
+        ("830799.BJ", "2021-11-16", 2, "0.30", "0.30"),
+    ],
+)
+def test_first_days_after_ipo(
+    ticker: str, day: str, days_listed: int, up: str | None, down: str | None
+) -> None:
+    rule = limit_rule(ticker, day, days_listed=days_listed)
+    assert rule.up == (None if up is None else Decimal(up))
+    assert rule.down == (None if down is None else Decimal(down))
+
+
+def test_ipo_listing_day_limits_are_144_and_64_percent_of_the_offer() -> None:
+    rule = limit_rule("601238.SS", "2021-01-05", days_listed=1)
+    assert limit_prices("10.00", rule) == (Decimal("14.40"), Decimal("6.40"))
+    assert "144%" in rule.note
+
+
+def test_days_listed_must_be_positive() -> None:
+    with pytest.raises(InvalidInputError, match="days_listed"):
+        limit_rule("000800.SZ", "2021-09-13", days_listed=0)
+
+
+def test_outside_mainland_there_is_no_limit_and_it_says_so() -> None:
+    rule = limit_rule("AAPL", "2021-09-13")
+    assert not rule.has_limits
+    assert "not a mainland China A share" in rule.note
+    assert limit_prices(150.0, rule) == (None, None)
+
+
+@pytest.mark.parametrize("preclose", [-11.62, 0, float("nan"), "abc"])
+def test_bad_preclose_is_an_error(preclose: object) -> None:
+    with pytest.raises(InvalidInputError, match="preclose"):
+        limit_prices(preclose, limit_rule("000800.SZ", "2021-09-13"))
+
+
+@pytest.fixture(scope="module")
+def faw_flags() -> pd.DataFrame:
+    return limit_flags(load_prices("000800.SZ", source="bundled"))
+
+
+def test_flags_2021_07_14_closed_at_limit_up(faw_flags: pd.DataFrame) -> None:
+    day = faw_flags.loc["2021-07-14"]
+    assert day["limit_up"] == 12.06  # 10.96 × 1.1 = 12.056 → 12.06, and the close was 12.06
+    assert bool(day["closed_limit_up"])
+    assert not bool(day["touched_limit_up"])
+
+
+def test_flags_2021_09_13_touched_not_held(faw_flags: pd.DataFrame) -> None:
+    day = faw_flags.loc["2021-09-13"]
+    assert (day["limit_up"], day["limit_down"]) == (12.78, 10.46)
+    assert bool(day["touched_limit_up"])
+    assert not bool(day["closed_limit_up"])
+    assert not bool(day["closed_limit_down"]) and not bool(day["touched_limit_down"])
+
+
+def test_flags_are_missing_without_a_previous_close() -> None:
+    frame = load_prices("000800.SZ", "2021-09-10", "2021-09-14", source="bundled")
+    frame.loc["2021-09-13", "preclose"] = np.nan
+    flags = limit_flags(frame)
+    assert flags["limit_up"].isna().loc["2021-09-13"]
+    assert flags.loc["2021-09-13", "touched_limit_up"] is pd.NA
+    assert flags.loc["2021-09-14", "closed_limit_up"] is not pd.NA
+
+
+def test_flags_refuse_an_index() -> None:
+    with pytest.raises(InvalidInputError, match="not a known"):
+        limit_flags(load_prices("399001.SZ", "2021-09-13", "2021-09-13", source="bundled"))
+
+
+def test_flags_outside_mainland_are_all_missing() -> None:
+    frame = load_prices("000800.SZ", "2021-09-13", "2021-09-14", source="bundled")
+    flags = limit_flags(frame, "AAPL")
+    assert flags["limit_up"].isna().all()
+    assert flags["closed_limit_up"].isna().all()

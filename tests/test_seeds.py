@@ -1,0 +1,119 @@
+"""Seed records: the project's FAW record, validation errors, and `eventstudy check`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from eventstudy.claims import check_seed, load_seed
+from eventstudy.cli import main
+from eventstudy.errors import DataFormatError, InvalidInputError
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "xiaomi-faw-2021-09-11.toml"
+
+VALID = """\
+format = 1
+
+[article]
+headline = "A made-up headline"
+publisher = "unknown"
+news_date = 2021-09-11
+
+[[claims]]
+ticker = "000800.SZ"
+quote = "rose 10% to 12.78 yuan"
+pct = "10"
+price = "12.78"
+"""
+
+
+def test_faw_record() -> None:
+    record = load_seed(SEED)
+    assert record.article.publisher == "unknown"
+    assert record.article.news_date == dt.date(2021, 9, 11)
+    (claim,) = record.claims
+    assert (claim.ticker, claim.date, claim.direction) == ("000800.SZ", dt.date(2021, 9, 11), "up")
+    assert claim.figures == {"pct": "10", "price": "12.78", "usd_price": "1.98"}
+    assert claim.currency == "CNY"
+    assert len(claim.quote) < 80
+
+
+def test_check_faw_record_offline() -> None:
+    report = check_seed(SEED, data="bundled")
+    (verdict,) = report.verdicts
+    assert verdict.matched("price") == ["intraday high", "limit-up price"]
+    assert verdict.matched("pct") == ["intraday high", "limit-up price"]
+    text = str(report)
+    assert "Publisher: unknown" in text
+    assert "2021-09-11 is a Saturday" in text
+    assert "US$1.98 is not checkable offline" in text
+    assert "<blockquote>" in report._repr_html_()
+
+
+def test_check_faw_record_with_a_rate() -> None:
+    report = check_seed(SEED, data="bundled", fx_rate=6.45)  # a rate the user gives
+    assert report.verdicts[0].matched("usd_price") == ["intraday high", "limit-up price"]
+
+
+def test_cli_check(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(SEED), "--data", "bundled"]) == 0
+    out = capsys.readouterr().out
+    assert "12.78 CNY matches the intraday high (12.78, +9.98%)" in out
+    assert "not checkable offline" in out
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "record.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_minimal_record(tmp_path: Path) -> None:
+    record = load_seed(_write(tmp_path, VALID))
+    assert record.claims[0].date == dt.date(2021, 9, 11)  # defaults to the news date
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('ticker = "000800.SZ"\n', "", r"claims\[0\]\.ticker is missing"),
+        ('ticker = "000800.SZ"', 'tickr = "000800.SZ"', r"unknown field claims\[0\]\.tickr"),
+        ('pct = "10"\nprice = "12.78"\n', "", r"claims\[0\] has no figure"),
+        ('pct = "10"', "pct = true", r"claims\[0\]\.pct must be a number"),
+        ("news_date = 2021-09-11", 'news_date = "11/09/2021"',
+         r"article\.news_date must be a date"),
+        ("news_date = 2021-09-11\n", "", r"article\.news_date is missing"),
+        ('publisher = "unknown"\n', "", r"article\.publisher is missing"),
+        ('headline = "A made-up headline"', 'headline = ""', r"article\.headline must be"),
+        ("format = 1", "format = 2", "format must be 1"),
+        ('quote = "rose 10% to 12.78 yuan"',
+         'quote = "rose 10% to 12.78 yuan"\ndirection = "sideways"', r"direction must be"),
+        ('quote = "rose 10% to 12.78 yuan"', 'quote = "rose 10% to 12.78 yuan"\nst = "yes"',
+         r"st must be true or false"),
+        ('[article]', '[artikel]', "unknown field artikel"),
+        ("price = \"12.78\"\n", 'price = "12.78"\n[[claims', "not a valid TOML file"),
+    ],
+)
+def test_bad_records_name_the_field(tmp_path: Path, old: str, new: str, message: str) -> None:
+    assert old in VALID
+    with pytest.raises(DataFormatError, match=message):
+        load_seed(_write(tmp_path, VALID.replace(old, new)))
+
+
+def test_missing_claims(tmp_path: Path) -> None:
+    text = VALID.split("[[claims]]")[0]
+    with pytest.raises(DataFormatError, match="claims is missing"):
+        load_seed(_write(tmp_path, text))
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match="is not a file"):
+        load_seed(tmp_path / "nothing.toml")
+
+
+def test_bad_figure_in_a_record_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, VALID.replace('price = "12.78"', 'price = "-12.78"'))
+    with pytest.raises(InvalidInputError, match="price"):
+        check_seed(path, data="bundled")
