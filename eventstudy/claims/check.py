@@ -154,6 +154,8 @@ class ClaimVerdict:
         One plain sentence per claimed figure.
     source : str
         Where the prices came from.
+    header : tuple of str
+        The day in words (prices, limit rule, abnormal return), printed before the verdict.
     """
 
     ticker: str
@@ -170,7 +172,7 @@ class ClaimVerdict:
     checks: tuple[FigureCheck, ...]
     sentences: tuple[str, ...]
     source: str = ""
-    lines: tuple[str, ...] = field(default=(), repr=False)
+    header: tuple[str, ...] = field(default=(), repr=False)
 
     def matched(self, kind: str) -> list[str]:
         """The references the figure of ``kind`` (``"pct"``, ``"price"``, ``"usd_price"``) matches.
@@ -214,13 +216,13 @@ class ClaimVerdict:
         table = self.to_frame().drop(columns=["note"])
         body = table.to_string(index=False, float_format=_short)
         sentences = [f"- {s}" for s in self.sentences]
-        return "\n".join([*self.lines, "Verdict:", *sentences, MATCHING_RULE, "", body]) + "\n"
+        return "\n".join([*self.header, "Verdict:", *sentences, MATCHING_RULE, "", body]) + "\n"
 
     def __str__(self) -> str:
         return self.to_text()
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<p>{html.escape(line)}</p>" for line in self.lines)
+        head = "".join(f"<p>{html.escape(line)}</p>" for line in self.header)
         items = "".join(f"<li>{html.escape(s)}</li>" for s in self.sentences)
         table = self.to_frame().to_html(index=False, border=0, na_rep="cannot judge")
         return f"{head}<ul>{items}</ul><p><i>{html.escape(MATCHING_RULE)}</i></p>{table}"
@@ -728,7 +730,7 @@ def _judge(
         abnormal_return=None if context.abnormal is None else float(context.abnormal),
         abnormal_note=context.abnormal_note, checks=tuple(checks), sentences=tuple(sentences),
         source=_source(context.frame),
-        lines=_header(context, prices, rule_note, up, down),
+        header=_header(context, prices, rule_note, up, down),
     )
 
 
