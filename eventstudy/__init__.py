@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from eventstudy.api import run, study
+from eventstudy.claims import check_claim
 from eventstudy.errors import (
     CacheError,
     DataFormatError,
@@ -35,6 +36,7 @@ __all__ = [
     "InsufficientDataError",
     "InvalidInputError",
     "__version__",
+    "check_claim",
     "load_prices",
     "run",
     "study",

@@ -12,6 +12,7 @@ yfinance is imported inside the functions, never when this module is imported.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -230,10 +231,15 @@ def _exceptions_raised(config: Any) -> Iterator[None]:
     """Make yfinance raise its errors instead of printing them and returning an empty frame.
 
     Deprecation notices that yfinance's own code triggers in pandas are silenced: they
-    concern yfinance, and the user can do nothing about them.
+    concern yfinance, and the user can do nothing about them. So are yfinance's own log
+    warnings (e.g. a failed cookie fetch offline): a failure reaches the user as one
+    :class:`DataUnavailableError` with the reason.
     """
     hidden = config.debug.hide_exceptions
     config.debug.hide_exceptions = False
+    log = logging.getLogger("yfinance")
+    level = log.level
+    log.setLevel(logging.ERROR)
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=DeprecationWarning, module="yfinance")
@@ -241,6 +247,7 @@ def _exceptions_raised(config: Any) -> Iterator[None]:
             yield
     finally:
         config.debug.hide_exceptions = hidden
+        log.setLevel(level)
 
 
 def _rate_limited(exc: BaseException) -> bool:
