@@ -1,4 +1,4 @@
-"""Command line: ``eventstudy run | study | check``.
+"""Command line: ``eventstudy run | study | check | report``.
 
 Each command calls the public API a user would call from Python and prints its result.
 """
@@ -90,6 +90,28 @@ def build_parser() -> argparse.ArgumentParser:
     check_p.add_argument("seed", help="path of a seed record (TOML), e.g. seeds/....toml")
     check_p.add_argument("--fx-rate", type=float, help="CNY per USD, to judge a USD figure")
     check_p.add_argument("--data", default="auto")
+
+    report_p = commands.add_parser(
+        "report", help="write charts, Markdown, HTML and JSON of one event study into a folder"
+    )
+    report_p.add_argument("ticker", help="Yahoo-style ticker, e.g. 000800.SZ")
+    report_p.add_argument("date", help="news date, e.g. 2021-09-13")
+    report_p.add_argument("--market", help="market index ticker (default: by exchange suffix)")
+    report_p.add_argument(
+        "--compare-market", help="second index for the robustness table (China: 000300.SS)"
+    )
+    report_p.add_argument("--claim-pct", help="claimed percent move, e.g. 10")
+    report_p.add_argument("--claim-price", help="claimed price, e.g. 12.78")
+    report_p.add_argument("--data", default="auto", help="price source, as for 'run'")
+    report_p.add_argument("--out", default="report", help="output folder (default: report)")
+    report_p.add_argument(
+        "--notebook",
+        nargs="?",
+        const="",
+        metavar="PATH",
+        help="also execute a notebook (default: the FAW Jiefang research note) and write it "
+        "as HTML into the folder",
+    )
     return parser
 
 
@@ -131,6 +153,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             from eventstudy.claims.seeds import check_seed
 
             print(check_seed(args.seed, fx_rate=args.fx_rate, data=args.data))
+        elif args.command == "report":
+            from eventstudy.report import DEFAULT_NOTEBOOK, render_notebook, write_report
+
+            def progress(message: str) -> None:
+                print(f"eventstudy: {message}", file=sys.stderr, flush=True)
+
+            files = write_report(
+                args.ticker,
+                args.date,
+                args.out,
+                market=args.market,
+                compare_market=args.compare_market,
+                claim_pct=args.claim_pct,
+                claim_price=args.claim_price,
+                data=args.data,
+                progress=progress,
+            )
+            if args.notebook is not None:
+                progress("executing the notebook")
+                files.append(render_notebook(args.notebook or DEFAULT_NOTEBOOK, args.out))
+            for path in files:
+                print(path)
     except EventStudyError as exc:
         print(f"eventstudy: error: {exc}", file=sys.stderr)
         return 2
