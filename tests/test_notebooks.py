@@ -1,0 +1,82 @@
+"""The notebooks: committed without outputs, and executed top to bottom offline."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import eventstudy
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+FAW = NOTEBOOKS / "01_faw_jiefang_xiaomi.ipynb"
+METHOD = NOTEBOOKS / "02_method.ipynb"
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+
+@pytest.fixture(autouse=True)
+def _kernel_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel imports the same eventstudy as the tests, and draws with Agg."""
+    package_root = str(Path(eventstudy.__file__).resolve().parents[1])
+    path = os.environ.get("PYTHONPATH", "")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (package_root, path) if p))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+
+
+@pytest.mark.parametrize("path", [FAW, METHOD], ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path: Path) -> None:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def _outputs(notebook: object, key: str) -> list[str]:
+    texts = []
+    for cell in notebook.cells:  # type: ignore[attr-defined]
+        for output in cell.get("outputs", []):
+            if key == "stderr" and output.get("name") == "stderr":
+                texts.append(output["text"])
+            elif key in output.get("data", {}):
+                texts.append(output["data"][key])
+    return texts
+
+
+def _execute(path: Path) -> object:
+    notebook = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook, timeout=300, resources={"metadata": {"path": str(path.parent)}}
+    )
+    client.execute()
+    return notebook
+
+
+@pytest.mark.slow
+def test_faw_notebook_runs_and_concludes_with_computed_numbers() -> None:
+    notebook = _execute(FAW)
+    assert _outputs(notebook, "stderr") == []
+    conclusion = _outputs(notebook, "text/markdown")[-1]
+    for fact in ("closed at **12.11 yuan (+4.22%)**", "high was 12.78**",
+                 "the day's limit-up price", "abnormal return on day 0 was **+4.53%**",
+                 "t = 2.17, p = 0.031", "**5 of the 240 estimation days**",
+                 "110.0 million shares", "specific to FAW Jiefang"):
+        assert fact in conclusion, fact
+
+
+@pytest.mark.slow
+def test_method_notebook_matches_the_reference_numbers() -> None:
+    notebook = _execute(METHOD)
+    assert _outputs(notebook, "stderr") == []
+    assert len(_outputs(notebook, "image/png")) == 2
+
+
+@pytest.mark.slow
+def test_notebook_renders_to_html(tmp_path: Path) -> None:
+    from eventstudy.report import render_notebook
+
+    page = render_notebook(METHOD, tmp_path).read_text(encoding="utf-8")
+    assert "<html" in page and "largest |difference|" in page
