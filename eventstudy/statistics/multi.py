@@ -631,7 +631,7 @@ def wilcoxon(x: FloatArray) -> WilcoxonTest:
 def corrado_rank(
     ranks: FloatArray,
     valid: np.ndarray,
-    codes: np.ndarray,
+    codes: np.ndarray | None,
     n_days: int,
     tested: np.ndarray,
     *,
@@ -660,8 +660,9 @@ def corrado_rank(
     ranks : numpy.ndarray, shape (N, M)
         K_it, each event's values ranked by :func:`average_ranks`.
     valid : numpy.ndarray of bool, shape (N, M)
-    codes : numpy.ndarray of int, shape (N, M)
-        The cross-sectional day (0..n_days−1) of each value.
+    codes : numpy.ndarray of int, shape (N, M), or None
+        The cross-sectional day (0..n_days−1) of each value; None when the columns are the
+        days.
     n_days : int
     tested : numpy.ndarray of bool, shape (K, n_days)
         The days summed into each statistic (one day for a daily test).
@@ -767,7 +768,9 @@ def generalized_rank(
                 u = (k_est + above) * weight[:, None] - 0.5
                 sums = np.bincount(codes[est_valid], weights=u[est_valid], minlength=n_days)
             ubar = np.where(present, sums / counts, 0.0)
-            k0 = length + 1.0 - above.sum(axis=1)
+            k0 = length + 1.0 - (
+                np.count_nonzero(above, axis=1) if above.dtype == bool else above.sum(axis=1)
+            )
             u0 = k0 * weight - 0.5
             n0 = float(has0.sum())
             ubar0 = u0[has0].sum() / n0
@@ -918,17 +921,19 @@ def _rank_inputs(
     codes: np.ndarray | None,
     n_est_days: int,
     event: FloatArray,
-) -> tuple[FloatArray, np.ndarray, np.ndarray, int]:
+) -> tuple[FloatArray, np.ndarray, np.ndarray | None, int]:
     """Values, validity and day codes for a rank test over estimation + the given event days.
 
-    Estimation values keep their codes; event day j gets code ``n_est_days + j``.
+    Estimation values keep their codes; event day j gets code ``n_est_days + j``. With
+    relative-day alignment (``codes`` None) the columns are the days and None is returned.
     """
     values = np.concatenate([resid, event], axis=1)
     valid = np.concatenate([est_valid, np.isfinite(event)], axis=1)
-    n, l_cols = resid.shape
-    est_codes = np.broadcast_to(np.arange(l_cols), (n, l_cols)) if codes is None else codes
+    n_days = n_est_days + event.shape[1]
+    if codes is None:
+        return values, valid, None, n_days
     ev_codes = np.broadcast_to(n_est_days + np.arange(event.shape[1]), event.shape)
-    return values, valid, np.concatenate([est_codes, ev_codes], axis=1), n_est_days + event.shape[1]
+    return values, valid, np.concatenate([codes, ev_codes], axis=1), n_days
 
 
 def _restandardise(scar: FloatArray) -> FloatArray:
