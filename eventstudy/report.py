@@ -157,8 +157,8 @@ def write_report(
     ...                          claim_price=12.78, data="bundled")
     """
     from eventstudy import __version__, plots
+    from eventstudy._json import to_jsonable
     from eventstudy.api import run
-    from eventstudy.cli import to_jsonable
 
     say = progress or (lambda message: None)
     folder = Path(out)

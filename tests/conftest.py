@@ -9,6 +9,8 @@ import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+# A test that leaves more than 20 figures open fails (the warning is an error in pytest).
+matplotlib.rcParams["figure.max_open_warning"] = 20
 
 
 @pytest.fixture(autouse=True)

@@ -120,7 +120,7 @@ def test_provenance() -> None:
     frame = bundle(FAW, "2021-09-01", "2021-09-30")
     prov = frame.attrs["provenance"]
     assert prov["source"] == "bundled"
-    assert Path(prov["detail"]).name == "prices.csv"
+    assert prov["detail"].startswith("data/prices.csv bundled with eventstudy")
     assert prov["fetched_at"] is None
     assert (prov["rows"], prov["first"], prov["last"], prov["ticker"]) == (
         20, "2021-09-01", "2021-09-30", FAW

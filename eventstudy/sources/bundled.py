@@ -48,12 +48,16 @@ def bundled_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _bundle() -> tuple[dict[str, pd.DataFrame], tuple[pd.Timestamp, pd.Timestamp], str]:
-    """Parse the bundled file once: frames by ticker, first and last day covered, path."""
+def _bundle() -> tuple[dict[str, pd.DataFrame], tuple[pd.Timestamp, pd.Timestamp]]:
+    """Parse the bundled file once: frames by ticker, and the first and last day covered."""
     path = bundled_path()
     table = tidy_table(pd.read_csv(path, dtype=_DTYPES), path.name)
     span = (pd.Timestamp(table["date"].min()), pd.Timestamp(table["date"].max()))
-    return split_by_ticker(table), span, str(path)
+    return split_by_ticker(table), span
+
+
+#: How the bundled data is named in provenance records: the same on every machine.
+BUNDLE_DETAIL = "data/prices.csv bundled with eventstudy (sources: data/PROVENANCE.md)"
 
 
 def bundled_tickers() -> tuple[str, ...]:
@@ -107,7 +111,7 @@ def load_bundled(
     >>> frame[["open", "high", "low", "close", "preclose"]].iloc[0].tolist()
     [12.7, 12.78, 12.04, 12.11, 11.62]
     """
-    frames, span, path = _bundle()
+    frames, span = _bundle()
     name = find_ticker(ticker, frames, "the bundled data")
-    provenance = {"source": "bundled", "detail": path, "fetched_at": None}
+    provenance = {"source": "bundled", "detail": BUNDLE_DETAIL, "fetched_at": None}
     return select(frames[name], name, start, end, span, provenance)
