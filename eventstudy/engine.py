@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,8 @@ from eventstudy.errors import (
 from eventstudy.models import Fit, fit, fit_variance_ratio
 from eventstudy.panel import Panel, Series, build_panel, build_series, check_windows
 from eventstudy.sources import bundled_tickers, load_prices
-from eventstudy.sources.owndata import load_own_all
+from eventstudy.sources._frame import PriceArrays
+from eventstudy.sources.owndata import load_own_arrays
 
 #: Default minimum number of estimation observations.
 MIN_ESTIMATION = 100
@@ -50,13 +50,11 @@ class Batch:
     ----------
     events : pandas.DataFrame
         One row per requested event: ``ticker, market, requested, day0, reason, status,
-        group`` and, for studied events, ``alpha, beta, sigma, nobs``.
+        group, overlaps`` and, for studied events, ``alpha, beta, sigma, nobs``.
     panel : Panel
         Arrays of the studied events (``status == "ok"``), in the order of those rows.
     fit : Fit
         The model fitted to ``panel``.
-    prices : dict of str to pandas.DataFrame
-        Every price frame loaded, by ticker.
     model : str
     measure : str
     returns : str
@@ -68,23 +66,25 @@ class Batch:
     events: pd.DataFrame
     panel: Panel
     fit: Fit
-    prices: dict[str, pd.DataFrame]
     model: str
     measure: str
     returns: str
     settings: dict[str, Any]
+    loader: PriceLoader
 
     @property
     def studied(self) -> pd.DataFrame:
         """The rows of ``events`` that were studied."""
         return self.events[self.events["status"] == OK]
 
+    def prices(self, ticker: str) -> pd.DataFrame:
+        """The price frame of ``ticker`` as the source gives it (see ``load_prices``)."""
+        return self.loader.frame(ticker)
+
     @property
     def provenance(self) -> list[dict[str, Any]]:
-        """Where each price frame came from (source, fetched_at, rows, first/last date)."""
-        return [
-            dict(frame.attrs.get("provenance", {"ticker": t})) for t, frame in self.prices.items()
-        ]
+        """Where each ticker's prices came from (source, fetched_at, rows, first/last date)."""
+        return self.loader.provenance()
 
 
 def normalise_events(events: pd.DataFrame | Iterable[Sequence[Any]]) -> pd.DataFrame:
@@ -125,95 +125,195 @@ def normalise_events(events: pd.DataFrame | Iterable[Sequence[Any]]) -> pd.DataF
     return frame.reset_index(drop=True)
 
 
-def _load_span(dates: pd.Series, estimation: Window, window: Window) -> tuple[Any, Any]:
+def _requested(dates: pd.Series) -> tuple[list[pd.Timestamp], np.ndarray, np.ndarray]:
+    """Parse the event dates: the stamps, their days (naive datetime64) and which are plain.
+
+    A *plain* date has no time of day and no time zone, so it needs no calendar to place; a
+    column of plain dates is parsed in one call.
+    """
+    try:
+        parsed = pd.DatetimeIndex(pd.to_datetime(dates.to_numpy()))
+    except (ValueError, TypeError):
+        parsed = None
+    if parsed is not None and parsed.tz is None and not parsed.isna().any():
+        days = parsed.normalize()
+        plain = np.asarray(parsed == days)
+        return list(parsed), days.to_numpy(dtype="datetime64[ns]"), plain
+    stamps = [to_timestamp(d) for d in dates]
+    naive = [s.tz_localize(None) if s.tzinfo is not None else s for s in stamps]
+    days_out = np.array([s.normalize().to_datetime64() for s in naive], dtype="datetime64[ns]")
+    plain = np.array([s.tzinfo is None and s == s.normalize() for s in stamps])
+    return stamps, days_out, plain
+
+
+def _load_span(days: np.ndarray, estimation: Window, window: Window) -> tuple[Any, Any]:
     """Calendar dates wide enough to hold the windows around every date (for downloads)."""
     before = max(0, -min(estimation[0], window[0]))
     after = max(0, max(estimation[1], window[1]))
     # 250 trading days fit in about 365 calendar days; long holidays need a margin.
     pad_before = pd.Timedelta(days=math.ceil(before * 1.6) + 20)
     pad_after = pd.Timedelta(days=math.ceil(after * 1.6) + 20)
-    stamps = [to_timestamp(d).tz_localize(None).normalize() for d in dates]
-    return min(stamps) - pad_before, max(stamps) + pad_after
+    return pd.Timestamp(days.min()) - pad_before, pd.Timestamp(days.max()) + pad_after
 
 
-class _PriceLoader:
+class PriceLoader:
     """Loads each ticker's prices once from the chosen source; remembers errors too.
 
-    A user's own table is read and checked once and split by ticker. In ``"auto"`` mode a
-    bundled ticker is asked for whole (no date bounds), which the bundled data answers, so it
-    never needs the network; other tickers are downloaded for the calendar span the windows
-    need.
+    A user's own table is read and checked once and split into arrays by ticker (no frame per
+    ticker). In ``"auto"`` mode a bundled ticker is asked for whole (no date bounds), which
+    the bundled data answers, so it never needs the network; other tickers are downloaded for
+    the calendar span the windows need.
     """
 
     def __init__(self, data: Any, span: tuple[Any, Any]) -> None:
         self.data = data
         self.span = span
         self.own = isinstance(data, pd.DataFrame) or data not in SOURCE_NAMES
-        self.own_frames: dict[str, pd.DataFrame] | EventStudyError | None = None
-        self.loaded: dict[str, pd.DataFrame | EventStudyError] = {}
+        self._own_arrays: dict[str, PriceArrays] | EventStudyError | None = None
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._arrays: dict[str, PriceArrays | EventStudyError] = {}
 
-    def _load(self, ticker: str) -> pd.DataFrame:
+    def _load_frame(self, ticker: str) -> pd.DataFrame:
         if self.own:
-            if self.own_frames is None:
-                try:
-                    self.own_frames = load_own_all(self.data)
-                except EventStudyError as exc:
-                    self.own_frames = exc
-            if isinstance(self.own_frames, EventStudyError):
-                raise self.own_frames
-            if ticker in self.own_frames:
-                return self.own_frames[ticker]
-            return load_prices(ticker, source=self.data)  # raises the "not in the table" error
+            return load_prices(ticker, source=self.data)
         if self.data == "bundled" or (self.data == "auto" and ticker in bundled_tickers()):
             # The whole bundled series: no download is needed for any date it covers.
             return load_prices(ticker, source=self.data)
         return load_prices(ticker, self.span[0], self.span[1], source=self.data)
 
-    def __call__(self, ticker: str) -> pd.DataFrame | EventStudyError:
-        if ticker not in self.loaded:
+    def _load_arrays(self, ticker: str) -> PriceArrays:
+        if self.own:
+            if self._own_arrays is None:
+                try:
+                    self._own_arrays = load_own_arrays(self.data)
+                except EventStudyError as exc:
+                    self._own_arrays = exc
+            if isinstance(self._own_arrays, EventStudyError):
+                raise self._own_arrays
+            if ticker in self._own_arrays:
+                return self._own_arrays[ticker]
+        return PriceArrays.from_frame(ticker, self.frame(ticker))
+
+    def __call__(self, ticker: str) -> PriceArrays | EventStudyError:
+        """The ticker's prices as arrays, or the error that loading them raised."""
+        if ticker not in self._arrays:
             try:
-                self.loaded[ticker] = self._load(ticker)
+                self._arrays[ticker] = self._load_arrays(ticker)
             except EventStudyError as exc:
-                self.loaded[ticker] = exc
-        return self.loaded[ticker]
+                self._arrays[ticker] = exc
+        return self._arrays[ticker]
 
-    @property
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """Every frame loaded successfully, by ticker."""
-        return {t: f for t, f in self.loaded.items() if isinstance(f, pd.DataFrame)}
+    def frame(self, ticker: str) -> pd.DataFrame:
+        """The ticker's price frame (loaded on first use for the user's own table)."""
+        if ticker not in self._frames:
+            self._frames[ticker] = self._load_frame(ticker)
+        return self._frames[ticker]
 
-
-def _day0_positions(
-    requested: list[Any], series: list[Series | None], tickers: list[str]
-) -> tuple[np.ndarray, list[pd.Timestamp | None], list[str], list[str]]:
-    """Day-0 position of each event in its series, with the date and reason.
-
-    Events on a date the stock traded are located with one ``searchsorted``; the others (and
-    moments with a time of day) go through :func:`eventstudy.calendar.locate_event`.
-    """
-    n = len(requested)
-    pos = np.full(n, -1)
-    day0: list[pd.Timestamp | None] = [None] * n
-    reason = [""] * n
-    status = [OK] * n
-    for i, (when, s, ticker) in enumerate(zip(requested, series, tickers, strict=True)):
-        if s is None:
-            continue
-        stamp = to_timestamp(when)
-        dates = s.dates
-        if stamp == stamp.normalize() and stamp.tzinfo is None:
-            j = int(np.searchsorted(dates, stamp.to_datetime64()))
-            if j < len(dates) and dates[j] == stamp.to_datetime64():
-                pos[i], day0[i] = j, stamp
+    def provenance(self) -> list[dict[str, Any]]:
+        """One record per ticker loaded: source, detail, fetched_at, rows, first, last."""
+        records = []
+        for ticker, arrays in self._arrays.items():
+            if isinstance(arrays, EventStudyError):
                 continue
+            if ticker in self._frames or not self.own:
+                records.append(dict(self.frame(ticker).attrs.get("provenance", {})))
+                continue
+            is_frame = isinstance(self.data, pd.DataFrame)
+            records.append(
+                {
+                    "source": "dataframe" if is_frame else "csv",
+                    "detail": "DataFrame passed as data" if is_frame else str(self.data),
+                    "fetched_at": None,
+                    "rows": len(arrays.dates),
+                    "first": f"{pd.Timestamp(arrays.dates[0]):%Y-%m-%d}",
+                    "last": f"{pd.Timestamp(arrays.dates[-1]):%Y-%m-%d}",
+                    "ticker": ticker,
+                }
+            )
+        return records
+
+
+def _locate(
+    ser: Series,
+    rows: np.ndarray,
+    stamps: list[pd.Timestamp],
+    days: np.ndarray,
+    plain: np.ndarray,
+    out: dict[str, Any],
+) -> None:
+    """Day 0 of the events ``rows`` of one series, written into ``out``.
+
+    Plain dates on which the stock traded are found with one ``searchsorted``; the others go
+    through :func:`eventstudy.calendar.locate_event`, which also says why day 0 moved.
+    """
+    j = np.searchsorted(ser.dates, days[rows])
+    inside = j < len(ser.dates)
+    hit = plain[rows] & inside
+    hit[hit] = ser.dates[j[hit]] == days[rows][hit]
+    out["pos"][rows[hit]] = j[hit]
+    out["day0"][rows[hit]] = days[rows][hit]
+    for i in rows[~hit]:
         try:
-            located = locate_event(stamp, pd.DatetimeIndex(dates), ticker)
+            located = locate_event(stamps[i], pd.DatetimeIndex(ser.dates), ser.ticker)
         except EventStudyError as exc:
-            status[i] = str(exc)
+            out["status"][i] = str(exc)
             continue
-        pos[i] = int(np.searchsorted(dates, located.day0.to_datetime64()))
-        day0[i], reason[i] = located.day0, located.reason
-    return pos, day0, reason, status
+        out["pos"][i] = int(np.searchsorted(ser.dates, located.day0.to_datetime64()))
+        out["day0"][i] = located.day0.to_datetime64()
+        out["reason"][i] = located.reason
+
+
+def _check_windows_of(
+    ser: Series,
+    rows: np.ndarray,
+    pos: np.ndarray,
+    days: np.ndarray,
+    status: np.ndarray,
+    estimation: Window,
+    window: Window,
+    min_estimation: int,
+    needs_market: bool,
+) -> None:
+    """Write into ``status`` why events of one series cannot be studied (vectorised)."""
+    n_days = len(ser.dates)
+    p = pos[rows]
+    valid = np.isfinite(ser.y) & (np.isfinite(ser.x) | (not needs_market))
+    counts = np.concatenate([[0], np.cumsum(valid)])
+    lo = np.clip(p + estimation[0], 0, n_days)
+    hi = np.clip(p + estimation[1] + 1, 0, n_days)
+    usable = np.where(hi > lo, counts[hi] - counts[np.minimum(lo, hi)], 0)
+    first, last = pd.Timestamp(ser.dates[0]), pd.Timestamp(ser.dates[-1])
+    before = days[rows] < ser.dates[0]
+    for k in np.flatnonzero(
+        before | (p + window[1] >= n_days) | (p + window[0] < 0) | (usable < min_estimation)
+    ):
+        i, at = rows[k], int(p[k])
+        if before[k]:
+            status[i] = (
+                f"the event date {pd.Timestamp(days[i]):%Y-%m-%d} is before {ser.ticker}'s "
+                f"first trading day in the data ({first:%Y-%m-%d}): not yet listed, or the "
+                "data start later; use data that reach back far enough for the estimation "
+                "window"
+            )
+        elif at + window[1] >= n_days:
+            status[i] = (
+                f"the event window {window} runs past the data: day 0 is "
+                f"{pd.Timestamp(ser.dates[at]):%Y-%m-%d} and {ser.ticker} has only "
+                f"{n_days - 1 - at} trading day(s) after it (data end {last:%Y-%m-%d}); "
+                "shorten the window or use data that reach further"
+            )
+        elif at + window[0] < 0:
+            status[i] = (
+                f"the event window {window} starts before the data: {ser.ticker} has only "
+                f"{at} trading day(s) before day 0 (data start {first:%Y-%m-%d})"
+            )
+        else:
+            status[i] = (
+                f"too few estimation observations: {int(usable[k])} usable day(s) in the "
+                f"estimation window {estimation} (need at least {min_estimation}); "
+                f"{ser.ticker}'s data start {first:%Y-%m-%d}. Use a shorter estimation "
+                "window, min_estimation=, or earlier data"
+            )
 
 
 def prepare(
@@ -252,69 +352,65 @@ def prepare(
         m if isinstance(m, str) and m else (market or default_market(t))
         for t, m in zip(frame["ticker"], frame["market"], strict=True)
     ]
-    load = _PriceLoader(data, _load_span(frame["date"], estimation, window))
+    stamps, days, plain = _requested(frame["date"])
+    load = PriceLoader(data, _load_span(days, estimation, window))
 
-    series_by_pair: dict[tuple[str, str], Series | EventStudyError] = {}
-    for pair in dict.fromkeys(zip(frame["ticker"], frame["market"], strict=True)):
-        stock, index = load(pair[0]), load(pair[1])
-        if isinstance(stock, EventStudyError):
-            series_by_pair[pair] = stock
-        elif isinstance(index, EventStudyError):
-            series_by_pair[pair] = index
-        else:
-            try:
-                series_by_pair[pair] = build_series(
-                    stock, index, pair[0], pair[1], returns=returns, measure=measure
-                )
-            except EventStudyError as exc:
-                series_by_pair[pair] = exc
-
-    pairs = list(zip(frame["ticker"], frame["market"], strict=True))
-    found = [series_by_pair[p] for p in pairs]
-    series = [s if isinstance(s, Series) else None for s in found]
-    pos, day0, reason, status = _day0_positions(list(frame["date"]), series, list(frame["ticker"]))
-    for i, item in enumerate(found):
-        if isinstance(item, EventStudyError):
-            status[i] = str(item)
-    requested = [to_timestamp(d) for d in frame["date"]]
-    frame["requested"] = requested
-    frame["day0"] = pd.to_datetime(pd.Series(day0, dtype="object"))
-    frame["reason"] = reason
-
+    n = len(frame)
+    out: dict[str, Any] = {
+        "pos": np.full(n, -1),
+        "day0": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
+        "reason": np.full(n, "", dtype=object),
+        "status": np.full(n, OK, dtype=object),
+    }
+    status = out["status"]
+    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([frame["ticker"], frame["market"]]))
+    series_of: dict[int, Series] = {}
+    rows_of = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[rows_of], np.arange(len(pairs) + 1))
     market_volume_needed = measure in ("volume", "raw_volume") and model == "market"
-    for i, ser in enumerate(series):
-        if ser is None or status[i] != OK:
+    for code, (ticker, index) in enumerate(pairs):
+        rows = rows_of[bounds[code] : bounds[code + 1]]
+        ser = _series(load, ticker, index, returns, measure)
+        if isinstance(ser, EventStudyError):
+            status[rows] = str(ser)
             continue
         if market_volume_needed and not np.isfinite(ser.x).any():
-            status[i] = (
-                f"the market index {ser.market} has no volume in the data, so the market model "
-                "of volume cannot be fitted; use model='constant_mean' (no market needed) or a "
+            status[rows] = (
+                f"the market index {index} has no volume in the data, so the market model of "
+                "volume cannot be fitted; use model='constant_mean' (no market needed) or a "
                 "market with volume"
             )
             continue
-        status[i] = _date_problem(ser, requested[i]) or _window_problem(
-            ser, int(pos[i]), estimation, window, min_estimation, needs_market
+        series_of[code] = ser
+        _locate(ser, rows, stamps, days, plain, out)
+        located = rows[status[rows] == OK]
+        _check_windows_of(
+            ser, located, out["pos"], days, status, estimation, window, min_estimation, needs_market
         )
-    keys = list(zip(frame["ticker"], frame["market"], frame["day0"], strict=True))
-    first_seen: dict[tuple[Any, ...], int] = {}
-    for i, key in enumerate(keys):
-        if status[i] != OK:
-            continue
-        if key in first_seen:
-            status[i] = f"duplicate of event {first_seen[key]} (same ticker, market and day 0)"
-        else:
-            first_seen[key] = i
-    frame["status"] = status
-    ok = np.flatnonzero(frame["status"].to_numpy() == OK)
-    if strict and len(ok) < len(frame):
-        bad = int(np.flatnonzero(frame["status"].to_numpy() != OK)[0])
-        error = found[bad]
-        if isinstance(error, EventStudyError):
-            raise error
-        raise InsufficientDataError(str(frame.at[bad, "status"]))
 
-    studied = [ser for ser in (series[i] for i in ok) if ser is not None]
-    panel = build_panel(studied, pos[ok], estimation, window, gaps=gaps, needs_market=needs_market)
+    frame["requested"] = stamps
+    frame["day0"] = out["day0"]
+    frame["reason"] = out["reason"]
+    ok_rows = status == OK
+    studied_rows = frame[ok_rows].reset_index()
+    first = studied_rows.groupby(["ticker", "market", "day0"])["index"].transform("first")
+    for i, j in zip(studied_rows["index"], first, strict=True):
+        if i != j:
+            status[i] = f"duplicate of event {j} (same ticker, market and day 0)"
+    frame["status"] = status
+    ok = np.flatnonzero(status == OK)
+    if strict and len(ok) < n:
+        bad = int(np.flatnonzero(status != OK)[0])
+        for ticker in (str(frame.at[bad, "ticker"]), str(frame.at[bad, "market"])):
+            error = load(ticker)
+            if isinstance(error, EventStudyError):
+                raise error
+        raise InsufficientDataError(str(status[bad]))
+
+    studied = [series_of[c] for c in codes[ok]]
+    panel = build_panel(
+        studied, out["pos"][ok], estimation, window, gaps=gaps, needs_market=needs_market
+    )
     factor_x = _align_factors(factors, panel) if factors is not None else None
     if factor_x is not None and factors is not None and "RF" in factors:
         rf = _align_factors(factors[["RF"]], panel)[:, :, 0]
@@ -335,10 +431,10 @@ def prepare(
         fitted = fit(panel, model, factor_x)
     frame["overlaps"] = _overlaps(frame, ok, panel)
     for name in ("alpha", "sigma", "nobs"):
-        values = np.full(len(frame), np.nan)
+        values = np.full(n, np.nan)
         values[ok] = getattr(fitted, name)
         frame[name] = values
-    beta = np.full(len(frame), np.nan)
+    beta = np.full(n, np.nan)
     if fitted.beta.shape[1] == 1:
         beta[ok] = fitted.beta[:, 0]
     frame["beta"] = beta
@@ -354,72 +450,41 @@ def prepare(
         "min_estimation": min_estimation,
         "measure": measure,
     }
-    return Batch(frame, panel, fitted, load.frames, model, measure, returns, settings)
+    return Batch(frame, panel, fitted, model, measure, returns, settings, load)
 
 
-def _date_problem(s: Series, requested: pd.Timestamp) -> str:
-    """Say so if the event date is before the stock's first trading day in the data."""
-    first = pd.Timestamp(s.dates[0])
-    day = requested.tz_localize(None) if requested.tzinfo is not None else requested
-    if day.normalize() >= first:
-        return ""
-    return (
-        f"the event date {requested:%Y-%m-%d} is before {s.ticker}'s first trading day in the "
-        f"data ({first:%Y-%m-%d}): not yet listed, or the data start later; use data that "
-        "reach back far enough for the estimation window"
-    )
+def _series(
+    load: PriceLoader, ticker: str, index: str, returns: ReturnsKind, measure: Measure
+) -> Series | EventStudyError:
+    """The aligned measure of one (stock, market) pair, or the error that prevents it."""
+    stock, market = load(ticker), load(index)
+    if isinstance(stock, EventStudyError):
+        return stock
+    if isinstance(market, EventStudyError):
+        return market
+    try:
+        return build_series(stock, market, returns=returns, measure=measure)
+    except EventStudyError as exc:
+        return exc
 
 
-def _window_problem(
-    s: Series,
-    pos: int,
-    estimation: Window,
-    window: Window,
-    min_estimation: int,
-    needs_market: bool,
-) -> str:
-    """Why an event cannot be studied on its series, or ``"ok"``."""
-    n_days = len(s.dates)
-    first_date = pd.Timestamp(s.dates[0]).date()
-    last_date = pd.Timestamp(s.dates[-1]).date()
-    if pos + window[1] >= n_days:
-        return (
-            f"the event window {window} runs past the data: day 0 is "
-            f"{pd.Timestamp(s.dates[pos]).date()} and {s.ticker} has only {n_days - 1 - pos} "
-            f"trading day(s) after it (data end {last_date}); shorten the window or use data "
-            f"that reach further"
-        )
-    if pos + window[0] < 0:
-        return (
-            f"the event window {window} starts before the data: {s.ticker} has only {pos} "
-            f"trading day(s) before day 0 (data start {first_date})"
-        )
-    lo, hi = max(pos + estimation[0], 0), pos + estimation[1]
-    if hi < 0:
-        usable = 0
-    else:
-        ys, xs = s.y[lo : hi + 1], s.x[lo : hi + 1]
-        usable = int((np.isfinite(ys) & (np.isfinite(xs) | (not needs_market))).sum())
-    if usable < min_estimation:
-        return (
-            f"too few estimation observations: {usable} usable day(s) in the estimation window "
-            f"{estimation} (need at least {min_estimation}); {s.ticker}'s data start "
-            f"{first_date}. Use a shorter estimation window, min_estimation=, or earlier data"
-        )
-    return OK
+def _overlaps(frame: pd.DataFrame, ok: np.ndarray, panel: Panel) -> np.ndarray:
+    """For each event, the other events of the same stock whose event windows share a day.
 
-
-def _overlaps(frame: pd.DataFrame, ok: np.ndarray, panel: Panel) -> list[str]:
-    """For each event, the other events of the same stock whose event windows share a day."""
-    out = [""] * len(frame)
+    Events of one stock are ordered by the first day of their window; a window that starts on
+    or before the end of the previous one overlaps it.
+    """
+    out = np.full(len(frame), "", dtype=object)
     cols = panel.event_cols
-    spans = {int(i): (panel.dates[k, cols][0], panel.dates[k, cols][-1]) for k, i in enumerate(ok)}
-    for _, rows in frame.loc[ok].groupby("ticker").groups.items():
-        idx = sorted(rows, key=lambda i: spans[int(i)][0])
-        for a, b in pairwise(idx):
-            if spans[int(b)][0] <= spans[int(a)][1]:
-                out[int(a)] = ",".join(filter(None, [out[int(a)], str(b)]))
-                out[int(b)] = ",".join(filter(None, [out[int(b)], str(a)]))
+    starts = panel.dates[:, cols][:, 0].view("int64")
+    ends = panel.dates[:, cols][:, -1].view("int64")
+    codes = pd.factorize(frame["ticker"].to_numpy()[ok])[0]
+    order = np.lexsort((starts, codes))
+    a, b = order[:-1], order[1:]
+    hit = (codes[a] == codes[b]) & (starts[b] <= ends[a])
+    for first, second in zip(ok[a[hit]], ok[b[hit]], strict=True):
+        out[first] = ",".join(filter(None, [out[first], str(second)]))
+        out[second] = ",".join(filter(None, [out[second], str(first)]))
     return out
 
 

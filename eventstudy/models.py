@@ -146,30 +146,33 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
         Regressors besides the intercept; NaN where missing.
     """
     mask = panel.est_mask & np.all(np.isfinite(x), axis=2)
-    w = mask.astype(float)
     nobs = mask.sum(axis=1)
+    k = x.shape[2]
     with np.errstate(invalid="ignore", divide="ignore"):
         y0 = np.where(mask, panel.y, 0.0)
         x0 = np.where(mask[:, :, None], x, 0.0)
         ybar = y0.sum(axis=1) / nobs
         xbar = x0.sum(axis=1) / nobs[:, None]
-        yc = (y0 - ybar[:, None]) * w
-        xc = (x0 - xbar[:, None, :]) * w[:, :, None]
-        sxx = np.einsum("ndi,ndj->nij", xc, xc)
-        sxy = np.einsum("ndi,nd->ni", xc, yc)
-        k = x.shape[2]
+        yc = np.where(mask, y0 - ybar[:, None], 0.0)
+        xc = np.where(mask[:, :, None], x0 - xbar[:, None, :], 0.0)
+        del x0, y0
+        xct = xc.transpose(0, 2, 1)
+        sxx = xct @ xc
+        sxy = (xct @ yc[:, :, None])[:, :, 0]
+        del xc, xct
         sxx_inv = _batched_inverse(sxx) if k else np.empty((len(nobs), 0, 0))
-        beta = np.einsum("nij,nj->ni", sxx_inv, sxy)
-        alpha = ybar - np.einsum("ni,ni->n", xbar, beta)
-        expected = alpha[:, None] + np.einsum("ndi,ni->nd", x, beta)
+        beta = (sxx_inv @ sxy[:, :, None])[:, :, 0]
+        alpha = ybar - (xbar * beta).sum(axis=1)
+        expected = alpha[:, None] + (x @ beta[:, :, None])[:, :, 0]
         ar = panel.y - expected
         ssr = (np.where(mask, ar, 0.0) ** 2).sum(axis=1)
         sst = (yc**2).sum(axis=1)
+        del yc
         df = nobs - k - 1
         sigma = np.sqrt(ssr / df)
         r2 = 1.0 - ssr / sst if k else np.full(len(nobs), np.nan)
         xdev = x - xbar[:, None, :]
-        c = 1.0 + 1.0 / nobs[:, None] + np.einsum("ndi,nij,ndj->nd", xdev, sxx_inv, xdev)
+        c = 1.0 + 1.0 / nobs[:, None] + ((xdev @ sxx_inv) * xdev).sum(axis=2)
     return Fit(model, alpha, beta, sigma, df, nobs, r2, expected, ar, c, xbar, xdev, sxx_inv)
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from eventstudy._typing import GapRule, Measure, ReturnsKind, Window
 from eventstudy.errors import DataQualityWarning, InsufficientDataError, InvalidInputError
+from eventstudy.sources._frame import PriceArrays
 
 FloatArray = np.ndarray
 
@@ -52,7 +53,7 @@ class Series:
     gap: np.ndarray
 
 
-def stock_returns(prices: pd.DataFrame, kind: ReturnsKind, ticker: str) -> FloatArray:
+def stock_returns(prices: PriceArrays, kind: ReturnsKind) -> FloatArray:
     """Total returns of a stock on its own trading days.
 
     ``close / preclose − 1`` where the exchange's ex-rights previous close is known (this counts
@@ -60,26 +61,26 @@ def stock_returns(prices: pd.DataFrame, kind: ReturnsKind, ticker: str) -> Float
     ratio of ``adj_close``; with neither, close-to-close with a :class:`DataQualityWarning`.
     ``kind="log"`` gives the log of the same gross return.
     """
-    close = prices["close"].to_numpy(dtype=float)
-    if "preclose" in prices and prices["preclose"].notna().all():
-        gross = close / prices["preclose"].to_numpy(dtype=float)
-    elif "adj_close" in prices and prices["adj_close"].notna().all():
-        adj = prices["adj_close"].to_numpy(dtype=float)
+    close = prices.close
+    if np.isfinite(prices.preclose[1:]).all():
+        gross = close / prices.preclose  # NaN on the first day if its preclose is unknown
+    elif np.isfinite(prices.adj_close).all():
+        adj = prices.adj_close
         gross = np.concatenate([[np.nan], adj[1:] / adj[:-1]])
     else:
         warnings.warn(
-            f"{ticker}: the data have neither 'preclose' nor 'adj_close', so returns are "
+            f"{prices.ticker}: the data have neither 'preclose' nor 'adj_close', so returns are "
             "close-to-close and dividends and splits are not accounted for. Add a 'preclose' "
             "(ex-rights previous close) or 'adj_close' column to fix this.",
             DataQualityWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
         gross = np.concatenate([[np.nan], close[1:] / close[:-1]])
     out: FloatArray = np.log(gross) if kind == "log" else gross - 1.0
     return out
 
 
-def volume_measure(prices: pd.DataFrame, ticker: str, *, log: bool) -> FloatArray | None:
+def volume_measure(prices: PriceArrays, *, log: bool) -> FloatArray | None:
     """Shares traded as a study measure: ``ln(V + 1)`` (``log=True``) or ``V``; ``None`` if absent.
 
     The log transform ``v = ln(V + 1)`` follows Ajinkya & Jain (1989) and Campbell & Wasley
@@ -88,29 +89,27 @@ def volume_measure(prices: pd.DataFrame, ticker: str, *, log: bool) -> FloatArra
     its measure is missing (NaN) rather than ``ln(1) = 0``; a :class:`DataQualityWarning` says
     how many such days there were.
     """
-    if "volume" not in prices or prices["volume"].isna().all():
+    volume = prices.volume
+    if not np.isfinite(volume).any():
         return None
-    volume = prices["volume"].to_numpy(dtype=float)
     idle = ~(volume > 0)
     if idle.any():
-        days = prices.index[idle]
+        first = pd.Timestamp(prices.dates[idle][0])
         warnings.warn(
-            f"{ticker}: {int(idle.sum())} day(s) with zero or missing volume (first "
-            f"{days[0]:%Y-%m-%d}) are treated as days without trading: their volume measure is "
+            f"{prices.ticker}: {int(idle.sum())} day(s) with zero or missing volume (first "
+            f"{first:%Y-%m-%d}) are treated as days without trading: their volume measure is "
             "missing and they do not enter the estimation.",
             DataQualityWarning,
             stacklevel=4,
         )
-    volume = np.where(idle, np.nan, volume)
-    out: FloatArray = np.log(volume + 1.0) if log else volume
+    clean = np.where(idle, np.nan, volume)
+    out: FloatArray = np.log(clean + 1.0) if log else clean
     return out
 
 
 def build_series(
-    stock: pd.DataFrame,
-    market: pd.DataFrame,
-    ticker: str,
-    market_ticker: str,
+    stock: PriceArrays,
+    market: PriceArrays,
     *,
     returns: ReturnsKind = "simple",
     measure: Measure = "returns",
@@ -119,10 +118,8 @@ def build_series(
 
     Parameters
     ----------
-    stock, market : pandas.DataFrame
-        Frames from :func:`eventstudy.load_prices` (indexed by date).
-    ticker, market_ticker : str
-        Names, for messages.
+    stock, market : PriceArrays
+        The stock's and the market's prices.
     returns : {"simple", "log"}
         Simple or log returns (``measure="returns"``).
     measure : {"returns", "volume", "raw_volume", "volatility"}
@@ -136,32 +133,31 @@ def build_series(
     stock's previous trading day, so both returns cover the same interval; when the market
     traded in between (a suspension of the stock), the row is flagged in ``gap``.
     """
-    dates = stock.index.to_numpy(dtype="datetime64[ns]")
-    mdates = market.index.to_numpy(dtype="datetime64[ns]")
+    dates, mdates = stock.dates, market.dates
     pos = np.searchsorted(mdates, dates)
-    found = (pos < len(mdates)) & (mdates[np.minimum(pos, len(mdates) - 1)] == dates)
+    safe = np.minimum(pos, len(mdates) - 1)
+    found = (pos < len(mdates)) & (mdates[safe] == dates)
     gap = np.zeros(len(dates), dtype=bool)
     gap[1:] = (pos[1:] - pos[:-1] > 1) & found[1:] & found[:-1]
     if measure in ("volume", "raw_volume"):
         log = measure == "volume"
-        stock_volume = volume_measure(stock, ticker, log=log)
+        stock_volume = volume_measure(stock, log=log)
         if stock_volume is None:
             raise InsufficientDataError(
-                f"{ticker} has no volume in the data, so a volume study is not possible. "
+                f"{stock.ticker} has no volume in the data, so a volume study is not possible. "
                 "Use data with a 'volume' column (shares traded)."
             )
-        index_volume = volume_measure(market, market_ticker, log=log)
+        index_volume = volume_measure(market, log=log)
         x = np.full(len(dates), np.nan)
         if index_volume is not None:
-            x = np.where(found, index_volume[np.minimum(pos, len(mdates) - 1)], np.nan)
-        return Series(ticker, market_ticker, dates, stock_volume, x, gap)
-    y = stock_returns(stock, returns, ticker)
-    mclose = market["close"].to_numpy(dtype=float)
-    level = np.where(found, mclose[np.minimum(pos, len(mdates) - 1)], np.nan)
+            x = np.where(found, index_volume[safe], np.nan)
+        return Series(stock.ticker, market.ticker, dates, stock_volume, x, gap)
+    y = stock_returns(stock, returns)
+    level = np.where(found, market.close[safe], np.nan)
     gross = np.full(len(dates), np.nan)
     gross[1:] = level[1:] / level[:-1]
     x = np.log(gross) if returns == "log" else gross - 1.0
-    return Series(ticker, market_ticker, dates, y, x, gap)
+    return Series(stock.ticker, market.ticker, dates, y, x, gap)
 
 
 @dataclass(frozen=True)

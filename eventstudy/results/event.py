@@ -168,12 +168,12 @@ class EventStudyResult(SummaryMixin):
     @property
     def prices(self) -> pd.DataFrame:
         """The stock's price frame used (with its provenance in ``attrs``)."""
-        return self._batch.prices[self.ticker]
+        return self._batch.prices(self.ticker)
 
     @property
     def market_prices(self) -> pd.DataFrame:
         """The market's price frame used."""
-        return self._batch.prices[self.market]
+        return self._batch.prices(self.market)
 
     @property
     def provenance(self) -> list[dict[str, Any]]:

@@ -28,7 +28,12 @@ if TYPE_CHECKING:
 
 #: Windows reported by ``StudyResult.caars`` when they fit in the event window.
 STANDARD_WINDOWS: tuple[tuple[int, int], ...] = (
-    (0, 0), (0, 1), (-1, 1), (0, 5), (-5, 5), (-10, 10),
+    (0, 0),
+    (0, 1),
+    (-1, 1),
+    (0, 5),
+    (-5, 5),
+    (-10, 10),
 )
 
 #: Statistics shown in the summary, with their p-values.
@@ -59,14 +64,26 @@ def subset_batch(batch: Batch, keep: np.ndarray) -> Batch:
         events=batch.events[keep],
         panel=replace(
             panel,
-            y=panel.y[rows], x=panel.x[rows], dates=panel.dates[rows], gap=panel.gap[rows],
+            y=panel.y[rows],
+            x=panel.x[rows],
+            dates=panel.dates[rows],
+            gap=panel.gap[rows],
             est_mask=panel.est_mask[rows],
         ),
         fit=replace(
             fit,
-            alpha=fit.alpha[rows], beta=fit.beta[rows], sigma=fit.sigma[rows], df=fit.df[rows],
-            nobs=fit.nobs[rows], r2=fit.r2[rows], expected=fit.expected[rows], ar=fit.ar[rows],
-            c=fit.c[rows], xdev=fit.xdev[rows], sxx_inv=fit.sxx_inv[rows],
+            alpha=fit.alpha[rows],
+            beta=fit.beta[rows],
+            sigma=fit.sigma[rows],
+            df=fit.df[rows],
+            nobs=fit.nobs[rows],
+            r2=fit.r2[rows],
+            expected=fit.expected[rows],
+            ar=fit.ar[rows],
+            c=fit.c[rows],
+            xbar=fit.xbar[rows],
+            xdev=fit.xdev[rows],
+            sxx_inv=fit.sxx_inv[rows],
         ),
     )
 
@@ -115,8 +132,8 @@ class StudyResult(SummaryMixin):
         studied = batch.events["status"] == OK
         if not studied.any():
             reasons = "; ".join(
-                f"{t}: {s}" for t, s in zip(batch.events["ticker"], batch.events["status"],
-                                            strict=True)
+                f"{t}: {s}"
+                for t, s in zip(batch.events["ticker"], batch.events["status"], strict=True)
             )
             raise InsufficientDataError(
                 f"none of the {len(batch.events)} events could be studied ({reasons}). "
@@ -262,8 +279,9 @@ class StudyResult(SummaryMixin):
         ]
         skipped = [
             f"Event {label} ({self.events.at[label, 'ticker']!s}) not studied: {status}"
-            for label, status in zip(self.not_studied.index, self.not_studied["status"],
-                                     strict=True)
+            for label, status in zip(
+                self.not_studied.index, self.not_studied["status"], strict=True
+            )
         ]
         notes += _first(skipped, "events not studied")
         if "overlaps" in self.events:
@@ -276,8 +294,12 @@ class StudyResult(SummaryMixin):
             notes += _first(overlapping, "events with overlapping windows")
         tables = [("Average abnormal returns", aar), ("Cumulative average abnormal returns", caars)]
         for group, result in self.groups.items():
-            tables.append((f"Group {group}: cumulative average abnormal returns",
-                           result.caars[["caar", *cols]]))
+            tables.append(
+                (
+                    f"Group {group}: cumulative average abnormal returns",
+                    result.caars[["caar", *cols]],
+                )
+            )
         return Summary(
             title=f"Event study of {self.n_events} events, window {self.window}",
             tables=tables,
@@ -299,6 +321,24 @@ class StudyResult(SummaryMixin):
         frame = pd.concat([days, windows])
         frame.insert(0, "scope", ["day"] * len(days) + ["window"] * len(windows))
         return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every event and every statistic as plain Python values (for JSON)."""
+        events = self.events.copy()
+        for column in ("requested", "day0"):
+            events[column] = [
+                None if pd.isna(v) else pd.Timestamp(v).isoformat() for v in events[column]
+            ]
+        events["date"] = events["date"].astype(str)
+        return {
+            "model": self._batch.model,
+            "measure": self._batch.measure,
+            "window": list(self.window),
+            "events": events.to_dict(orient="records"),
+            "aar": self.aar.reset_index().to_dict(orient="records"),
+            "caars": self.caars.reset_index().to_dict(orient="records"),
+            "provenance": self.provenance,
+        }
 
     def cumulative(self, level: float = 0.95) -> pd.DataFrame:
         """CAAR from the first day of the window to each day, with a confidence band.
@@ -346,8 +386,9 @@ class StudyResult(SummaryMixin):
         ax.axvspan(-0.5, 0.5, color="#F0E442", alpha=0.35, lw=0, label="day 0")
         ax.axhline(0.0, color="black", lw=0.8)
         ax.bar(days, self.aar["aar"].to_numpy(), color="#56B4E9", label="AAR")
-        ax.fill_between(days, cum["lower"], cum["upper"], color="#0072B2", alpha=0.2,
-                        label=f"{level:.0%} band")
+        ax.fill_between(
+            days, cum["lower"], cum["upper"], color="#0072B2", alpha=0.2, label=f"{level:.0%} band"
+        )
         ax.plot(days, cum["caar"], color="#0072B2", marker="o", label="CAAR")
         ax.set_xlabel("relative trading day")
         ax.set_ylabel("abnormal return")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,15 @@ from eventstudy.errors import DataFormatError, DataUnavailableError, InvalidInpu
 
 #: Columns of the frame returned by ``load_prices``, in order (the index is ``date``).
 PRICE_COLUMNS: tuple[str, ...] = (
-    "ticker", "open", "high", "low", "close", "preclose", "adj_close", "volume", "amount"
+    "ticker",
+    "open",
+    "high",
+    "low",
+    "close",
+    "preclose",
+    "adj_close",
+    "volume",
+    "amount",
 )
 #: Columns a price table must have.
 REQUIRED_COLUMNS: tuple[str, ...] = ("ticker", "date", "close")
@@ -111,7 +120,22 @@ def tidy_table(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
         else:
             out[column] = np.nan
     _check_values(out, origin)
-    return out.sort_values(["ticker", "date"], kind="stable", ignore_index=True)
+    # Sort by ticker and date with integer keys (a string sort of a long table is slow), then
+    # find repeated (ticker, date) pairs among neighbours.
+    codes, _ = pd.factorize(out["ticker"], sort=True)
+    order = np.lexsort((out["date"].to_numpy().view("int64"), codes))
+    sorted_codes = codes[order]
+    sorted_days = out["date"].to_numpy()[order]
+    repeat = (sorted_codes[1:] == sorted_codes[:-1]) & (sorted_days[1:] == sorted_days[:-1])
+    if repeat.any():
+        twice = np.zeros(len(out), dtype=bool)
+        twice[order[1:][repeat]] = True
+        twice[order[:-1][repeat]] = True
+        raise DataFormatError(
+            f"{origin}: {int(twice.sum())} rows repeat a ticker and date ({_rows(out, twice)}); "
+            f"keep one row per ticker and trading day."
+        )
+    return out.take(order).reset_index(drop=True)
 
 
 def _with_date_column(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
@@ -136,11 +160,15 @@ def _rows(table: pd.DataFrame, mask: pd.Series[bool] | np.ndarray[Any, Any]) -> 
 
 
 def _tickers(values: pd.Series[Any], origin: str) -> pd.Series[str]:
-    bad = values.isna().to_numpy() | values.astype("str").str.strip().eq("").to_numpy()
+    # Work on the distinct tickers (a few) rather than every row (many).
+    codes, distinct = pd.factorize(values)
+    stripped = pd.Index(distinct.astype("str")).str.strip()
+    empty = np.append(np.asarray(stripped == ""), True)  # the last entry stands for NaN (-1)
+    bad = empty[codes]
     if bad.any():
         rows = ", ".join(str(p + 1) for p in np.flatnonzero(bad)[:_SHOWN])
         raise DataFormatError(f"{origin}: empty ticker in data row(s) {rows}; fill them in.")
-    return values.astype("str").str.strip()
+    return pd.Series(stripped.take(codes), index=values.index, dtype="str")
 
 
 def _dates(values: pd.Series[Any], origin: str) -> pd.Series[Any]:
@@ -154,9 +182,7 @@ def _dates(values: pd.Series[Any], origin: str) -> pd.Series[Any]:
             parsed = parsed.dt.tz_localize(None)
     bad = parsed.isna().to_numpy()
     if bad.any():
-        shown = ", ".join(
-            f"row {p + 1}: {values.iloc[p]!r}" for p in np.flatnonzero(bad)[:_SHOWN]
-        )
+        shown = ", ".join(f"row {p + 1}: {values.iloc[p]!r}" for p in np.flatnonzero(bad)[:_SHOWN])
         raise DataFormatError(
             f"{origin}: {int(bad.sum())} date(s) could not be read ({shown}); "
             f"write dates as YYYY-MM-DD."
@@ -171,9 +197,7 @@ def _numbers(values: pd.Series[Any], column: str, origin: str) -> pd.Series[floa
     parsed = pd.to_numeric(values, errors="coerce").astype("float64")
     bad = parsed.isna().to_numpy() & values.notna().to_numpy()
     if bad.any():
-        shown = ", ".join(
-            f"row {p + 1}: {values.iloc[p]!r}" for p in np.flatnonzero(bad)[:_SHOWN]
-        )
+        shown = ", ".join(f"row {p + 1}: {values.iloc[p]!r}" for p in np.flatnonzero(bad)[:_SHOWN])
         raise DataFormatError(
             f"{origin}: column {column!r} has values that are not numbers ({shown}); "
             f"use plain numbers with a decimal point and no thousands separators."
@@ -195,12 +219,53 @@ def _check_values(table: pd.DataFrame, origin: str) -> None:
                 f"{origin}: column {column!r} has {int(bad.sum())} zero or negative price(s) "
                 f"({_rows(table, bad)}); prices must be positive."
             )
-    twice = table.duplicated(["ticker", "date"], keep=False)
-    if twice.any():
-        raise DataFormatError(
-            f"{origin}: {int(twice.sum())} rows repeat a ticker and date ({_rows(table, twice)}); "
-            f"keep one row per ticker and trading day."
+
+
+@dataclass(frozen=True)
+class PriceArrays:
+    """One ticker's prices as numpy arrays, the form the event-study engine reads.
+
+    Attributes
+    ----------
+    ticker : str
+    dates : numpy.ndarray of datetime64[ns]
+        Sorted, unique trading days.
+    close, preclose, adj_close, volume : numpy.ndarray of float64
+        NaN where the source lacks the value.
+    """
+
+    ticker: str
+    dates: np.ndarray
+    close: np.ndarray
+    preclose: np.ndarray
+    adj_close: np.ndarray
+    volume: np.ndarray
+
+    @classmethod
+    def from_frame(cls, ticker: str, frame: pd.DataFrame) -> PriceArrays:
+        """The arrays of a frame returned by ``load_prices``."""
+        return cls(
+            ticker,
+            frame.index.to_numpy(dtype=f"datetime64[{DATE_UNIT}]"),
+            *(frame[c].to_numpy(dtype=float) for c in ("close", "preclose", "adj_close", "volume")),
         )
+
+
+def arrays_by_ticker(table: pd.DataFrame) -> dict[str, PriceArrays]:
+    """Split a tidy table (sorted by ticker and date) into arrays per ticker, without copies."""
+    codes, names = pd.factorize(table["ticker"])
+    dates = table["date"].to_numpy(dtype=f"datetime64[{DATE_UNIT}]")
+    columns = [table[c].to_numpy(dtype=float) for c in ("close", "preclose", "adj_close", "volume")]
+    cuts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    starts = np.concatenate([[0], cuts])
+    stops = np.concatenate([cuts, [len(codes)]])
+    return {
+        str(names[codes[a]]): PriceArrays(
+            str(names[codes[a]]), dates[a:b], *(c[a:b] for c in columns)
+        )
+        for a, b in zip(starts, stops, strict=True)
+        if b > a
+    }
 
 
 def split_by_ticker(table: pd.DataFrame) -> dict[str, pd.DataFrame]:

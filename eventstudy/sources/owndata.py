@@ -16,6 +16,8 @@ import pandas as pd
 from eventstudy.errors import DataFormatError
 from eventstudy.sources._frame import (
     NUMERIC_COLUMNS,
+    PriceArrays,
+    arrays_by_ticker,
     find_ticker,
     select,
     split_by_ticker,
@@ -100,23 +102,20 @@ def load_own(
     return select(frame, name, start, end, span, provenance)
 
 
-def load_own_all(source: str | os.PathLike[str] | pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every ticker's prices from the user's own table, read and checked once.
+def load_own_arrays(source: str | os.PathLike[str] | pd.DataFrame) -> dict[str, PriceArrays]:
+    """Every ticker's prices in the user's own table as arrays, read and checked once.
 
-    The same frames as :func:`load_own` gives ticker by ticker (all rows), keyed by ticker;
-    a study of many events over one large table uses this to read the table only once.
+    A study of many events over one large table uses this: the table is validated once
+    (the same checks as :func:`load_own`) and split by ticker without copying.
 
     Raises
     ------
     DataFormatError
         If the table is malformed (see :func:`load_own`).
     """
-    frames, provenance, _ = _read_own(source)
-    out = {}
-    for name, frame in frames.items():
-        span = (pd.Timestamp(frame.index[0]), pd.Timestamp(frame.index[-1]))
-        out[name] = select(frame, name, None, None, span, provenance)
-    return out
+    if isinstance(source, pd.DataFrame):
+        return arrays_by_ticker(tidy_table(source, "the DataFrame passed as source"))
+    return arrays_by_ticker(read_price_csv(source))
 
 
 def _read_own(
