@@ -148,31 +148,40 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
     mask = panel.est_mask & np.all(np.isfinite(x), axis=2)
     nobs = mask.sum(axis=1)
     k = x.shape[2]
+    # Large (N, D) temporaries are updated in place: with many events, allocating fresh
+    # arrays costs more than the arithmetic.
     with np.errstate(invalid="ignore", divide="ignore"):
-        y0 = np.where(mask, panel.y, 0.0)
-        x0 = np.where(mask[:, :, None], x, 0.0)
-        ybar = y0.sum(axis=1) / nobs
-        xbar = x0.sum(axis=1) / nobs[:, None]
-        yc = np.where(mask, y0 - ybar[:, None], 0.0)
-        xc = np.where(mask[:, :, None], x0 - xbar[:, None, :], 0.0)
-        del x0, y0
+        yc = np.where(mask, panel.y, 0.0)
+        ybar = yc.sum(axis=1) / nobs
+        yc -= ybar[:, None]
+        yc *= mask
+        xc = np.where(mask[:, :, None], x, 0.0)
+        xbar = xc.sum(axis=1) / nobs[:, None]
+        xc -= xbar[:, None, :]
+        xc *= mask[:, :, None]
         xct = xc.transpose(0, 2, 1)
         sxx = xct @ xc
         sxy = (xct @ yc[:, :, None])[:, :, 0]
         del xc, xct
+        sst = np.einsum("nd,nd->n", yc, yc)
+        del yc
         sxx_inv = _batched_inverse(sxx) if k else np.empty((len(nobs), 0, 0))
         beta = (sxx_inv @ sxy[:, :, None])[:, :, 0]
         alpha = ybar - (xbar * beta).sum(axis=1)
-        expected = alpha[:, None] + (x @ beta[:, :, None])[:, :, 0]
+        expected = (x @ beta[:, :, None])[:, :, 0]
+        expected += alpha[:, None]
         ar = panel.y - expected
-        ssr = (np.where(mask, ar, 0.0) ** 2).sum(axis=1)
-        sst = (yc**2).sum(axis=1)
-        del yc
+        inside = np.where(mask, ar, 0.0)
+        ssr = np.einsum("nd,nd->n", inside, inside)
+        del inside
         df = nobs - k - 1
         sigma = np.sqrt(ssr / df)
         r2 = 1.0 - ssr / sst if k else np.full(len(nobs), np.nan)
         xdev = x - xbar[:, None, :]
-        c = 1.0 + 1.0 / nobs[:, None] + ((xdev @ sxx_inv) * xdev).sum(axis=2)
+        c = xdev @ sxx_inv
+        c *= xdev
+        c = c.sum(axis=2)
+        c += 1.0 + 1.0 / nobs[:, None]
     return Fit(model, alpha, beta, sigma, df, nobs, r2, expected, ar, c, xbar, xdev, sxx_inv)
 
 
