@@ -16,7 +16,7 @@ def test_run_prints_summary(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Event study (abnormal returns): 000800.SZ around 2021-09-13" in out
     assert "399001.SZ" in out
-    assert "0.0452643" in out  # day-0 abnormal return
+    assert "2021-09-13  +4.22%     -0.45%  +4.53%   2.17  0.031" in out  # day 0
 
 
 def test_run_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -69,6 +69,18 @@ def window_label(start: int, end: int) -> str:
     return f"[{signed(start)},{signed(end)}]"
 
 
+def _format_columns(table: pd.DataFrame, percent: list[str]) -> None:
+    """Format a summary table in place: returns in percent, t with 2 and p with 3 decimals."""
+    for column in table.columns:
+        values = table[column]
+        if column in percent:
+            table[column] = values.map(lambda v: f"{v:+.2%}" if np.isfinite(v) else "")
+        elif column in ("t", "t_simple"):
+            table[column] = values.map(lambda v: f"{v:.2f}")
+        elif column in ("pvalue", "sq_percentile", "sq_pvalue"):
+            table[column] = values.map(lambda v: f"{v:.3f}")
+
+
 class CarResult:
     """A cumulative abnormal return over a window of relative days, with its tests.
 
@@ -365,7 +377,10 @@ class EventStudyResult(SummaryMixin):
         own, market = MEASURE_COLUMNS[self.measure]
         daily = self.abnormal[["date", own, market, "ar", "t", "pvalue", "car"]].copy()
         daily["date"] = daily["date"].dt.strftime("%Y-%m-%d")
-        cars = self.cars[["car", "t", "pvalue", "t_simple", "sq_percentile", "sq_pvalue"]]
+        cars = self.cars[["car", "t", "pvalue", "t_simple", "sq_percentile", "sq_pvalue"]].copy()
+        in_percent = [own, market, "ar", "car"] if self.measure == "returns" else []
+        _format_columns(daily, in_percent)
+        _format_columns(cars, ["car"] if self.measure == "returns" else [])
         sources = "; ".join(
             f"{d.get('ticker', '?')}: {d.get('source', '?')}" for d in self.provenance
         )
