@@ -14,6 +14,7 @@ from eventstudy.results.event import EventStudyResult
 
 if TYPE_CHECKING:
     from eventstudy.results.study import StudyResult
+    from eventstudy.statistics.multi import Conventions
 
 
 def run(
@@ -125,6 +126,7 @@ def study(
     min_estimation: int = MIN_ESTIMATION,
     measure: Measure = "returns",
     groups: str | None = None,
+    conventions: Conventions | None = None,
 ) -> StudyResult:
     """Study many events at once and test the average abnormal return.
 
@@ -135,6 +137,11 @@ def study(
         ``(ticker, date, market)`` tuples.
     groups : str, optional
         A column of ``events`` whose values split the study into groups.
+    conventions : eventstudy.statistics.multi.Conventions, optional
+        Where published implementations differ (residual-variance divisor, which days the
+        rank test ranks, pooled or averaged p̂ of the generalized sign test, alignment of
+        events by relative day or calendar date), the choice to follow; the default follows
+        the papers, ``Conventions.estudy2()`` reproduces R estudy2.
 
     Other parameters are those of :func:`run`. An event that cannot be studied is kept in
     ``result.events`` with the reason in ``status``.
@@ -171,4 +178,4 @@ def study(
         min_estimation=min_estimation,
         measure=measure,
     )
-    return StudyResult(batch)
+    return StudyResult(batch, conventions=conventions)
