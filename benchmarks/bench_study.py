@@ -22,6 +22,7 @@ Usage::
 
     python benchmarks/bench_study.py                      # 1,000 / 10,000 / 100,000 events
     python benchmarks/bench_study.py --sizes 1000 --peer-sizes 1000
+    python benchmarks/bench_study.py --sizes 10000 --measure volume      # or volatility
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ def synthetic(n_events: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]
     close = 100.0 * np.cumprod(1.0 + returns, axis=1)
     tickers = np.array([f"F{i:05d}" for i in range(n_firms)])
     market_close = 1000.0 * np.cumprod(1.0 + market)
+    # Shares traded, log-normal around a firm's own level (for measure="volume").
+    volume = np.round(np.exp(rng.normal(15.0, 0.5, (n_firms, HISTORY_DAYS))))
+    market_volume = np.round(np.exp(rng.normal(22.0, 0.3, HISTORY_DAYS)))
     prices = pd.concat(
         [
             pd.DataFrame(
@@ -82,11 +86,12 @@ def synthetic(n_events: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]
                     "date": np.tile(dates, n_firms),
                     "close": close.ravel(),
                     "preclose": (close / (1.0 + returns)).ravel(),
+                    "volume": volume.ravel(),
                 }
             ),
             pd.DataFrame(
                 {"ticker": "MKT", "date": dates, "close": market_close,
-                 "preclose": market_close / (1.0 + market)}
+                 "preclose": market_close / (1.0 + market), "volume": market_volume}
             ),
         ],
         ignore_index=True,
@@ -100,14 +105,15 @@ def synthetic(n_events: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]
     return prices, events
 
 
-def run_ours(n_events: int) -> dict[str, float]:
+def run_ours(n_events: int, measure: str = "returns") -> dict[str, float]:
     """Time the whole call for one size (in this process)."""
     import eventstudy
 
     prices, events = synthetic(n_events)
     start = time.perf_counter()
     res = eventstudy.study(
-        events, market="MKT", estimation=(-250, -11), window=(-10, 10), data=prices
+        events, market="MKT", estimation=(-250, -11), window=(-10, 10), data=prices,
+        measure=measure,  # type: ignore[arg-type]
     )
     fitted = time.perf_counter()
     _ = res.aar, res.caars
@@ -151,20 +157,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
     parser.add_argument("--peer-sizes", type=int, nargs="*", default=[1_000, 10_000])
+    parser.add_argument(
+        "--measure", default="returns", choices=["returns", "volume", "volatility"],
+        help="what the events are studied on (same engine, same statistics)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_ours(args.one)))
+        print(json.dumps(run_ours(args.one, args.measure)))
         return
+    print(f"measure: {args.measure}")
     print(f"{'events':>8} {'studied':>8} {'seconds':>8} {'prepare':>8} {'stats':>8} "
           f"{'events/s':>10} {'peak MiB':>9} {'peer s':>8} {'peer ev/s':>10} {'speed-up':>9}")
     for n in args.sizes:
         proc = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True,
+            [sys.executable, __file__, "--one", str(n), "--measure", args.measure],
+            capture_output=True, text=True,
             check=True,
         )
         ours = json.loads(proc.stdout.strip().splitlines()[-1])
-        peer = run_peer(n) if n in args.peer_sizes else None
+        peer = run_peer(n) if n in args.peer_sizes and args.measure == "returns" else None
         line = (f"{n:>8} {ours['studied']:>8} {ours['seconds']:>8.2f} "
                 f"{ours['prepare_seconds']:>8.2f} {ours['statistics_seconds']:>8.2f} "
                 f"{n / ours['seconds']:>10.0f} {ours['peak_mib']:>9.0f}")
