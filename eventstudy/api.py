@@ -10,6 +10,7 @@ import pandas as pd
 from eventstudy._typing import GapRule, Measure, ModelName, ReturnsKind, Window
 from eventstudy.calendar import DateLike
 from eventstudy.engine import MIN_ESTIMATION, prepare
+from eventstudy.errors import InvalidInputError
 from eventstudy.results.event import EventStudyResult
 
 if TYPE_CHECKING:
@@ -70,8 +71,12 @@ def run(
         of the estimation.
     min_estimation : int
         Fewest usable estimation days accepted (default 100).
-    measure : {"returns", "volume"}
-        ``"volume"`` studies ln(1 + shares traded) instead of returns.
+    measure : {"returns", "volume", "raw_volume", "volatility"}
+        What is studied. ``"volume"``: ln(1 + shares traded) of the stock (and, for the
+        market model, of the index) (Ajinkya & Jain 1989; Campbell & Wasley 1996);
+        ``"raw_volume"``: shares traded; ``"volatility"``: with ``model="constant_mean"`` the
+        variance ratio ``r_t² / s_r² − 1``, with ``model="market"`` Beaver's (1968) U of the
+        market-model residuals (``abnormal`` gains ``u, u_star, f_pvalue``).
 
     Returns
     -------
@@ -150,6 +155,14 @@ def study(
     -------
     StudyResult
 
+    Raises
+    ------
+    InvalidInputError
+        Bad options or windows, an unknown ``groups`` column, or Beaver's U asked of many
+        events.
+    InsufficientDataError
+        When no event could be studied (the message gives each event's reason).
+
     Examples
     --------
     >>> import eventstudy
@@ -160,10 +173,18 @@ def study(
     """
     from eventstudy.results.study import StudyResult
 
+    if measure == "volatility" and model != "constant_mean":
+        raise InvalidInputError(
+            "study(measure='volatility') uses the variance ratio r²/s² − 1 "
+            "(model='constant_mean'), to which every multi-event test applies; Beaver's U "
+            "(model='market') is a single-event test: use run() for it."
+        )
     frame = events
     if groups is not None:
         if not isinstance(events, pd.DataFrame) or groups not in events:
-            raise ValueError(f"groups={groups!r} must name a column of the events DataFrame.")
+            raise InvalidInputError(
+                f"groups={groups!r} must name a column of the events DataFrame."
+            )
         frame = events.rename(columns={groups: "group"})
     batch = prepare(
         frame,

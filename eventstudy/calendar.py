@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from eventstudy.errors import InsufficientDataError, InvalidInputError
@@ -129,6 +130,10 @@ def to_timestamp(value: DateLike, name: str = "date") -> pd.Timestamp:
     InvalidInputError
         If ``value`` cannot be read as a date.
     """
+    if isinstance(value, bool | int | float | np.number):
+        raise InvalidInputError(
+            f"{name}={value!r} is a number, not a date; give an ISO date such as '2021-09-13'."
+        )
     try:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
@@ -160,7 +165,11 @@ class EventDay:
 
 
 def _session_close(code: str, session: pd.Timestamp) -> pd.Timestamp | None:
+    """The close of ``session`` in the exchange's time zone; None if it is not a session (or
+    lies outside the dates the calendar knows)."""
     calendar = get_exchange_calendar(code)
+    if not calendar.first_session <= session <= calendar.last_session:
+        return None
     if not calendar.is_session(session):
         return None
     close: Any = calendar.session_close(session)

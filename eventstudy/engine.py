@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ from eventstudy.errors import (
 )
 from eventstudy.models import Fit, fit, fit_variance_ratio
 from eventstudy.panel import Panel, Series, build_panel, build_series, check_windows
-from eventstudy.sources import bundled_tickers, load_prices
+from eventstudy.sources import bundled_tickers, is_own_data, load_prices
 from eventstudy.sources._frame import PriceArrays
 from eventstudy.sources.owndata import load_own_arrays
 
@@ -37,9 +37,6 @@ from eventstudy.sources.owndata import load_own_arrays
 MIN_ESTIMATION = 100
 
 OK = "ok"
-
-#: Source names understood by ``load_prices``; anything else is the user's own table.
-SOURCE_NAMES = ("auto", "bundled", "yahoo", "cache")
 
 
 @dataclass(frozen=True)
@@ -125,25 +122,54 @@ def normalise_events(events: pd.DataFrame | Iterable[Sequence[Any]]) -> pd.DataF
     return frame.reset_index(drop=True)
 
 
-def _requested(dates: pd.Series) -> tuple[list[pd.Timestamp], np.ndarray, np.ndarray]:
-    """Parse the event dates: the stamps, their days (naive datetime64) and which are plain.
+def _requested(
+    dates: pd.Series,
+) -> tuple[list[pd.Timestamp | None], np.ndarray, np.ndarray, list[str]]:
+    """Parse the event dates: stamps, their days (naive datetime64), which are plain, errors.
 
     A *plain* date has no time of day and no time zone, so it needs no calendar to place; a
-    column of plain dates is parsed in one call.
+    column of plain dates is parsed in one call. A date that cannot be read leaves its stamp
+    None and its error message in the last list ("" where the date was read).
     """
-    try:
-        parsed = pd.DatetimeIndex(pd.to_datetime(dates.to_numpy()))
-    except (ValueError, TypeError):
-        parsed = None
-    if parsed is not None and parsed.tz is None and not parsed.isna().any():
-        days = parsed.normalize()
-        plain = np.asarray(parsed == days)
-        return list(parsed), days.to_numpy(dtype="datetime64[ns]"), plain
-    stamps = [to_timestamp(d) for d in dates]
-    naive = [s.tz_localize(None) if s.tzinfo is not None else s for s in stamps]
-    days_out = np.array([s.normalize().to_datetime64() for s in naive], dtype="datetime64[ns]")
-    plain = np.array([s.tzinfo is None and s == s.normalize() for s in stamps])
-    return stamps, days_out, plain
+    n = len(dates)
+    if pd.api.types.infer_dtype(dates, skipna=False) in (
+        "string",
+        "datetime64",
+        "datetime",
+        "date",
+    ):
+        try:
+            parsed = pd.DatetimeIndex(pd.to_datetime(dates.to_numpy()))
+        except (ValueError, TypeError):
+            parsed = None
+        if parsed is not None and parsed.tz is None and not parsed.isna().any():
+            days = parsed.normalize()
+            return (
+                list(parsed),
+                days.to_numpy(dtype="datetime64[ns]"),
+                np.asarray(parsed == days),
+                [""] * n,
+            )
+    stamps: list[pd.Timestamp | None] = []
+    errors = []
+    for value in dates:
+        try:
+            stamps.append(to_timestamp(value))
+            errors.append("")
+        except EventStudyError as exc:
+            stamps.append(None)
+            errors.append(str(exc))
+    days_out = np.array(
+        [
+            np.datetime64("NaT")
+            if s is None
+            else (s.tz_localize(None) if s.tzinfo is not None else s).normalize().to_datetime64()
+            for s in stamps
+        ],
+        dtype="datetime64[ns]",
+    )
+    plain = np.array([s is not None and s.tzinfo is None and s == s.normalize() for s in stamps])
+    return stamps, days_out, plain, errors
 
 
 def _load_span(days: np.ndarray, estimation: Window, window: Window) -> tuple[Any, Any]:
@@ -153,7 +179,10 @@ def _load_span(days: np.ndarray, estimation: Window, window: Window) -> tuple[An
     # 250 trading days fit in about 365 calendar days; long holidays need a margin.
     pad_before = pd.Timedelta(days=math.ceil(before * 1.6) + 20)
     pad_after = pd.Timedelta(days=math.ceil(after * 1.6) + 20)
-    return pd.Timestamp(days.min()) - pad_before, pd.Timestamp(days.max()) + pad_after
+    known = days[~np.isnat(days)]
+    if not len(known):
+        return None, None
+    return pd.Timestamp(known.min()) - pad_before, pd.Timestamp(known.max()) + pad_after
 
 
 class PriceLoader:
@@ -168,7 +197,7 @@ class PriceLoader:
     def __init__(self, data: Any, span: tuple[Any, Any]) -> None:
         self.data = data
         self.span = span
-        self.own = isinstance(data, pd.DataFrame) or data not in SOURCE_NAMES
+        self.own = is_own_data(data)
         self._own_arrays: dict[str, PriceArrays] | EventStudyError | None = None
         self._frames: dict[str, pd.DataFrame] = {}
         self._arrays: dict[str, PriceArrays | EventStudyError] = {}
@@ -236,7 +265,7 @@ class PriceLoader:
 def _locate(
     ser: Series,
     rows: np.ndarray,
-    stamps: list[pd.Timestamp],
+    stamps: list[pd.Timestamp | None],
     days: np.ndarray,
     plain: np.ndarray,
     out: dict[str, Any],
@@ -253,8 +282,11 @@ def _locate(
     out["pos"][rows[hit]] = j[hit]
     out["day0"][rows[hit]] = days[rows][hit]
     for i in rows[~hit]:
+        stamp = stamps[i]
+        if stamp is None:  # unreadable date: its status already says so
+            continue
         try:
-            located = locate_event(stamps[i], pd.DatetimeIndex(ser.dates), ser.ticker)
+            located = locate_event(stamp, pd.DatetimeIndex(ser.dates), ser.ticker)
         except EventStudyError as exc:
             out["status"][i] = str(exc)
             continue
@@ -269,24 +301,14 @@ def _check_windows_of(
     pos: np.ndarray,
     days: np.ndarray,
     status: np.ndarray,
-    estimation: Window,
     window: Window,
-    min_estimation: int,
-    needs_market: bool,
 ) -> None:
     """Write into ``status`` why events of one series cannot be studied (vectorised)."""
     n_days = len(ser.dates)
     p = pos[rows]
-    valid = np.isfinite(ser.y) & (np.isfinite(ser.x) | (not needs_market))
-    counts = np.concatenate([[0], np.cumsum(valid)])
-    lo = np.clip(p + estimation[0], 0, n_days)
-    hi = np.clip(p + estimation[1] + 1, 0, n_days)
-    usable = np.where(hi > lo, counts[hi] - counts[np.minimum(lo, hi)], 0)
     first, last = pd.Timestamp(ser.dates[0]), pd.Timestamp(ser.dates[-1])
     before = days[rows] < ser.dates[0]
-    for k in np.flatnonzero(
-        before | (p + window[1] >= n_days) | (p + window[0] < 0) | (usable < min_estimation)
-    ):
+    for k in np.flatnonzero(before | (p + window[1] >= n_days) | (p + window[0] < 0)):
         i, at = rows[k], int(p[k])
         if before[k]:
             status[i] = (
@@ -302,17 +324,10 @@ def _check_windows_of(
                 f"{n_days - 1 - at} trading day(s) after it (data end {last:%Y-%m-%d}); "
                 "shorten the window or use data that reach further"
             )
-        elif at + window[0] < 0:
+        else:
             status[i] = (
                 f"the event window {window} starts before the data: {ser.ticker} has only "
                 f"{at} trading day(s) before day 0 (data start {first:%Y-%m-%d})"
-            )
-        else:
-            status[i] = (
-                f"too few estimation observations: {int(usable[k])} usable day(s) in the "
-                f"estimation window {estimation} (need at least {min_estimation}); "
-                f"{ser.ticker}'s data start {first:%Y-%m-%d}. Use a shorter estimation "
-                "window, min_estimation=, or earlier data"
             )
 
 
@@ -340,19 +355,17 @@ def prepare(
     check_option(returns, ReturnsKind, "returns")
     check_option(gaps, GapRule, "gaps")
     check_option(measure, Measure, "measure")
-    estimation, window = tuple(estimation), tuple(window)  # type: ignore[assignment]
     check_windows(estimation, window)
-    if model == "factors" and factors is None:
-        raise InvalidInputError(
-            "model='factors' needs factors=<DataFrame of factor returns indexed by date>."
-        )
+    estimation, window = (int(estimation[0]), int(estimation[1])), (int(window[0]), int(window[1]))
+    _check_combination(model, measure, factors, min_estimation)
+    factor_table = _factor_table(factors) if factors is not None else None
+    uses_market = model in ("market", "market_adjusted")
     frame = normalise_events(events)
-    needs_market = model in ("market", "market_adjusted")
     frame["market"] = [
-        m if isinstance(m, str) and m else (market or default_market(t))
+        m if isinstance(m, str) and m else _market_for(t, market, uses_market)
         for t, m in zip(frame["ticker"], frame["market"], strict=True)
     ]
-    stamps, days, plain = _requested(frame["date"])
+    stamps, days, plain, date_errors = _requested(frame["date"])
     load = PriceLoader(data, _load_span(days, estimation, window))
 
     n = len(frame)
@@ -360,33 +373,24 @@ def prepare(
         "pos": np.full(n, -1),
         "day0": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
         "reason": np.full(n, "", dtype=object),
-        "status": np.full(n, OK, dtype=object),
+        "status": np.array([e or OK for e in date_errors], dtype=object),
     }
     status = out["status"]
     codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([frame["ticker"], frame["market"]]))
     series_of: dict[int, Series] = {}
     rows_of = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[rows_of], np.arange(len(pairs) + 1))
-    market_volume_needed = measure in ("volume", "raw_volume") and model == "market"
     for code, (ticker, index) in enumerate(pairs):
         rows = rows_of[bounds[code] : bounds[code + 1]]
-        ser = _series(load, ticker, index, returns, measure)
-        if isinstance(ser, EventStudyError):
-            status[rows] = str(ser)
-            continue
-        if market_volume_needed and not np.isfinite(ser.x).any():
-            status[rows] = (
-                f"the market index {index} has no volume in the data, so the market model of "
-                "volume cannot be fitted; use model='constant_mean' (no market needed) or a "
-                "market with volume"
-            )
+        rows = rows[status[rows] == OK]
+        ser = _series(load, ticker, index, returns, measure, uses_market)
+        if isinstance(ser, str):
+            status[rows] = ser
             continue
         series_of[code] = ser
         _locate(ser, rows, stamps, days, plain, out)
         located = rows[status[rows] == OK]
-        _check_windows_of(
-            ser, located, out["pos"], days, status, estimation, window, min_estimation, needs_market
-        )
+        _check_windows_of(ser, located, out["pos"], days, status, window)
 
     frame["requested"] = stamps
     frame["day0"] = out["day0"]
@@ -397,34 +401,37 @@ def prepare(
     for i, j in zip(studied_rows["index"], first, strict=True):
         if i != j:
             status[i] = f"duplicate of event {j} (same ticker, market and day 0)"
-    frame["status"] = status
     ok = np.flatnonzero(status == OK)
-    if strict and len(ok) < n:
-        bad = int(np.flatnonzero(status != OK)[0])
-        for ticker in (str(frame.at[bad, "ticker"]), str(frame.at[bad, "market"])):
-            error = load(ticker)
-            if isinstance(error, EventStudyError):
-                raise error
-        raise InsufficientDataError(str(status[bad]))
 
     studied = [series_of[c] for c in codes[ok]]
     panel = build_panel(
-        studied, out["pos"][ok], estimation, window, gaps=gaps, needs_market=needs_market
+        studied, out["pos"][ok], estimation, window, gaps=gaps, needs_market=uses_market
     )
-    factor_x = _align_factors(factors, panel) if factors is not None else None
-    if factor_x is not None and factors is not None and "RF" in factors:
-        rf = _align_factors(factors[["RF"]], panel)[:, :, 0]
-        panel = Panel(
-            panel.rel_days,
-            panel.y - rf,
-            panel.x,
-            panel.dates,
-            panel.gap,
-            panel.estimation,
-            panel.window,
-            panel.est_mask & np.isfinite(rf),
+    factor_x = None
+    if factor_table is not None:
+        panel, factor_x = _with_factors(panel, factor_table)
+    n_regressors = {"market": 1, "constant_mean": 0, "market_adjusted": 0}.get(
+        model, 0 if factor_x is None else factor_x.shape[2]
+    )
+    need = max(min_estimation, n_regressors + 2)
+    nobs = panel.est_mask.sum(axis=1)
+    short = nobs < need
+    for k in np.flatnonzero(short):
+        i = ok[k]
+        status[i] = (
+            f"too few estimation observations: {int(nobs[k])} usable day(s) in the estimation "
+            f"window {estimation} (need at least {need}); {studied[k].ticker}'s data start "
+            f"{pd.Timestamp(studied[k].dates[0]):%Y-%m-%d}. Use a shorter estimation window, "
+            "min_estimation=, or earlier data"
         )
-        factor_x = factor_x[:, :, [c != "RF" for c in factors.columns]]
+    if short.any():
+        keep = ~short
+        panel, ok = panel.take(keep), ok[keep]
+        factor_x = None if factor_x is None else factor_x[keep]
+    frame["status"] = status
+    if strict and len(ok) < n:
+        _raise_first_problem(frame, load, date_errors)
+
     if measure == "volatility" and model == "constant_mean":
         fitted = fit_variance_ratio(panel)
     else:
@@ -453,19 +460,145 @@ def prepare(
     return Batch(frame, panel, fitted, model, measure, returns, settings, load)
 
 
-def _series(
-    load: PriceLoader, ticker: str, index: str, returns: ReturnsKind, measure: Measure
-) -> Series | EventStudyError:
-    """The aligned measure of one (stock, market) pair, or the error that prevents it."""
-    stock, market = load(ticker), load(index)
-    if isinstance(stock, EventStudyError):
-        return stock
-    if isinstance(market, EventStudyError):
+def _check_combination(
+    model: ModelName, measure: Measure, factors: pd.DataFrame | None, min_estimation: int
+) -> None:
+    """Refuse option combinations that have no meaning, saying what to use instead."""
+    if model == "factors" and factors is None:
+        raise InvalidInputError(
+            "model='factors' needs factors=<DataFrame of factor returns indexed by date>."
+        )
+    if factors is not None and model != "factors":
+        raise InvalidInputError(
+            f"factors= is used only by model='factors' (model={model!r} would ignore it)."
+        )
+    if measure in ("volume", "raw_volume") and model in ("market_adjusted", "factors"):
+        raise InvalidInputError(
+            f"measure={measure!r} works with model='market' (the stock's volume regressed on "
+            f"the index's) or 'constant_mean'; model={model!r} has no meaning for volume."
+        )
+    if measure == "volatility" and model not in ("constant_mean", "market"):
+        raise InvalidInputError(
+            "measure='volatility' works with model='constant_mean' (the variance ratio "
+            "r²/s² − 1) or model='market' (Beaver's U on market-model residuals)."
+        )
+    if isinstance(min_estimation, bool) or not isinstance(min_estimation, int | np.integer):
+        raise InvalidInputError(f"min_estimation={min_estimation!r} must be an integer.")
+    if min_estimation < 3:
+        raise InvalidInputError(
+            f"min_estimation={min_estimation} is too small: a model needs at least 3 "
+            "estimation days to leave a residual degree of freedom."
+        )
+
+
+def _market_for(ticker: str, market: str | None, uses_market: bool) -> str:
+    """The market of an event that names none: ``market``, else the exchange's default.
+
+    A model that does not use the market still shows it when a default exists, and needs
+    none otherwise ("").
+    """
+    if market:
         return market
+    if uses_market:
+        return default_market(ticker)
     try:
-        return build_series(stock, market, returns=returns, measure=measure)
+        return default_market(ticker)
+    except InvalidInputError:
+        return ""
+
+
+def _factor_table(factors: pd.DataFrame) -> pd.DataFrame:
+    """Factor returns as float columns on a sorted, unique date index.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``factors`` is not a DataFrame of numbers indexed by dates, or repeats a date.
+    """
+    if not isinstance(factors, pd.DataFrame) or factors.shape[1] == 0:
+        raise InvalidInputError(
+            "factors= must be a DataFrame of factor returns (one column per factor) indexed "
+            "by date."
+        )
+    try:
+        index = pd.DatetimeIndex(pd.to_datetime(factors.index)).normalize()
+    except (ValueError, TypeError) as exc:
+        raise InvalidInputError(
+            "factors= must be indexed by date (e.g. factors.set_index('date'))."
+        ) from exc
+    if index.has_duplicates:
+        repeated = ", ".join(f"{d:%Y-%m-%d}" for d in index[index.duplicated()][:3])
+        raise InvalidInputError(f"factors= repeats dates ({repeated}); give one row per date.")
+    try:
+        table = factors.astype(float)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInputError(
+            f"factors= has columns that are not numbers ({exc}); give factor returns only."
+        ) from exc
+    table.index = index
+    return table.sort_index()
+
+
+def _with_factors(panel: Panel, factors: pd.DataFrame) -> tuple[Panel, np.ndarray]:
+    """The panel with factor days required in the estimation, and the factor array.
+
+    A column ``RF`` is the risk-free rate: it is subtracted from the stock's return and not
+    used as a factor.
+    """
+    values = _align_factors(factors, panel)
+    names = list(factors.columns)
+    y = panel.y
+    if "RF" in names:
+        y = y - values[:, :, names.index("RF")]
+        values = values[:, :, [c != "RF" for c in names]]
+    usable = panel.est_mask & np.isfinite(values).all(axis=2) & np.isfinite(y)
+    return replace(panel, y=y, est_mask=usable), values
+
+
+def _raise_first_problem(frame: pd.DataFrame, load: PriceLoader, date_errors: list[str]) -> None:
+    """Raise the error of the first event that could not be studied (for ``strict``)."""
+    bad = int(np.flatnonzero(frame["status"].to_numpy() != OK)[0])
+    if date_errors[bad]:
+        raise InvalidInputError(date_errors[bad])
+    for ticker in (str(frame.at[bad, "ticker"]), str(frame.at[bad, "market"])):
+        if ticker:
+            error = load(ticker)
+            if isinstance(error, EventStudyError):
+                raise error
+    raise InsufficientDataError(str(frame.at[bad, "status"]))
+
+
+def _series(
+    load: PriceLoader,
+    ticker: str,
+    index: str,
+    returns: ReturnsKind,
+    measure: Measure,
+    uses_market: bool,
+) -> Series | str:
+    """The aligned measure of one (stock, market) pair, or why it cannot be had.
+
+    A model that does not use the market goes on without it when it cannot be loaded.
+    """
+    stock = load(ticker)
+    if isinstance(stock, EventStudyError):
+        return str(stock)
+    market = load(index) if index else None
+    if isinstance(market, EventStudyError):
+        if uses_market:
+            return str(market)
+        market = None
+    try:
+        ser = build_series(stock, market, returns=returns, measure=measure)
     except EventStudyError as exc:
-        return exc
+        return str(exc)
+    if uses_market and measure in ("volume", "raw_volume") and not np.isfinite(ser.x).any():
+        return (
+            f"the market index {index} has no volume in the data, so the market model of "
+            "volume cannot be fitted; use model='constant_mean' (no market needed) or a "
+            "market with volume"
+        )
+    return ser
 
 
 def _overlaps(frame: pd.DataFrame, ok: np.ndarray, panel: Panel) -> np.ndarray:

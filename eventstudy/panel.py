@@ -16,7 +16,7 @@ negative k) day 0. A day the data do not reach, or a row whose return is missing
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -56,26 +56,31 @@ class Series:
 def stock_returns(prices: PriceArrays, kind: ReturnsKind) -> FloatArray:
     """Total returns of a stock on its own trading days.
 
-    ``close / preclose − 1`` where the exchange's ex-rights previous close is known (this counts
-    dividends and splits correctly: MacKinlay 1997 works with total returns), otherwise the
-    ratio of ``adj_close``; with neither, close-to-close with a :class:`DataQualityWarning`.
-    ``kind="log"`` gives the log of the same gross return.
+    Day by day: ``close / preclose − 1`` where the exchange's ex-rights previous close is known
+    (this counts dividends and splits correctly: MacKinlay 1997 works with total returns),
+    otherwise the ratio of ``adj_close`` to the previous day's, otherwise close-to-close with
+    a :class:`DataQualityWarning` naming the days. ``kind="log"`` gives the log of the same
+    gross return.
     """
     close = prices.close
-    if np.isfinite(prices.preclose[1:]).all():
-        gross = close / prices.preclose  # NaN on the first day if its preclose is unknown
-    elif np.isfinite(prices.adj_close).all():
-        adj = prices.adj_close
-        gross = np.concatenate([[np.nan], adj[1:] / adj[:-1]])
-    else:
+    gross = close / prices.preclose
+    adj = np.concatenate([[np.nan], prices.adj_close[1:] / prices.adj_close[:-1]])
+    plain = np.concatenate([[np.nan], close[1:] / close[:-1]])
+    use_adj = ~np.isfinite(gross) & np.isfinite(adj)
+    gross[use_adj] = adj[use_adj]
+    use_plain = ~np.isfinite(gross) & np.isfinite(plain)
+    if use_plain.any():
+        days = pd.DatetimeIndex(prices.dates[use_plain])
+        shown = ", ".join(f"{d:%Y-%m-%d}" for d in days[:5]) + (" ..." if len(days) > 5 else "")
         warnings.warn(
-            f"{prices.ticker}: the data have neither 'preclose' nor 'adj_close', so returns are "
-            "close-to-close and dividends and splits are not accounted for. Add a 'preclose' "
-            "(ex-rights previous close) or 'adj_close' column to fix this.",
+            f"{prices.ticker}: {len(days)} day(s) have neither 'preclose' nor 'adj_close' "
+            f"({shown}), so their returns are close-to-close and a dividend or split on those "
+            "days is not accounted for. Add the exchange's previous close ('preclose') or an "
+            "adjusted close ('adj_close') to fix this.",
             DataQualityWarning,
             stacklevel=4,
         )
-        gross = np.concatenate([[np.nan], close[1:] / close[:-1]])
+        gross[use_plain] = plain[use_plain]
     out: FloatArray = np.log(gross) if kind == "log" else gross - 1.0
     return out
 
@@ -109,7 +114,7 @@ def volume_measure(prices: PriceArrays, *, log: bool) -> FloatArray | None:
 
 def build_series(
     stock: PriceArrays,
-    market: PriceArrays,
+    market: PriceArrays | None,
     *,
     returns: ReturnsKind = "simple",
     measure: Measure = "returns",
@@ -119,7 +124,8 @@ def build_series(
     Parameters
     ----------
     stock, market : PriceArrays
-        The stock's and the market's prices.
+        The stock's and the market's prices; ``market`` may be None for a model that does
+        not use it (the market's measure is then NaN).
     returns : {"simple", "log"}
         Simple or log returns (``measure="returns"``).
     measure : {"returns", "volume", "raw_volume", "volatility"}
@@ -133,7 +139,12 @@ def build_series(
     stock's previous trading day, so both returns cover the same interval; when the market
     traded in between (a suspension of the stock), the row is flagged in ``gap``.
     """
-    dates, mdates = stock.dates, market.dates
+    dates = stock.dates
+    if market is None:
+        y = _measure_without_market(stock, returns, measure)
+        nothing = np.full(len(dates), np.nan)
+        return Series(stock.ticker, "", dates, y, nothing, np.zeros(len(dates), dtype=bool))
+    mdates = market.dates
     pos = np.searchsorted(mdates, dates)
     safe = np.minimum(pos, len(mdates) - 1)
     found = (pos < len(mdates)) & (mdates[safe] == dates)
@@ -141,12 +152,7 @@ def build_series(
     gap[1:] = (pos[1:] - pos[:-1] > 1) & found[1:] & found[:-1]
     if measure in ("volume", "raw_volume"):
         log = measure == "volume"
-        stock_volume = volume_measure(stock, log=log)
-        if stock_volume is None:
-            raise InsufficientDataError(
-                f"{stock.ticker} has no volume in the data, so a volume study is not possible. "
-                "Use data with a 'volume' column (shares traded)."
-            )
+        stock_volume = _measure_without_market(stock, returns, measure)
         index_volume = volume_measure(market, log=log)
         x = np.full(len(dates), np.nan)
         if index_volume is not None:
@@ -158,6 +164,21 @@ def build_series(
     gross[1:] = level[1:] / level[:-1]
     x = np.log(gross) if returns == "log" else gross - 1.0
     return Series(stock.ticker, market.ticker, dates, y, x, gap)
+
+
+def _measure_without_market(
+    stock: PriceArrays, returns: ReturnsKind, measure: Measure
+) -> FloatArray:
+    """The stock's own measure: its returns, or its volume (an error if it has none)."""
+    if measure not in ("volume", "raw_volume"):
+        return stock_returns(stock, returns)
+    volume = volume_measure(stock, log=measure == "volume")
+    if volume is None:
+        raise InsufficientDataError(
+            f"{stock.ticker} has no volume in the data, so a volume study is not possible. "
+            "Use data with a 'volume' column (shares traded)."
+        )
+    return volume
 
 
 @dataclass(frozen=True)
@@ -207,6 +228,17 @@ class Panel:
         """Columns of the event window."""
         return self.cols(*self.window)
 
+    def take(self, rows: np.ndarray) -> Panel:
+        """The panel of the events ``rows`` only."""
+        return replace(
+            self,
+            y=self.y[rows],
+            x=self.x[rows],
+            dates=self.dates[rows],
+            gap=self.gap[rows],
+            est_mask=self.est_mask[rows],
+        )
+
 
 def check_windows(estimation: Window, window: Window) -> None:
     """Validate an estimation and an event window of relative trading days.
@@ -221,7 +253,11 @@ def check_windows(estimation: Window, window: Window) -> None:
         If a window is not an ordered pair of integers or the two overlap.
     """
     for name, pair in (("estimation", estimation), ("window", window)):
-        if len(pair) != 2 or not all(isinstance(v, int | np.integer) for v in pair):
+        if (
+            not isinstance(pair, tuple | list)
+            or len(pair) != 2
+            or not all(isinstance(v, int | np.integer) for v in pair)
+        ):
             raise InvalidInputError(
                 f"{name}={pair!r} must be a pair of integers (start, end) of relative days."
             )

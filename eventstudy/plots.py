@@ -75,8 +75,12 @@ STYLE: dict[str, Any] = {
 #: values, scale from the stored values to the axis unit).
 _MEASURES: dict[str, tuple[str, str, str, float]] = {
     "returns": ("abnormal return", "return (%)", "abnormal return (%)", 100.0),
-    "volume": ("abnormal log volume", "log volume, ln(1 + shares)",
-               "abnormal log volume (log points)", 1.0),
+    "volume": (
+        "abnormal log volume",
+        "log volume, ln(1 + shares)",
+        "abnormal log volume (log points)",
+        1.0,
+    ),
     "raw_volume": ("abnormal volume", "shares traded", "abnormal volume (shares)", 1.0),
     "volatility": ("abnormal volatility", "variance ratio", "abnormal variance ratio", 1.0),
 }
@@ -122,8 +126,7 @@ def _measure(result: Any) -> tuple[str, str, str, float]:
 
 
 def _shade_day0(ax: Axes, x0: float = 0.0, label: str | None = "event day") -> None:
-    ax.axvspan(x0 - 0.5, x0 + 0.5, color=COLORS["yellow"], alpha=0.4, lw=0, label=label,
-               zorder=0)
+    ax.axvspan(x0 - 0.5, x0 + 0.5, color=COLORS["yellow"], alpha=0.4, lw=0, label=label, zorder=0)
 
 
 def _critical(level: float, df: float) -> float:
@@ -136,8 +139,9 @@ def _date_ticks(ax: Axes, dates: pd.DatetimeIndex, every: int = 2) -> None:
     """Label integer positions with their dates ("13 Sep"), the year in the axis label."""
     positions = np.arange(len(dates))
     ax.set_xticks(positions[::every])
-    ax.set_xticklabels([f"{d:%d %b}" for d in dates[::every]], rotation=45, ha="right",
-                       rotation_mode="anchor")
+    ax.set_xticklabels(
+        [f"{d:%d %b}" for d in dates[::every]], rotation=45, ha="right", rotation_mode="anchor"
+    )
     ax.set_xlim(-0.7, len(dates) - 0.3)
     years = sorted({d.year for d in dates})
     span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
@@ -191,18 +195,38 @@ def plot_event(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figu
         fig, ax = _axes(ax)
         _shade_day0(ax, label=f"event day ({result.event_date:%d %b %Y})")
         ax.axhline(0.0, color="black", lw=0.8)
-        ax.bar(days, table["ar"].to_numpy() * scale, color=COLORS["sky"], width=0.7,
-               label=f"daily {quantity} ({short})")
-        ax.fill_between(days, car - crit * se * scale, car + crit * se * scale,
-                        color=COLORS["blue"], alpha=0.18, lw=0,
-                        label=f"{level:.0%} confidence band of the {cum}")
-        ax.plot(days, car, color=COLORS["blue"], marker="o", ms=3.5, lw=1.8,
-                label=f"cumulative from day {start:+d} ({cum})")
+        ax.bar(
+            days,
+            table["ar"].to_numpy() * scale,
+            color=COLORS["sky"],
+            width=0.7,
+            label=f"daily {quantity} ({short})",
+        )
+        ax.fill_between(
+            days,
+            car - crit * se * scale,
+            car + crit * se * scale,
+            color=COLORS["blue"],
+            alpha=0.18,
+            lw=0,
+            label=f"{level:.0%} confidence band of the {cum}",
+        )
+        ax.plot(
+            days,
+            car,
+            color=COLORS["blue"],
+            marker="o",
+            ms=3.5,
+            lw=1.8,
+            label=f"cumulative from day {start:+d} ({cum})",
+        )
         ax.set_xlabel(f"trading days relative to the event (day 0 = {result.event_date:%d %b %Y})")
         ax.set_ylabel(abnormal_label)
-        ax.set_title(f"{result.ticker}: {quantity}s around {result.event_date:%d %b %Y} "
-                     f"(vs {result.market})" if result.model_name != "constant_mean"
-                     else f"{result.ticker}: {quantity}s around {result.event_date:%d %b %Y}")
+        ax.set_title(
+            f"{result.ticker}: {quantity}s around {result.event_date:%d %b %Y} (vs {result.market})"
+            if result.model_name != "constant_mean"
+            else f"{result.ticker}: {quantity}s around {result.event_date:%d %b %Y}"
+        )
         ax.set_xticks(days)
         ax.set_xticklabels([f"{d:+d}" if d else "0" for d in days])
         ax.set_xlim(days[0] - 0.7, days[-1] + 0.7)
@@ -212,7 +236,7 @@ def plot_event(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figu
 
 def _window_prices(result: Any) -> pd.DataFrame:
     dates = pd.DatetimeIndex(result.abnormal["date"])
-    frame: pd.DataFrame = result.prices.loc[dates.min():dates.max()]
+    frame: pd.DataFrame = result.prices.loc[dates.min() : dates.max()]
     return frame
 
 
@@ -278,62 +302,118 @@ def plot_prices(
     with style():
         fig, ax = _axes(ax, figsize=(9.0, 4.5))
         _shade_day0(ax, day0, label=f"event day ({result.event_date:%d %b %Y})")
-        for colour, rows, face in ((COLORS["blue"], up, "white"),
-                                   (COLORS["vermillion"], ~up, COLORS["vermillion"])):
-            ax.vlines(x[rows], prices["low"].to_numpy()[rows], prices["high"].to_numpy()[rows],
-                      color=colour, lw=1.2, zorder=2)
+        for colour, rows, face in (
+            (COLORS["blue"], up, "white"),
+            (COLORS["vermillion"], ~up, COLORS["vermillion"]),
+        ):
+            ax.vlines(
+                x[rows],
+                prices["low"].to_numpy()[rows],
+                prices["high"].to_numpy()[rows],
+                color=colour,
+                lw=1.2,
+                zorder=2,
+            )
             opens, closes = prices["open"].to_numpy(), prices["close"].to_numpy()
             bottom = np.minimum(opens, closes)[rows]
             height = np.abs(closes - opens)[rows]
-            ax.bar(x[rows], np.maximum(height, 1e-3 * prices["close"].mean()), bottom=bottom,
-                   width=0.6, facecolor=face, edgecolor=colour, lw=1.2, zorder=3)
-        ax.plot([], [], color=COLORS["blue"], marker="s", mfc="white", ls="",
-                label="closed above open")
-        ax.plot([], [], color=COLORS["vermillion"], marker="s", ls="",
-                label="closed below open")
+            ax.bar(
+                x[rows],
+                np.maximum(height, 1e-3 * prices["close"].mean()),
+                bottom=bottom,
+                width=0.6,
+                facecolor=face,
+                edgecolor=colour,
+                lw=1.2,
+                zorder=3,
+            )
+        ax.plot(
+            [], [], color=COLORS["blue"], marker="s", mfc="white", ls="", label="closed above open"
+        )
+        ax.plot([], [], color=COLORS["vermillion"], marker="s", ls="", label="closed below open")
         levels = [float(prices["high"].max()), float(prices["low"].min())]
         flags = _limit_frame(prices, result.ticker) if limits else None
         if flags is not None:
-            ax.hlines(flags["limit_up"].to_numpy(), x - 0.4, x + 0.4, color=COLORS["green"],
-                      lw=1.5, linestyles="--", label="daily limit-up price", zorder=1)
+            ax.hlines(
+                flags["limit_up"].to_numpy(),
+                x - 0.4,
+                x + 0.4,
+                color=COLORS["green"],
+                lw=1.5,
+                linestyles="--",
+                label="daily limit-up price",
+                zorder=1,
+            )
             hit_down = (flags["closed_limit_down"] | flags["touched_limit_down"]).fillna(False)
             if hit_down.any():
                 rows = hit_down.to_numpy(dtype=bool)
-                ax.hlines(flags["limit_down"].to_numpy()[rows], x[rows] - 0.4, x[rows] + 0.4,
-                          color=COLORS["purple"], lw=1.5, linestyles="--",
-                          label="limit-down price (reached)", zorder=1)
+                ax.hlines(
+                    flags["limit_down"].to_numpy()[rows],
+                    x[rows] - 0.4,
+                    x[rows] + 0.4,
+                    color=COLORS["purple"],
+                    lw=1.5,
+                    linestyles="--",
+                    label="limit-down price (reached)",
+                    zorder=1,
+                )
                 levels.append(float(flags["limit_down"][hit_down].min()))
             limit0 = float(flags["limit_up"].iloc[day0])
             levels.append(float(flags["limit_up"].max()))
-            ax.annotate(f"limit-up {limit0:.2f}", (day0 + 0.4, limit0), xytext=(3, 6),
-                        textcoords="offset points", color=COLORS["green"], fontsize=8.5,
-                        ha="left", va="bottom")
+            ax.annotate(
+                f"limit-up {limit0:.2f}",
+                (day0 + 0.4, limit0),
+                xytext=(3, 6),
+                textcoords="offset points",
+                color=COLORS["green"],
+                fontsize=8.5,
+                ha="left",
+                va="bottom",
+            )
         if claim_price is not None:
             levels.append(float(claim_price))
-            ax.axhline(claim_price, color=COLORS["black"], ls=":", lw=1.2,
-                       label=f"claimed price {claim_price:g}", zorder=1)
+            ax.axhline(
+                claim_price,
+                color=COLORS["black"],
+                ls=":",
+                lw=1.2,
+                label=f"claimed price {claim_price:g}",
+                zorder=1,
+            )
         top, bottom = max(levels), min(levels)
         pad = 0.06 * (top - bottom)
         ax.set_ylim(bottom - pad, top + pad)
         row0 = prices.iloc[day0]
         change = row0["close"] / row0["preclose"] - 1.0
-        summary = (f"{result.event_date:%d %b %Y}\nprevious close {row0['preclose']:.2f}\n"
-                   f"open {row0['open']:.2f}, high {row0['high']:.2f}\n"
-                   f"low {row0['low']:.2f}, close {row0['close']:.2f} ({change:+.2%})")
+        summary = (
+            f"{result.event_date:%d %b %Y}\nprevious close {row0['preclose']:.2f}\n"
+            f"open {row0['open']:.2f}, high {row0['high']:.2f}\n"
+            f"low {row0['low']:.2f}, close {row0['close']:.2f} ({change:+.2%})"
+        )
         currency = _currency(result.ticker)
         ax.set_ylabel(f"price ({currency})" if currency else "price")
         ax.set_title(f"{result.ticker}: daily prices around {result.event_date:%d %b %Y}")
         _date_ticks(ax, dates)
-        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=summary,
-                           alignment="left")
+        legend = ax.legend(
+            loc="upper left", bbox_to_anchor=(1.01, 1.0), title=summary, alignment="left"
+        )
         legend.get_title().set_fontsize(8.5)
     return fig
 
 
 def _currency(ticker: str) -> str:
     suffix = ticker.rsplit(".", 1)[-1].upper() if "." in ticker else ""
-    return {"SS": "CNY", "SH": "CNY", "SZ": "CNY", "BJ": "CNY", "HK": "HKD", "T": "JPY",
-            "L": "GBp", "DE": "EUR", "": "USD"}.get(suffix, "")
+    return {
+        "SS": "CNY",
+        "SH": "CNY",
+        "SZ": "CNY",
+        "BJ": "CNY",
+        "HK": "HKD",
+        "T": "JPY",
+        "L": "GBp",
+        "DE": "EUR",
+        "": "USD",
+    }.get(suffix, "")
 
 
 def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figure:
@@ -381,14 +461,34 @@ def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Fig
             crit = _critical(level, float(result.params["df"]))
             half = crit * float(result.params["sigma"]) * np.sqrt(table["c"].to_numpy())
             expected = table["expected"].to_numpy()
-            ax.fill_between(x, np.expm1(expected - half) / 1e6, np.expm1(expected + half) / 1e6,
-                            color=COLORS["orange"], alpha=0.2, lw=0, step="mid", zorder=1,
-                            label=f"{level:.0%} band of normal volume")
-            ax.step(x, np.expm1(expected) / 1e6, where="mid", color=COLORS["orange"], lw=1.8,
-                    zorder=3,
-                    label=f"normal volume ({_model_words(result)})")
-        ax.annotate(f"{millions[day0]:.1f} m", (day0, millions[day0]), xytext=(0, 4),
-                    textcoords="offset points", ha="center", fontsize=8.5)
+            ax.fill_between(
+                x,
+                np.expm1(expected - half) / 1e6,
+                np.expm1(expected + half) / 1e6,
+                color=COLORS["orange"],
+                alpha=0.2,
+                lw=0,
+                step="mid",
+                zorder=1,
+                label=f"{level:.0%} band of normal volume",
+            )
+            ax.step(
+                x,
+                np.expm1(expected) / 1e6,
+                where="mid",
+                color=COLORS["orange"],
+                lw=1.8,
+                zorder=3,
+                label=f"normal volume ({_model_words(result)})",
+            )
+        ax.annotate(
+            f"{millions[day0]:.1f} m",
+            (day0, millions[day0]),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8.5,
+        )
         ax.set_ylim(0, millions.max() * 1.15)
         ax.set_ylabel("shares traded (millions)")
         ax.set_title(f"{result.ticker}: trading volume around {result.event_date:%d %b %Y}")
@@ -452,33 +552,68 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
     table = result.abnormal
     with style():
         fig, ax = _axes(ax, figsize=(6.5, 5.0))
-        ax.scatter(xs, y, s=12, color=COLORS["grey"], alpha=0.6, lw=0,
-                   label=f"estimation days ({int(p['nobs'])})")
-        grid = np.linspace(min(xs.min(), table["market_ret"].min() * scale),
-                           max(xs.max(), table["market_ret"].max() * scale), 50)
-        ax.plot(grid, (p["alpha"] * scale + p["beta"] * grid), color=COLORS["blue"], lw=1.8,
-                label=f"fit: α = {p['alpha'] * scale:.3f}{_pct(scale)}, β = {p['beta']:.3f}, "
-                      f"R² = {p['r2']:.3f}")
+        ax.scatter(
+            xs,
+            y,
+            s=12,
+            color=COLORS["grey"],
+            alpha=0.6,
+            lw=0,
+            label=f"estimation days ({int(p['nobs'])})",
+        )
+        grid = np.linspace(
+            min(xs.min(), table["market_ret"].min() * scale),
+            max(xs.max(), table["market_ret"].max() * scale),
+            50,
+        )
+        ax.plot(
+            grid,
+            (p["alpha"] * scale + p["beta"] * grid),
+            color=COLORS["blue"],
+            lw=1.8,
+            label=f"fit: α = {p['alpha'] * scale:.3f}{_pct(scale)}, β = {p['beta']:.3f}, "
+            f"R² = {p['r2']:.3f}",
+        )
         window = table.drop(index=0, errors="ignore")
-        ax.scatter(window["market_ret"] * scale, window["ret"] * scale, s=22,
-                   color=COLORS["orange"], label="event-window days", zorder=3)
+        ax.scatter(
+            window["market_ret"] * scale,
+            window["ret"] * scale,
+            s=22,
+            color=COLORS["orange"],
+            label="event-window days",
+            zorder=3,
+        )
         if 0 in table.index:
             row = table.loc[0]
             x0, y0 = row["market_ret"] * scale, row["ret"] * scale
             e0 = row["expected"] * scale
             ax.vlines(x0, e0, y0, color=COLORS["vermillion"], lw=1.2, ls="--")
-            ax.scatter([x0], [y0], s=60, marker="D", color=COLORS["vermillion"], zorder=4,
-                       label=f"day 0 ({result.event_date:%d %b %Y})")
-            ax.annotate(f"{short_label(quantity)} = {row['ar'] * scale:.2f}{_pct(scale)}",
-                        (x0, (e0 + y0) / 2), xytext=(8, 0), textcoords="offset points",
-                        va="center", fontsize=8.5, color=COLORS["vermillion"],
-                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85,
-                              "pad": 1.5})
+            ax.scatter(
+                [x0],
+                [y0],
+                s=60,
+                marker="D",
+                color=COLORS["vermillion"],
+                zorder=4,
+                label=f"day 0 ({result.event_date:%d %b %Y})",
+            )
+            ax.annotate(
+                f"{short_label(quantity)} = {row['ar'] * scale:.2f}{_pct(scale)}",
+                (x0, (e0 + y0) / 2),
+                xytext=(8, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8.5,
+                color=COLORS["vermillion"],
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
+            )
         label = "market return (%)" if scale == 100.0 else f"market {unit}"
         ax.set_xlabel(label)
         ax.set_ylabel(f"{result.ticker} {unit}")
-        ax.set_title(f"{result.ticker} vs {result.market}: estimation fit "
-                     f"({p['estimation_start']:%b %Y}–{p['estimation_end']:%b %Y})")
+        ax.set_title(
+            f"{result.ticker} vs {result.market}: estimation fit "
+            f"({p['estimation_start']:%b %Y}–{p['estimation_end']:%b %Y})"
+        )
         ax.legend(loc="upper left")
     return fig
 
@@ -529,28 +664,47 @@ def plot_sq(result: Any, start: int = 0, end: int = 0, ax: Axes | None = None) -
     name = short_label(quantity) if test.k == 1 else _SHORT[quantity][1]
     with style():
         fig, ax = _axes(ax, figsize=(8.0, 4.0))
-        ax.hist(sums, bins=40, color=COLORS["sky"], edgecolor="white", lw=0.5,
-                label=f"{sq.n_sums} estimation-period {'days' if test.k == 1 else 'sums'}")
-        ax.axvline(car, color=COLORS["vermillion"], lw=2.0,
-                   label=f"{name} {window_text(start, end)} = {car:.2f}{_pct(scale)}")
+        ax.hist(
+            sums,
+            bins=40,
+            color=COLORS["sky"],
+            edgecolor="white",
+            lw=0.5,
+            label=f"{sq.n_sums} estimation-period {'days' if test.k == 1 else 'sums'}",
+        )
+        ax.axvline(
+            car,
+            color=COLORS["vermillion"],
+            lw=2.0,
+            label=f"{name} {window_text(start, end)} = {car:.2f}{_pct(scale)}",
+        )
         more = sq.n_ge if car >= 0 else sq.n_le
         side = "≥" if car >= 0 else "≤"
-        ax.text(0.98, 0.95,
-                f"{more} of {sq.n_sums} {'days' if test.k == 1 else 'sums'} {side} {name}\n"
-                f"SQ two-sided p = {sq.p_two_sided:.3f}",
-                transform=ax.transAxes, ha="right", va="top", fontsize=9,
-                bbox={"facecolor": "white", "edgecolor": COLORS["grey"], "lw": 0.6})
+        ax.text(
+            0.98,
+            0.95,
+            f"{more} of {sq.n_sums} {'days' if test.k == 1 else 'sums'} {side} {name}\n"
+            f"SQ two-sided p = {sq.p_two_sided:.3f}",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=9,
+            bbox={"facecolor": "white", "edgecolor": COLORS["grey"], "lw": 0.6},
+        )
         span = "daily residual" if test.k == 1 else f"sum of {test.k} consecutive residuals"
         ax.set_xlabel(f"{span}{pct}")
         ax.set_ylabel("number of estimation periods")
-        ax.set_title(f"{result.ticker}: SQ test, {name} {window_text(start, end)} among the "
-                     f"estimation period")
+        ax.set_title(
+            f"{result.ticker}: SQ test, {name} {window_text(start, end)} among the "
+            f"estimation period"
+        )
         ax.legend(loc="upper left")
     return fig
 
 
 def window_text(start: int, end: int) -> str:
     """``"day 0"`` or ``"[-1, +1]"``: a window of relative days in words."""
+
     def signed(day: int) -> str:
         return f"{day:+d}" if day else "0"
 
@@ -607,8 +761,14 @@ def plot_cars(
     labels = list(results)
     first = results[labels[0]]
     quantity, _, _, scale = _measure(first)
-    palette = [COLORS["blue"], COLORS["vermillion"], COLORS["green"], COLORS["purple"],
-               COLORS["orange"], COLORS["sky"]]
+    palette = [
+        COLORS["blue"],
+        COLORS["vermillion"],
+        COLORS["green"],
+        COLORS["purple"],
+        COLORS["orange"],
+        COLORS["sky"],
+    ]
     markers = ["o", "s", "D", "^", "v", "P"]
     n_w = len(windows)
     offsets = (np.arange(n_w) - (n_w - 1) / 2.0) * (0.6 / max(n_w, 1))
@@ -628,16 +788,24 @@ def plot_cars(
             ys = np.arange(len(labels)) + offsets[j]
             colour = palette[j % len(palette)]
             ax.hlines(ys, lows, highs, color=colour, lw=2.0, alpha=0.55)
-            ax.plot(cars, ys, ls="", marker=markers[j % len(markers)], color=colour, ms=6,
-                    label=f"{cum} {window_text(start, end)}")
+            ax.plot(
+                cars,
+                ys,
+                ls="",
+                marker=markers[j % len(markers)],
+                color=colour,
+                ms=6,
+                label=f"{cum} {window_text(start, end)}",
+            )
         ax.set_yticks(np.arange(len(labels)))
         ax.set_yticklabels(labels)
         ax.set_ylim(len(labels) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
         pct = " (%)" if scale == 100.0 else ""
         ax.set_xlabel(f"{cum}{pct} with {level:.0%} confidence interval")
-        ax.set_title(f"{first.ticker}: {cum} around {first.event_date:%d %b %Y} "
-                     "across specifications")
+        ax.set_title(
+            f"{first.ticker}: {cum} around {first.event_date:%d %b %Y} across specifications"
+        )
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="window")
     return fig
 
@@ -695,12 +863,17 @@ def plot_peers(
         fig, ax = _axes(ax, figsize=(7.0, 0.9 + 0.38 * len(tickers)))
         ax.axvline(0.0, color="black", lw=0.8)
         ax.barh(np.arange(len(tickers)), values, color=colours, height=0.65)
-        ax.axvline(aar, color=COLORS["blue"], ls="--", lw=1.5,
-                   label=f"average (AAR) = {aar:.2f}%")
+        ax.axvline(aar, color=COLORS["blue"], ls="--", lw=1.5, label=f"average (AAR) = {aar:.2f}%")
         for y, v in enumerate(values):
-            ax.annotate(f"{v:+.2f}", (v, y), xytext=(4 if v >= 0 else -4, 0),
-                        textcoords="offset points", va="center",
-                        ha="left" if v >= 0 else "right", fontsize=8.5)
+            ax.annotate(
+                f"{v:+.2f}",
+                (v, y),
+                xytext=(4 if v >= 0 else -4, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left" if v >= 0 else "right",
+                fontsize=8.5,
+            )
         ax.set_yticks(np.arange(len(tickers)))
         ax.set_yticklabels(tickers)
         ax.grid(axis="y", visible=False)

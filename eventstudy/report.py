@@ -198,15 +198,20 @@ def write_report(
         charts.append((name, caption))
 
     price_claim = None if claim_price is None else float(str(claim_price))
-    chart("prices", "Daily prices around the event", plots.plot_prices(result,
-                                                                         claim_price=price_claim))
+    chart(
+        "prices",
+        "Daily prices around the event",
+        plots.plot_prices(result, claim_price=price_claim),
+    )
     chart("abnormal_returns", "Abnormal returns and the CAR", plots.plot_event(result))
     if result.model_name == "market":
-        chart("estimation_fit", "The market model on the estimation window",
-              plots.plot_fit(result))
+        chart("estimation_fit", "The market model on the estimation window", plots.plot_fit(result))
     chart("sq_test", "Day 0 among the estimation days (SQ test)", plots.plot_sq(result))
-    chart("robustness", "CARs across markets and models",
-          plots.plot_cars(specs, windows=_robustness_windows(result)))
+    chart(
+        "robustness",
+        "CARs across markets and models",
+        plots.plot_cars(specs, windows=_robustness_windows(result)),
+    )
     if volume is not None:
         chart("volume", "Trading volume", plots.plot_volume(volume))
         chart("abnormal_volume", "Abnormal log volume", plots.plot_event(volume))
@@ -214,10 +219,15 @@ def write_report(
     document = _document(result, specs, volume, volume_problem, verdict, dict(charts))
     numbers = {
         "eventstudy_version": __version__,
-        "inputs": {"ticker": ticker, "date": str(date), "market": market,
-                   "compare_market": other, "claim_pct": claim_pct,
-                   "claim_price": claim_price,
-                   "data": data if isinstance(data, str) else "user data"},
+        "inputs": {
+            "ticker": ticker,
+            "date": str(date),
+            "market": market,
+            "compare_market": other,
+            "claim_pct": claim_pct,
+            "claim_price": claim_price,
+            "data": data if isinstance(data, str) else "user data",
+        },
         "event": result.to_dict(),
         "robustness": {label: res.to_dict() for label, res in specs.items()},
         "volume": volume.to_dict() if volume is not None else {"not_studied": volume_problem},
@@ -249,8 +259,7 @@ def _verdict_dict(verdict: Any) -> dict[str, Any]:
         "ticker": verdict.ticker,
         "requested_date": f"{verdict.requested_date:%Y-%m-%d}",
         "event_date": f"{verdict.event_date:%Y-%m-%d}",
-        "prices": {k: None if v is None else float(v)
-                   for k, v in asdict(verdict.prices).items()},
+        "prices": {k: None if v is None else float(v) for k, v in asdict(verdict.prices).items()},
         "limit_up": None if verdict.limit_up is None else float(verdict.limit_up),
         "limit_down": None if verdict.limit_down is None else float(verdict.limit_down),
         "rule": verdict.rule_note,
@@ -279,8 +288,9 @@ def _num(value: Any, digits: int = 4) -> str:
     return str(value)
 
 
-def _table(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]] | None = None
-           ) -> pd.DataFrame:
+def _table(
+    frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]] | None = None
+) -> pd.DataFrame:
     """The frame as strings: percent and number columns formatted for reading."""
     formats = formats or {}
     out = pd.DataFrame(index=frame.index.astype(str))
@@ -300,30 +310,38 @@ def _day_table(result: EventStudyResult) -> pd.DataFrame:
     day0 = result.event_date
     prices = result.prices
     position = int(prices.index.searchsorted(day0))
-    rows = prices.iloc[max(position - 2, 0):position + 3]
+    rows = prices.iloc[max(position - 2, 0) : position + 3]
     frame = rows[["open", "high", "low", "close", "preclose", "volume"]].copy()
     frame.index = pd.Index([f"{d:%Y-%m-%d}" for d in rows.index], name="date")
     dates = {f"{d:%Y-%m-%d}": r for r, d in zip(table.index, table["date"], strict=True)}
     frame.insert(0, "day", [dates.get(d, "") for d in frame.index])
     frame["return"] = [table.loc[dates[d], "ret"] if d in dates else None for d in frame.index]
-    return _table(frame, {
-        "day": lambda v: "" if v == "" else (f"{v:+d}" if v else "0"),
-        "open": lambda v: f"{v:.2f}", "high": lambda v: f"{v:.2f}",
-        "low": lambda v: f"{v:.2f}", "close": lambda v: f"{v:.2f}",
-        "preclose": lambda v: f"{v:.2f}", "volume": lambda v: f"{v:,.0f}",
-        "return": lambda v: "–" if v is None else _pct(v),
-    })
+    return _table(
+        frame,
+        {
+            "day": lambda v: "" if v == "" else (f"{v:+d}" if v else "0"),
+            "open": lambda v: f"{v:.2f}",
+            "high": lambda v: f"{v:.2f}",
+            "low": lambda v: f"{v:.2f}",
+            "close": lambda v: f"{v:.2f}",
+            "preclose": lambda v: f"{v:.2f}",
+            "volume": lambda v: f"{v:,.0f}",
+            "return": lambda v: "–" if v is None else _pct(v),
+        },
+    )
 
 
-def _cars_table(specs: dict[str, EventStudyResult], windows: Sequence[tuple[int, int]]
-                ) -> pd.DataFrame:
+def _cars_table(
+    specs: dict[str, EventStudyResult], windows: Sequence[tuple[int, int]]
+) -> pd.DataFrame:
     rows = {}
     for label, res in specs.items():
         row: dict[str, str] = {}
         for a, b in windows:
             test = res.car(a, b)
-            row[f"CAR {window_text(a, b)}"] = (f"{_pct(test.car)} (t = {test.t:.2f}, "
-                                               f"p = {test.pvalue:.3f})")
+            row[f"CAR {window_text(a, b)}"] = (
+                f"{_pct(test.car)} (t = {test.t:.2f}, p = {test.pvalue:.3f})"
+            )
         rows[label] = row
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "specification"
@@ -343,16 +361,21 @@ def _document(
     when = f"Day 0 is {result.event_date:%A %Y-%m-%d}"
     if result.day0_reason:
         when += f" (requested {result.requested_date:%Y-%m-%d}: {result.day0_reason})"
-    doc.add("p", f"{when}. Market index {result.market}; estimation window "
-                 f"{result.estimation} trading days "
-                 f"({result.params['estimation_start']:%Y-%m-%d} to "
-                 f"{result.params['estimation_end']:%Y-%m-%d}), event window {result.window}.")
+    doc.add(
+        "p",
+        f"{when}. Market index {result.market}; estimation window "
+        f"{result.estimation} trading days "
+        f"({result.params['estimation_start']:%Y-%m-%d} to "
+        f"{result.params['estimation_end']:%Y-%m-%d}), event window {result.window}.",
+    )
 
     row0 = result.prices.loc[result.event_date]
-    lead = (f"On day 0 {result.ticker} closed at {row0['close']:.2f} "
-            f"({_pct(_cell(result.abnormal, 0, 'ret'))} from the previous close "
-            f"{row0['preclose']:.2f}), after trading between {row0['low']:.2f} and "
-            f"{row0['high']:.2f}")
+    lead = (
+        f"On day 0 {result.ticker} closed at {row0['close']:.2f} "
+        f"({_pct(_cell(result.abnormal, 0, 'ret'))} from the previous close "
+        f"{row0['preclose']:.2f}), after trading between {row0['low']:.2f} and "
+        f"{row0['high']:.2f}"
+    )
     if verdict is not None and verdict.limit_up is not None:
         lead += f"; the day's limit-up price was {verdict.limit_up}"
     doc.add("p", lead + ".")
@@ -366,41 +389,68 @@ def _document(
         for sentence in verdict.sentences:
             doc.add("p", sentence)
         claims = verdict.to_frame().drop(columns=["note"]).set_index("figure")
-        doc.add("table", _table(claims, {
-            "claimed": lambda v: f"{v:g}", "rounded": lambda v: _num(v, 2),
-            "matches": lambda v: "cannot judge" if v is pd.NA else ("yes" if v else "no"),
-        }))
+        doc.add(
+            "table",
+            _table(
+                claims,
+                {
+                    "claimed": lambda v: f"{v:g}",
+                    "rounded": lambda v: _num(v, 2),
+                    "matches": lambda v: "cannot judge" if v is pd.NA else ("yes" if v else "no"),
+                },
+            ),
+        )
 
     doc.add("h2", "Abnormal returns")
     if day0 is not None:
         sq = day0.sq
         more = sq.n_ge if day0.car >= 0 else sq.n_le
-        doc.add("p", f"Day 0 abnormal return {_pct(day0.car)}: t = {day0.t_simple:.2f} "
-                     f"(p = {day0.pvalue_simple:.3f}) against the estimation residuals' "
-                     f"σ = {_pct(result.params['sigma']).lstrip('+')}; {more} of "
-                     f"{sq.n_sums} estimation days moved at least as much (SQ test, "
-                     f"p = {sq.p_two_sided:.3f}).")
+        doc.add(
+            "p",
+            f"Day 0 abnormal return {_pct(day0.car)}: t = {day0.t_simple:.2f} "
+            f"(p = {day0.pvalue_simple:.3f}) against the estimation residuals' "
+            f"σ = {_pct(result.params['sigma']).lstrip('+')}; {more} of "
+            f"{sq.n_sums} estimation days moved at least as much (SQ test, "
+            f"p = {sq.p_two_sided:.3f}).",
+        )
     params = result.params.drop(["estimation_start", "estimation_end"]).to_frame("estimate")
     doc.add("table", _table(params, {"estimate": lambda v: _num(v, 6)}))
-    daily = result.abnormal[["date", "ret", "market_ret", "expected", "ar", "t", "pvalue",
-                             "car"]].copy()
+    daily = result.abnormal[
+        ["date", "ret", "market_ret", "expected", "ar", "t", "pvalue", "car"]
+    ].copy()
     daily["date"] = daily["date"].dt.strftime("%Y-%m-%d")
-    percent = {c: (lambda v: "–" if v != v else _pct(v)) for c in
-               ("ret", "market_ret", "expected", "ar", "car")}
-    doc.add("table", _table(daily, {**percent, "t": lambda v: f"{v:.2f}",
-                                    "pvalue": lambda v: f"{v:.3f}"}))
+    percent = {
+        c: (lambda v: "–" if v != v else _pct(v))
+        for c in ("ret", "market_ret", "expected", "ar", "car")
+    }
+    doc.add(
+        "table",
+        _table(daily, {**percent, "t": lambda v: f"{v:.2f}", "pvalue": lambda v: f"{v:.3f}"}),
+    )
     doc.add("img", ("abnormal_returns", charts["abnormal_returns"]))
     if "estimation_fit" in charts:
         doc.add("img", ("estimation_fit", charts["estimation_fit"]))
-    cars = result.cars[["k", "car", "se", "t", "pvalue", "t_simple", "sq_percentile",
-                        "sq_pvalue"]]
-    doc.add("p", "Cumulative abnormal returns (t: exact variance; t_simple: K σ²; SQ: the "
-                 "CAR's percentile among the sums of K consecutive estimation residuals).")
-    doc.add("table", _table(cars, {"car": _pct, "se": lambda v: _pct(v).lstrip("+"),
-                                   "t": lambda v: f"{v:.2f}", "t_simple": lambda v: f"{v:.2f}",
-                                   "pvalue": lambda v: f"{v:.3f}",
-                                   "sq_percentile": lambda v: f"{v:.3f}",
-                                   "sq_pvalue": lambda v: f"{v:.3f}"}))
+    cars = result.cars[["k", "car", "se", "t", "pvalue", "t_simple", "sq_percentile", "sq_pvalue"]]
+    doc.add(
+        "p",
+        "Cumulative abnormal returns (t: exact variance; t_simple: K σ²; SQ: the "
+        "CAR's percentile among the sums of K consecutive estimation residuals).",
+    )
+    doc.add(
+        "table",
+        _table(
+            cars,
+            {
+                "car": _pct,
+                "se": lambda v: _pct(v).lstrip("+"),
+                "t": lambda v: f"{v:.2f}",
+                "t_simple": lambda v: f"{v:.2f}",
+                "pvalue": lambda v: f"{v:.3f}",
+                "sq_percentile": lambda v: f"{v:.3f}",
+                "sq_pvalue": lambda v: f"{v:.3f}",
+            },
+        ),
+    )
     doc.add("img", ("sq_test", charts["sq_test"]))
 
     doc.add("h2", "Robustness")
@@ -413,23 +463,37 @@ def _document(
     else:
         v0 = volume.car(0, 0)
         shares = _cell(volume.prices, volume.event_date, "volume")
-        doc.add("p", f"{shares:,.0f} shares traded on day 0; abnormal log volume "
-                     f"{v0.car:+.3f} (t = {v0.t_simple:.2f}, p = {v0.pvalue_simple:.3f}; "
-                     f"SQ p = {v0.sq_pvalue:.3f}), model: {volume.model_name} on "
-                     f"{volume.market}.")
+        doc.add(
+            "p",
+            f"{shares:,.0f} shares traded on day 0; abnormal log volume "
+            f"{v0.car:+.3f} (t = {v0.t_simple:.2f}, p = {v0.pvalue_simple:.3f}; "
+            f"SQ p = {v0.sq_pvalue:.3f}), model: {volume.model_name} on "
+            f"{volume.market}.",
+        )
         vcars = volume.cars[["k", "car", "t", "pvalue", "sq_pvalue"]]
-        doc.add("table", _table(vcars, {"car": lambda v: f"{v:+.3f}",
-                                        "t": lambda v: f"{v:.2f}",
-                                        "pvalue": lambda v: f"{v:.3f}",
-                                        "sq_pvalue": lambda v: f"{v:.3f}"}))
+        doc.add(
+            "table",
+            _table(
+                vcars,
+                {
+                    "car": lambda v: f"{v:+.3f}",
+                    "t": lambda v: f"{v:.2f}",
+                    "pvalue": lambda v: f"{v:.3f}",
+                    "sq_pvalue": lambda v: f"{v:.3f}",
+                },
+            ),
+        )
         doc.add("img", ("volume", charts["volume"]))
         doc.add("img", ("abnormal_volume", charts["abnormal_volume"]))
 
     doc.add("h2", "Data")
     for item in result.provenance:
-        doc.add("p", f"{item.get('ticker', '?')}: {item.get('source', '?')}, "
-                     f"{item.get('first', '?')} to {item.get('last', '?')} "
-                     f"({item.get('rows', '?')} rows).")
+        doc.add(
+            "p",
+            f"{item.get('ticker', '?')}: {item.get('source', '?')}, "
+            f"{item.get('first', '?')} to {item.get('last', '?')} "
+            f"({item.get('rows', '?')} rows).",
+        )
     return doc
 
 
@@ -455,8 +519,9 @@ def _markdown_table(frame: pd.DataFrame) -> list[str]:
     def line(cells: Sequence[str]) -> str:
         return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
-    align = ["---:" if all(_NUMERIC.match(str(v)) for v in frame[c]) else "---"
-             for c in frame.columns]
+    align = [
+        "---:" if all(_NUMERIC.match(str(v)) for v in frame[c]) else "---" for c in frame.columns
+    ]
     return [line(head), "|" + "|".join(["---", *align]) + "|", *map(line, rows)]
 
 
@@ -472,9 +537,17 @@ figure{margin:1rem 0}img{max-width:100%}figcaption{font-size:0.85rem;color:#555}
 
 
 def _html(doc: _Document) -> str:
-    parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-             f"<title>{html.escape(doc.title)}</title>", f"<style>{_CSS}</style>", "</head>",
-             "<body>", f"<h1>{html.escape(doc.title)}</h1>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{html.escape(doc.title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{html.escape(doc.title)}</h1>",
+    ]
     for kind, content in doc.blocks:
         if kind == "h2":
             parts.append(f"<h2>{html.escape(content)}</h2>")
@@ -482,8 +555,10 @@ def _html(doc: _Document) -> str:
             parts.append(f"<p>{html.escape(str(content))}</p>")
         elif kind == "img":
             name, caption = content
-            parts.append(f'<figure><img src="{name}.svg" alt="{html.escape(caption)}">'
-                         f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+            parts.append(
+                f'<figure><img src="{name}.svg" alt="{html.escape(caption)}">'
+                f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+            )
         elif kind == "table":
             parts.append(content.to_html(border=0, escape=True))
     parts += ["</body>", "</html>"]

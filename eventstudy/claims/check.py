@@ -53,8 +53,15 @@ Direction = Literal["up", "down"]
 
 #: Trading currency by Yahoo ticker suffix (prices on London are in pence, "GBp").
 CURRENCY_BY_SUFFIX: dict[str, str] = {
-    ".SZ": "CNY", ".SS": "CNY", ".SH": "CNY", ".BJ": "CNY", "": "USD", ".HK": "HKD",
-    ".T": "JPY", ".L": "GBp", ".DE": "EUR",
+    ".SZ": "CNY",
+    ".SS": "CNY",
+    ".SH": "CNY",
+    ".BJ": "CNY",
+    "": "USD",
+    ".HK": "HKD",
+    ".T": "JPY",
+    ".L": "GBp",
+    ".DE": "EUR",
 }
 
 MATCHING_RULE = (
@@ -197,17 +204,32 @@ class ClaimVerdict:
         """
         rows = [
             {
-                "figure": c.figure, "kind": c.kind, "reference": c.reference,
-                "claimed": float(c.claimed), "observed": _float(c.observed),
-                "rounded": _float(c.rounded), "difference": _float(c.difference),
-                "matches": c.matches, "note": c.note,
+                "figure": c.figure,
+                "kind": c.kind,
+                "reference": c.reference,
+                "claimed": float(c.claimed),
+                "observed": _float(c.observed),
+                "rounded": _float(c.rounded),
+                "difference": _float(c.difference),
+                "matches": c.matches,
+                "note": c.note,
             }
             for c in self.checks
         ]
-        frame = pd.DataFrame(rows, columns=[
-            "figure", "kind", "reference", "claimed", "observed", "rounded", "difference",
-            "matches", "note",
-        ])
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                "figure",
+                "kind",
+                "reference",
+                "claimed",
+                "observed",
+                "rounded",
+                "difference",
+                "matches",
+                "note",
+            ],
+        )
         frame["matches"] = frame["matches"].astype("boolean")
         return frame
 
@@ -317,8 +339,13 @@ def check_claim(
         frame = load_prices(ticker, source=data)
         event = locate_event(date, pd.DatetimeIndex(frame.index), ticker)
         context = _Context(
-            ticker=ticker, requested=event.requested, day0=event.day0, reason=event.reason,
-            frame=frame, abnormal=None, abnormal_note=str(exc),
+            ticker=ticker,
+            requested=event.requested,
+            day0=event.day0,
+            reason=event.reason,
+            frame=frame,
+            abnormal=None,
+            abnormal_note=str(exc),
         )
         return _judge(claim, context, st=st, days_listed=days_listed, data=data)
     return _judge(claim, _Context.of_result(result), st=st, days_listed=days_listed, data=data)
@@ -374,13 +401,18 @@ class _Claim:
 
     @classmethod
     def read(
-        cls, ticker: str, pct: object, price: object, direction: str | None,
-        currency: str | None, usd_price: object, fx_rate: object,
+        cls,
+        ticker: str,
+        pct: object,
+        price: object,
+        direction: str | None,
+        currency: str | None,
+        usd_price: object,
+        fx_rate: object,
     ) -> _Claim:
         if pct is None and price is None and usd_price is None:
             raise InvalidInputError(
-                "Nothing to check: give pct= (e.g. '10%'), price= (e.g. '12.78') or "
-                "usd_price=."
+                "Nothing to check: give pct= (e.g. '10%'), price= (e.g. '12.78') or usd_price=."
             )
         if direction is not None:
             check_option(direction, Direction, "direction")
@@ -501,8 +533,13 @@ class _Context:
         else:
             note = "day 0 is not in the event window"
         return cls(
-            ticker=result.ticker, requested=result.requested_date, day0=result.event_date,
-            reason=result.day0_reason, frame=result.prices, abnormal=ar, abnormal_note=note,
+            ticker=result.ticker,
+            requested=result.requested_date,
+            day0=result.event_date,
+            reason=result.day0_reason,
+            frame=result.prices,
+            abnormal=ar,
+            abnormal_note=note,
         )
 
 
@@ -524,8 +561,9 @@ def _day_prices(context: _Context) -> DayPrices:
             f"that include that day."
         )
     row = context.frame.loc[context.day0]
-    values = {c: _dec(row[c]) if c in row else None for c in ("preclose", "open", "high",
-                                                           "low", "close")}
+    values = {
+        c: _dec(row[c]) if c in row else None for c in ("preclose", "open", "high", "low", "close")
+    }
     for name, value in values.items():
         if value is not None and value <= 0:
             raise InvalidInputError(
@@ -545,9 +583,7 @@ def _rule(
     return rule, rule.note
 
 
-def _fx(
-    claim: _Claim, context: _Context, data: Any
-) -> tuple[Decimal | None, str]:
+def _fx(claim: _Claim, context: _Context, data: Any) -> tuple[Decimal | None, str]:
     """The exchange rate (stock currency per USD) and where it came from, or why none."""
     own = claim.currency or "CNY"
     if claim.fx_rate is not None:
@@ -590,8 +626,13 @@ def round_like(observed: Decimal, claimed: Decimal) -> Decimal:
 
 
 def _compare(
-    figure: str, kind: str, reference: str, claimed: Decimal, observed: Decimal | None,
-    note: str = "", also: Decimal | None = None,
+    figure: str,
+    kind: str,
+    reference: str,
+    claimed: Decimal,
+    observed: Decimal | None,
+    note: str = "",
+    also: Decimal | None = None,
 ) -> FigureCheck:
     if observed is None:
         return FigureCheck(figure, kind, reference, claimed, None, None, None, note)
@@ -647,20 +688,44 @@ class _Day:
         return self.rule_note
 
 
-def _price_checks(figure: str, kind: str, claimed: Decimal, day: _Day,
-                  scale: Decimal = Decimal(1), scale_note: str = "") -> list[FigureCheck]:
+def _price_checks(
+    figure: str,
+    kind: str,
+    claimed: Decimal,
+    day: _Day,
+    scale: Decimal = Decimal(1),
+    scale_note: str = "",
+) -> list[FigureCheck]:
     def scaled(value: Decimal | None) -> Decimal | None:
         return None if value is None else value / scale
 
     p = day.prices
     missing = "cannot judge: no {} in the data"
     return [
-        _compare(figure, kind, "close", claimed, scaled(p.close),
-                 scale_note if p.close is not None else missing.format("close")),
-        _compare(figure, kind, day.extreme_name, claimed, scaled(day.extreme),
-                 scale_note if day.extreme is not None else missing.format(day.extreme_name)),
-        _compare(figure, kind, day.limit_name, claimed, scaled(day.limit),
-                 day.limit_note() + (f"; {scale_note}" if scale_note else "")),
+        _compare(
+            figure,
+            kind,
+            "close",
+            claimed,
+            scaled(p.close),
+            scale_note if p.close is not None else missing.format("close"),
+        ),
+        _compare(
+            figure,
+            kind,
+            day.extreme_name,
+            claimed,
+            scaled(day.extreme),
+            scale_note if day.extreme is not None else missing.format(day.extreme_name),
+        ),
+        _compare(
+            figure,
+            kind,
+            day.limit_name,
+            claimed,
+            scaled(day.limit),
+            day.limit_note() + (f"; {scale_note}" if scale_note else ""),
+        ),
     ]
 
 
@@ -671,16 +736,33 @@ def _pct_checks(figure: str, claimed: Decimal, day: _Day) -> list[FigureCheck]:
     nominal = day.nominal
     also = None if nominal is None else round_like(nominal, claimed)
     return [
-        _compare(figure, "pct", "close", claimed, p.move(p.close),
-                 "" if p.preclose is not None else no_base),
-        _compare(figure, "pct", day.extreme_name, claimed, p.move(day.extreme),
-                 "" if p.preclose is not None else no_base),
-        _compare(figure, "pct", day.limit_name, claimed, limit_move, day.limit_note(),
-                 also=also),
-        _compare(figure, "pct", "abnormal return", claimed,
-                 None if day.abnormal is None else day.abnormal * _HUNDRED,
-                 day.abnormal_note if day.abnormal is not None
-                 else "cannot judge: the event study could not be run"),
+        _compare(
+            figure,
+            "pct",
+            "close",
+            claimed,
+            p.move(p.close),
+            "" if p.preclose is not None else no_base,
+        ),
+        _compare(
+            figure,
+            "pct",
+            day.extreme_name,
+            claimed,
+            p.move(day.extreme),
+            "" if p.preclose is not None else no_base,
+        ),
+        _compare(figure, "pct", day.limit_name, claimed, limit_move, day.limit_note(), also=also),
+        _compare(
+            figure,
+            "pct",
+            "abnormal return",
+            claimed,
+            None if day.abnormal is None else day.abnormal * _HUNDRED,
+            day.abnormal_note
+            if day.abnormal is not None
+            else "cannot judge: the event study could not be run",
+        ),
     ]
 
 
@@ -694,8 +776,12 @@ def _judge(
         up, down = limit_prices(prices.preclose, rule)
     direction = claim.direction or _direction_of_level(claim, prices)
     day = _Day(
-        prices=prices, direction=direction, rule=rule, rule_note=rule_note,
-        limit=up if direction == "up" else down, abnormal=context.abnormal,
+        prices=prices,
+        direction=direction,
+        rule=rule,
+        rule_note=rule_note,
+        limit=up if direction == "up" else down,
+        abnormal=context.abnormal,
         abnormal_note=context.abnormal_note,
     )
     currency = claim.currency or ""
@@ -715,20 +801,30 @@ def _judge(
         figure = f"US${claim.usd_price}"
         rate, fx_note = _fx(claim, context, data)
         if rate is None:
-            checks.append(_compare(figure, "usd_price", "exchange rate", claim.usd_price, None,
-                                   fx_note))
+            checks.append(
+                _compare(figure, "usd_price", "exchange rate", claim.usd_price, None, fx_note)
+            )
             sentences.append(f"{figure} is {fx_note}")
         else:
-            rows = _price_checks(figure, "usd_price", claim.usd_price, day, rate,
-                                 f"converted at {fx_note}")
+            rows = _price_checks(
+                figure, "usd_price", claim.usd_price, day, rate, f"converted at {fx_note}"
+            )
             checks += rows
             sentences.append(_sentence(figure, rows, day) + f" (Converted at {fx_note}.)")
     return ClaimVerdict(
-        ticker=context.ticker, requested_date=context.requested, event_date=context.day0,
-        day0_reason=context.reason, prices=prices, rule=rule, rule_note=rule_note,
-        limit_up=up, limit_down=down,
+        ticker=context.ticker,
+        requested_date=context.requested,
+        event_date=context.day0,
+        day0_reason=context.reason,
+        prices=prices,
+        rule=rule,
+        rule_note=rule_note,
+        limit_up=up,
+        limit_down=down,
         abnormal_return=None if context.abnormal is None else float(context.abnormal),
-        abnormal_note=context.abnormal_note, checks=tuple(checks), sentences=tuple(sentences),
+        abnormal_note=context.abnormal_note,
+        checks=tuple(checks),
+        sentences=tuple(sentences),
         source=_source(context.frame),
         header=_header(context, prices, rule_note, up, down),
     )
@@ -774,8 +870,8 @@ def _reference_phrase(check: FigureCheck, day: _Day) -> str:
     raw = p.close if name == "close" else day.extreme
     amount = f"{check.observed:.2f}" if check.kind == "usd_price" and check.observed else _v(raw)
     move = _pct_text(p.move(raw))
-    return f"the {name} ({amount}, {move})" if p.preclose is not None else (
-        f"the {name} ({amount})"
+    return (
+        f"the {name} ({amount}, {move})" if p.preclose is not None else (f"the {name} ({amount})")
     )
 
 
@@ -813,9 +909,7 @@ def _sentence(figure: str, rows: list[FigureCheck], day: _Day) -> str:
         if miss:
             text += f"; it does not match {_join([_reference_phrase(r, day) for r in miss], 'or')}"
     elif miss:
-        text = (
-            f"{figure} matches none of {_join([_reference_phrase(r, day) for r in miss], 'and')}"
-        )
+        text = f"{figure} matches none of {_join([_reference_phrase(r, day) for r in miss], 'and')}"
     else:
         return f"{figure} cannot be judged against {_join(reasons, 'or')}."
     text += "."

@@ -69,11 +69,21 @@ MAINLAND_SUFFIXES: dict[str, str] = {".SS": "SSE", ".SH": "SSE", ".SZ": "SZSE", 
 #: Boards by exchange and code prefix.
 BOARDS_BY_PREFIX: dict[str, tuple[tuple[str, str], ...]] = {
     "SSE": (
-        ("600", "main"), ("601", "main"), ("603", "main"), ("605", "main"),
-        ("688", "STAR"), ("689", "STAR"),
+        ("600", "main"),
+        ("601", "main"),
+        ("603", "main"),
+        ("605", "main"),
+        ("688", "STAR"),
+        ("689", "STAR"),
     ),
-    "SZSE": (("000", "main"), ("001", "main"), ("002", "main"), ("003", "main"),
-             ("300", "ChiNext"), ("301", "ChiNext")),
+    "SZSE": (
+        ("000", "main"),
+        ("001", "main"),
+        ("002", "main"),
+        ("003", "main"),
+        ("300", "ChiNext"),
+        ("301", "ChiNext"),
+    ),
     "BSE": (("920", "Beijing"), ("8", "Beijing"), ("4", "Beijing")),
 }
 
@@ -148,8 +158,10 @@ def to_decimal(value: object, name: str) -> Decimal:
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int | float | np.floating | np.integer):
-        number = Decimal(repr(float(value))) if isinstance(value, float | np.floating) else (
-            Decimal(int(value))
+        number = (
+            Decimal(repr(float(value)))
+            if isinstance(value, float | np.floating)
+            else (Decimal(int(value)))
         )
     elif isinstance(value, str):
         try:
@@ -254,7 +266,10 @@ def limit_rule(
     board = board_of(ticker)
     if board is None:
         return LimitRule(
-            board="none", up=None, down=None, tick=A_SHARE_TICK,
+            board="none",
+            up=None,
+            down=None,
+            tick=A_SHARE_TICK,
             note=(
                 f"{ticker} is not a mainland China A share: no daily price limit is applied "
                 f"(other markets' mechanisms, such as US limit-up/limit-down pauses or "
@@ -271,7 +286,10 @@ def limit_rule(
     label = f"{name}{', ST' if st else ''}"
     percent = f"{limit * 100:.0f}"
     return LimitRule(
-        board=name, up=limit, down=limit, tick=A_SHARE_TICK,
+        board=name,
+        up=limit,
+        down=limit,
+        tick=A_SHARE_TICK,
         note=f"{label}: ±{percent}% of the previous close",
     )
 
@@ -307,18 +325,27 @@ def _ipo_rule(board: str, day: pd.Timestamp, days_listed: int) -> LimitRule | No
     )
     if registration and days_listed <= 5:
         return LimitRule(
-            board=name, up=None, down=None, tick=A_SHARE_TICK,
+            board=name,
+            up=None,
+            down=None,
+            tick=A_SHARE_TICK,
             note=f"{name}: no price limit on the first five trading days after an IPO "
             f"(day {days_listed})",
         )
     if board == "Beijing" and days_listed == 1:
         return LimitRule(
-            board=name, up=None, down=None, tick=A_SHARE_TICK,
+            board=name,
+            up=None,
+            down=None,
+            tick=A_SHARE_TICK,
             note=f"{name}: no price limit on the listing day",
         )
     if not registration and board != "Beijing" and days_listed == 1:
         return LimitRule(
-            board=name, up=Decimal("0.44"), down=Decimal("0.36"), tick=A_SHARE_TICK,
+            board=name,
+            up=Decimal("0.44"),
+            down=Decimal("0.36"),
+            tick=A_SHARE_TICK,
             note=f"{name}: listing day, between 64% and 144% of the offer price",
         )
     return None
@@ -435,4 +462,3 @@ def _in_ticks(values: pd.Series) -> pd.Series:
 def _flag(condition: pd.Series, *needed: pd.Series) -> pd.Series:
     known = pd.concat(needed, axis=1).notna().all(axis=1)
     return condition.astype("boolean").where(known, pd.NA)
-

@@ -45,8 +45,18 @@ FORMAT_VERSION = 1
 
 _ARTICLE_FIELDS = {"headline", "publisher", "news_date", "language", "url", "note"}
 _CLAIM_FIELDS = {
-    "ticker", "company", "date", "quote", "direction", "pct", "price", "currency",
-    "usd_price", "market", "st", "note",
+    "ticker",
+    "company",
+    "date",
+    "quote",
+    "direction",
+    "pct",
+    "price",
+    "currency",
+    "usd_price",
+    "market",
+    "st",
+    "note",
 }
 _TOP_FIELDS = {"format", "article", "claims"}
 _FIGURES = ("pct", "price", "usd_price")
@@ -245,8 +255,14 @@ def check_seed(
     record = load_seed(path)
     verdicts = tuple(
         check_claim(
-            c.ticker, pd.Timestamp(c.date), direction=c.direction, currency=c.currency,
-            fx_rate=fx_rate, data=data, market=c.market, st=c.st,
+            c.ticker,
+            pd.Timestamp(c.date),
+            direction=c.direction,
+            currency=c.currency,
+            fx_rate=fx_rate,
+            data=data,
+            market=c.market,
+            st=c.st,
             **{k: v for k, v in c.figures.items()},
         )
         for c in record.claims
@@ -285,8 +301,7 @@ def _date(value: object, field_name: str) -> dt.date:
         except ValueError:
             pass
     raise DataFormatError(
-        f"{field_name} must be a date such as 2021-09-11 (TOML date or ISO string), got "
-        f"{value!r}."
+        f"{field_name} must be a date such as 2021-09-11 (TOML date or ISO string), got {value!r}."
     )
 
 
@@ -317,20 +332,18 @@ def _claim(table: object, file: str, index: int, news_date: dt.date) -> SeedClai
     _no_unknown(table, _CLAIM_FIELDS, file, f"claims[{index}].")
     figures = {k: table[k] for k in _FIGURES if k in table}
     if not figures:
-        raise DataFormatError(
-            f"{where} has no figure; give at least one of pct, price, usd_price."
-        )
+        raise DataFormatError(f"{where} has no figure; give at least one of pct, price, usd_price.")
     for key, value in figures.items():
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise DataFormatError(
-                f"{where}.{key} must be a number or a string such as \"12.78\", got {value!r}."
+                f'{where}.{key} must be a number or a string such as "12.78", got {value!r}.'
             )
     st = table.get("st", False)
     if not isinstance(st, bool):
         raise DataFormatError(f"{where}.st must be true or false, got {st!r}.")
     direction = _text(table, "direction", where, required=False) or None
     if direction not in (None, "up", "down"):
-        raise DataFormatError(f"{where}.direction must be \"up\" or \"down\", got {direction!r}.")
+        raise DataFormatError(f'{where}.direction must be "up" or "down", got {direction!r}.')
     return SeedClaim(
         ticker=_text(table, "ticker", where, required=True),
         date=_date(table["date"], f"{where}.date") if "date" in table else news_date,

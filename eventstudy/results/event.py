@@ -77,7 +77,9 @@ def _format_columns(table: pd.DataFrame, percent: list[str]) -> None:
             table[column] = values.map(lambda v: f"{v:+.2%}" if np.isfinite(v) else "")
         elif column in ("t", "t_simple"):
             table[column] = values.map(lambda v: f"{v:.2f}")
-        elif column in ("pvalue", "sq_percentile", "sq_pvalue"):
+        elif column in ("u", "u_star"):
+            table[column] = values.map(lambda v: f"{v:.3f}")
+        elif column in ("pvalue", "f_pvalue", "sq_percentile", "sq_pvalue"):
             table[column] = values.map(lambda v: f"{v:.3f}")
 
 
@@ -317,9 +319,18 @@ class EventStudyResult(SummaryMixin):
         Raises
         ------
         InvalidInputError
-            If the window is not inside the event window.
+            If the window is not inside the event window, or the result is Beaver's U
+            (``measure="volatility"`` with the market model), which has no cumulative form.
         """
+        if self._beaver:
+            raise InvalidInputError(
+                "Beaver's U (measure='volatility' with model='market') is a test of single "
+                "days and has no cumulative form; use abnormal['u_star'] and ['f_pvalue'], or "
+                "model='constant_mean' for the variance ratio, which cumulates."
+            )
         lo, hi = self.window
+        if not all(isinstance(v, int | np.integer) for v in (start, end)):
+            raise InvalidInputError(f"CAR window ({start!r}, {end!r}) must be whole days.")
         if not (lo <= start <= end <= hi):
             raise InvalidInputError(
                 f"CAR window [{start}, {end}] must lie inside the event window [{lo}, {hi}]."
@@ -330,9 +341,17 @@ class EventStudyResult(SummaryMixin):
         )
         return CarResult(test, sq)
 
+    @property
+    def _beaver(self) -> bool:
+        """The result holds Beaver's U: volatility on a regression model's residuals."""
+        return self.measure == "volatility" and self._batch.fit.model != "variance_ratio"
+
     @cached_property
     def cars(self) -> pd.DataFrame:
-        """The standard windows [0,0], [0,+1], [−1,+1], [0,+5], [−5,+5], [−10,+10] that fit."""
+        """The standard windows [0,0], [0,+1], [−1,+1], [0,+5], [−5,+5], [−10,+10] that fit
+        (empty for Beaver's U, which has no cumulative form)."""
+        if self._beaver:
+            return pd.DataFrame()
         lo, hi = self.window
         rows = [self.car(a, b).to_dict() for a, b in STANDARD_WINDOWS if lo <= a and b <= hi]
         frame = pd.DataFrame(rows)
@@ -375,12 +394,28 @@ class EventStudyResult(SummaryMixin):
         )
         fit_table = p.drop(["estimation_start", "estimation_end"]).to_frame("estimate")
         own, market = MEASURE_COLUMNS[self.measure]
-        daily = self.abnormal[["date", own, market, "ar", "t", "pvalue", "car"]].copy()
+        columns = ["ar", "t", "pvalue", "car"]
+        if self._beaver:
+            columns = ["ar", "u", "u_star", "f_pvalue"]
+        daily = self.abnormal[["date", own, market, *columns]].copy()
         daily["date"] = daily["date"].dt.strftime("%Y-%m-%d")
-        cars = self.cars[["car", "t", "pvalue", "t_simple", "sq_percentile", "sq_pvalue"]].copy()
-        in_percent = [own, market, "ar", "car"] if self.measure == "returns" else []
+        in_percent = []
+        if self.measure in ("returns", "volatility"):
+            in_percent = [own, market]  # returns; the variance ratio's AR is not a percent
+        if self.measure == "returns" or self._beaver:
+            in_percent += ["ar", "car"]
         _format_columns(daily, in_percent)
-        _format_columns(cars, ["car"] if self.measure == "returns" else [])
+        tables = [("", head), ("Model", fit_table)]
+        if self._beaver:
+            tables.append(("Abnormal volatility: Beaver's U = AR²/σ², U* = U/C ~ F(1, df)", daily))
+        else:
+            cars = self.cars[["car", "t", "pvalue", "t_simple", "sq_percentile", "sq_pvalue"]]
+            cars = cars.copy()
+            _format_columns(cars, ["car"] if self.measure == "returns" else [])
+            tables += [
+                (_MEASURE_TITLES[self.measure].capitalize(), daily),
+                ("Cumulative (t: exact variance)", cars),
+            ]
         sources = "; ".join(
             f"{d.get('ticker', '?')}: {d.get('source', '?')}" for d in self.provenance
         )
@@ -389,12 +424,7 @@ class EventStudyResult(SummaryMixin):
                 f"Event study ({_MEASURE_TITLES[self.measure]}): {self.ticker} around "
                 f"{self.event_date:%Y-%m-%d}"
             ),
-            tables=[
-                ("", head),
-                ("Model", fit_table),
-                ("Abnormal returns", daily),
-                ("Cumulative abnormal returns (t: exact variance)", cars),
-            ],
+            tables=tables,
             notes=[f"Data: {sources}."],
         )
 
@@ -422,7 +452,9 @@ class EventStudyResult(SummaryMixin):
             "window": list(self.window),
             "params": params,
             "abnormal": abnormal.reset_index().to_dict(orient="records"),
-            "cars": [
+            "cars": []
+            if self._beaver
+            else [
                 {**c.to_dict(), "sq": asdict(c.sq)}
                 for c in (
                     self.car(int(a), int(b))

@@ -26,7 +26,7 @@ from eventstudy.sources._frame import PRICE_COLUMNS, check_ticker, check_window
 from eventstudy.sources.bundled import bundled_span, bundled_tickers, load_bundled
 from eventstudy.sources.owndata import load_own
 
-__all__ = ["PRICE_COLUMNS", "bundled_span", "bundled_tickers", "load_prices"]
+__all__ = ["PRICE_COLUMNS", "bundled_span", "bundled_tickers", "is_own_data", "load_prices"]
 
 
 def load_prices(
@@ -96,21 +96,8 @@ def load_prices(
     """
     name = check_ticker(ticker)
     first, last = check_window(start, end)
-    if isinstance(source, pd.DataFrame):
+    if is_own_data(source):
         return load_own(source, name, first, last)
-    if isinstance(source, os.PathLike):
-        return load_own(source, name, first, last)
-    if not isinstance(source, str):
-        raise InvalidInputError(
-            f"source={source!r} is not valid; use one of {_options()}, a CSV path or a "
-            f"pandas DataFrame."
-        )
-    if source not in get_args(SourceName):
-        if Path(source).is_file():
-            return load_own(source, name, first, last)
-        raise InvalidInputError(
-            f"source={source!r} is neither one of {_options()} nor an existing CSV file."
-        )
     if source == "bundled":
         return load_bundled(name, first, last)
     if source == "cache":
@@ -118,6 +105,32 @@ def load_prices(
     if source == "yahoo":
         return _download(name, first, last, session)
     return _auto(name, first, last, session)
+
+
+def is_own_data(source: object) -> bool:
+    """True for the user's own table (a DataFrame or an existing CSV file), False for a source
+    name (``"auto"``, ``"bundled"``, ``"yahoo"``, ``"cache"``).
+
+    Raises
+    ------
+    InvalidInputError
+        For anything else (a misspelt source name, a missing file, a number), naming the valid
+        choices.
+    """
+    if isinstance(source, pd.DataFrame):
+        return True
+    if isinstance(source, str) and source in get_args(SourceName):
+        return False
+    if isinstance(source, str | os.PathLike):
+        if Path(source).is_file():
+            return True
+        raise InvalidInputError(
+            f"source={source!r} is neither one of {_options()} nor an existing CSV file."
+        )
+    raise InvalidInputError(
+        f"source={source!r} is not valid; use one of {_options()}, a CSV path or a "
+        f"pandas DataFrame."
+    )
 
 
 def _options() -> str:

@@ -249,9 +249,9 @@ class PriceCache:
             raise self._error("write", exc) from exc
 
     def _frame(self, ticker: str, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-        index = pd.DatetimeIndex(
-            pd.to_datetime([row[0] for row in rows]), name="date"
-        ).astype(f"datetime64[{DATE_UNIT}]")
+        index = pd.DatetimeIndex(pd.to_datetime([row[0] for row in rows]), name="date").astype(
+            f"datetime64[{DATE_UNIT}]"
+        )
         numbers = np.array([row[1 : 1 + len(_NUMBERS)] for row in rows], dtype="float64")
         frame = pd.DataFrame(numbers, index=index, columns=list(_NUMBERS))
         frame.insert(0, "ticker", ticker)

@@ -297,8 +297,12 @@ def _as_traded(history: pd.DataFrame) -> pd.DataFrame:
     traded = pd.DataFrame(
         {
             column: history[yahoo].to_numpy("float64") * later
-            for column, yahoo in (("open", "Open"), ("high", "High"), ("low", "Low"),
-                                  ("close", "Close"))
+            for column, yahoo in (
+                ("open", "Open"),
+                ("high", "High"),
+                ("low", "Low"),
+                ("close", "Close"),
+            )
         },
         index=dates,
     )

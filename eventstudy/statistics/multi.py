@@ -768,16 +768,16 @@ def generalized_rank(
                 u = (k_est + above) * weight[:, None] - 0.5
                 sums = np.bincount(codes[est_valid], weights=u[est_valid], minlength=n_days)
             ubar = np.where(present, sums / counts, 0.0)
-            k0 = length + 1.0 - (
-                np.count_nonzero(above, axis=1) if above.dtype == bool else above.sum(axis=1)
+            k0 = (
+                length
+                + 1.0
+                - (np.count_nonzero(above, axis=1) if above.dtype == bool else above.sum(axis=1))
             )
             u0 = k0 * weight - 0.5
             n0 = float(has0.sum())
             ubar0 = u0[has0].sum() / n0
             t_days = present.sum() + 1.0
-            s_u = np.sqrt(
-                (((counts / n_all) * ubar**2).sum() + (n0 / n_all) * ubar0**2) / t_days
-            )
+            s_u = np.sqrt((((counts / n_all) * ubar**2).sum() + (n0 / n_all) * ubar0**2) / t_days)
             zr = ubar0 / s_u
             t_stat[k] = zr * np.sqrt((t_days - 2.0) / (t_days - 1.0 - zr**2))
             t_i = length[has0] + 1.0
@@ -1013,7 +1013,11 @@ def _statistics(
     }
     gsar_est = arrays.resid / arrays.fit.sigma[:, None]
     grank_t, grank_z = generalized_rank(
-        gsar_est, arrays.est_valid, arrays.codes, arrays.n_est_days, _restandardise(scar),
+        gsar_est,
+        arrays.est_valid,
+        arrays.codes,
+        arrays.n_est_days,
+        _restandardise(scar),
         est_ranks=arrays.est_ranks,
     )
     tests["grank_t"], tests["grank_z"] = grank_t, grank_z
@@ -1084,7 +1088,10 @@ def _window_rank(arrays: EventArrays, tested: np.ndarray) -> Statistic:
     pvals: list[float] = []
     for row in tested:
         values, valid, codes, n_days = _rank_inputs(
-            arrays.resid, arrays.est_valid, arrays.codes, arrays.n_est_days,
+            arrays.resid,
+            arrays.est_valid,
+            arrays.codes,
+            arrays.n_est_days,
             arrays.ar[:, np.flatnonzero(row)],
         )
         one = np.zeros((1, n_days), dtype=bool)
