@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +11,7 @@ import pandas as pd
 from eventstudy._typing import GapRule, Measure, ModelName, ReturnsKind, Window
 from eventstudy.calendar import DateLike
 from eventstudy.engine import MIN_ESTIMATION, prepare
-from eventstudy.errors import InvalidInputError
+from eventstudy.errors import DataQualityWarning, InvalidInputError
 from eventstudy.results.event import EventStudyResult
 
 if TYPE_CHECKING:
@@ -114,7 +115,18 @@ def run(
         measure=measure,
         strict=True,
     )
-    return EventStudyResult(batch)
+    result = EventStudyResult(batch)
+    missing = result.abnormal.loc[result.abnormal["ar"].isna(), "date"]
+    if len(missing):
+        days = ", ".join(f"{d:%Y-%m-%d}" for d in missing)
+        warnings.warn(
+            f"{ticker}: no abnormal value on {len(missing)} event-window day(s) ({days}): the "
+            "stock's or the market's data are missing there, so CARs over them sum the days "
+            "that have one.",
+            DataQualityWarning,
+            stacklevel=2,
+        )
+    return result
 
 
 def study(

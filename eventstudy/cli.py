@@ -127,7 +127,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "study":
             from eventstudy.api import study
 
-            events = pd.read_csv(args.events, dtype={"ticker": str})
+            try:
+                events = pd.read_csv(args.events, dtype={"ticker": str})
+            except (OSError, ValueError) as exc:
+                print(
+                    f"eventstudy: error: cannot read the events file {args.events}: {exc}",
+                    file=sys.stderr,
+                )
+                return 2
             study_result = study(events, **_study_kwargs(args))
             if args.json:
                 print(json.dumps(to_jsonable(study_result.to_dict()), indent=2))

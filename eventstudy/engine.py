@@ -580,6 +580,11 @@ def _series(
 
     A model that does not use the market goes on without it when it cannot be loaded.
     """
+    if ticker == index:
+        return (
+            f"the stock and the market are the same series ({ticker}); choose another market "
+            "with market=<index ticker>"
+        )
     stock = load(ticker)
     if isinstance(stock, EventStudyError):
         return str(stock)

@@ -31,7 +31,7 @@ with the low and the limit-down price.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
@@ -675,6 +675,25 @@ class _Day:
             return None
         return share * _HUNDRED if self.direction == "up" else -share * _HUNDRED
 
+    @property
+    def limit_reached(self) -> bool | None:
+        """Whether the day's high (low, for a fall) reached the limit price; None if unknown."""
+        if self.limit is None or self.extreme is None:
+            return None
+        return self.extreme >= self.limit if self.direction == "up" else self.extreme <= self.limit
+
+    def unreached(self, row: FigureCheck) -> FigureCheck:
+        """A limit row that matched although the stock never reached the limit that day: a
+        claim of the limit move is then not a claim the prices bear out."""
+        if not row.matches or self.limit_reached is not False:
+            return row
+        side = "high" if self.direction == "up" else "low"
+        note = (
+            f"equals the {_limit_label(self)} {_unit(row)}, which the stock did not reach that "
+            f"day (intraday {side} {self.extreme})"
+        )
+        return replace(row, matches=False, note=note)
+
     def limit_note(self) -> str:
         """Short note for the limit row: the rule, or why it cannot be judged."""
         if self.rule is None:
@@ -718,13 +737,15 @@ def _price_checks(
             scaled(day.extreme),
             scale_note if day.extreme is not None else missing.format(day.extreme_name),
         ),
-        _compare(
-            figure,
-            kind,
-            day.limit_name,
-            claimed,
-            scaled(day.limit),
-            day.limit_note() + (f"; {scale_note}" if scale_note else ""),
+        day.unreached(
+            _compare(
+                figure,
+                kind,
+                day.limit_name,
+                claimed,
+                scaled(day.limit),
+                day.limit_note() + (f"; {scale_note}" if scale_note else ""),
+            )
         ),
     ]
 
@@ -752,7 +773,11 @@ def _pct_checks(figure: str, claimed: Decimal, day: _Day) -> list[FigureCheck]:
             p.move(day.extreme),
             "" if p.preclose is not None else no_base,
         ),
-        _compare(figure, "pct", day.limit_name, claimed, limit_move, day.limit_note(), also=also),
+        day.unreached(
+            _compare(
+                figure, "pct", day.limit_name, claimed, limit_move, day.limit_note(), also=also
+            )
+        ),
         _compare(
             figure,
             "pct",
@@ -913,6 +938,8 @@ def _sentence(figure: str, rows: list[FigureCheck], day: _Day) -> str:
     else:
         return f"{figure} cannot be judged against {_join(reasons, 'or')}."
     text += "."
+    if limit is not None and limit.note.startswith("equals the"):
+        text += f" It {limit.note}."
     if reasons:
         text += f" Cannot judge against {_join(reasons, 'or')}."
     return text

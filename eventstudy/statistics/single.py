@@ -59,8 +59,9 @@ def daily_tests(fit: Fit) -> DailyTests:
     from scipy import stats
 
     df = fit.df[:, None].astype(float)
-    t = fit.ar / fit.sigma[:, None]
-    sar = t / np.sqrt(fit.c)
+    with np.errstate(invalid="ignore", divide="ignore"):  # σ = 0: t is ±inf or NaN, said so
+        t = fit.ar / fit.sigma[:, None]
+        sar = t / np.sqrt(fit.c)
     upper = np.asarray(stats.t.sf(t, df))
     return DailyTests(t, t_pvalue(t, df), upper, sar, t_pvalue(sar, df))
 
@@ -106,7 +107,8 @@ def car_test(fit: Fit, panel: Panel, start: int, end: int) -> CarTest:
     df = fit.df.astype(float)
     se = np.sqrt(fit.car_variance(mask, exact=True))
     se_simple = np.sqrt(fit.car_variance(mask, exact=False))
-    t, t_simple = car / se, car / se_simple
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t, t_simple = car / se, car / se_simple
     return CarTest(
         start,
         end,

@@ -1,0 +1,168 @@
+"""Bad or unusual input through the public API: clear errors, honest numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+import eventstudy
+from eventstudy import DataQualityWarning, InsufficientDataError, InvalidInputError
+from eventstudy.cli import main
+
+FAW = "000800.SZ"
+
+
+def _own() -> pd.DataFrame:
+    frames = [eventstudy.load_prices(t, source="bundled").reset_index() for t in (FAW, "399001.SZ")]
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_one_missing_preclose_falls_back_for_that_day_only() -> None:
+    table = _own().drop(columns="adj_close")
+    table.loc[(table["ticker"] == FAW) & (table["date"] == "2020-01-06"), "preclose"] = np.nan
+    with pytest.warns(DataQualityWarning, match=r"1 day\(s\) have neither.*2020-01-06"):
+        res = eventstudy.run(FAW, "2021-07-15", window=(-1, 1), data=table)
+    # The ex-dividend day keeps its total return: close / preclose with preclose 11.56.
+    stock = eventstudy.load_prices(FAW, source="bundled")
+    assert stock.loc["2021-07-15", "preclose"] == 11.56
+    assert_allclose(res.abnormal.loc[0, "ret"], stock.loc["2021-07-15", "close"] / 11.56 - 1)
+
+
+def test_volume_with_market_adjusted_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="no meaning for volume"):
+        eventstudy.run(FAW, "2021-09-13", measure="volume", model="market_adjusted", data="bundled")
+
+
+def test_beavers_u_is_single_event_only() -> None:
+    res = eventstudy.run(FAW, "2021-09-13", measure="volatility", data="bundled")
+    assert {"u", "u_star", "f_pvalue"} <= set(res.abnormal.columns)
+    assert res.cars.empty
+    with pytest.raises(InvalidInputError, match="no cumulative form"):
+        res.car(0, 0)
+    with pytest.raises(InvalidInputError, match="single-event test"):
+        eventstudy.study([(FAW, "2021-09-13")], measure="volatility", data="bundled")
+
+
+def _factors_from(start: str) -> pd.DataFrame:
+    index = eventstudy.load_prices("399001.SZ", source="bundled")
+    mkt = (index["close"] / index["close"].shift(1) - 1).dropna()
+    return pd.DataFrame({"mkt": mkt.loc[start:]})
+
+
+def test_factor_days_count_towards_the_minimum() -> None:
+    # 2021-08-02 .. 2021-08-27 (day -11) holds 20 trading days.
+    with pytest.raises(InsufficientDataError, match=r"too few estimation observations: 20 usable"):
+        eventstudy.run(
+            FAW, "2021-09-13", model="factors", factors=_factors_from("2021-08-02"), data="bundled"
+        )
+    res = eventstudy.run(
+        FAW, "2021-09-13", model="factors", factors=_factors_from("2021-02-01"), data="bundled"
+    )
+    assert res.params["nobs"] == len(res.estimation_residuals) < 240
+    assert res.params["estimation_start"] >= pd.Timestamp("2021-02-01")
+    assert res.car(0, 0).sq.n_sums == res.params["nobs"]
+
+
+def test_time_varying_risk_free_rate() -> None:
+    factors = _factors_from("2019-01-03")
+    rng = np.random.default_rng(7)
+    factors["RF"] = rng.uniform(0.0, 0.0004, len(factors))
+    res = eventstudy.run(
+        FAW, "2021-09-13", model="factors", factors=factors, window=(-5, 5), data="bundled"
+    )
+    # Expected value computed directly: OLS of r - RF on [1, mkt] over the estimation days.
+    plain = eventstudy.run(FAW, "2021-09-13", window=(-5, 5), data="bundled")
+    days = plain.estimation_residuals.index
+    stock = eventstudy.load_prices(FAW, source="bundled")
+    y = (stock["close"] / stock["preclose"] - 1).loc[days] - factors["RF"].loc[days]
+    x = factors["mkt"].loc[days]
+    design = np.column_stack([np.ones(len(x)), x])
+    alpha, beta = np.linalg.lstsq(design, y.to_numpy(), rcond=None)[0]
+    assert_allclose([res.params["alpha"], res.params["beta"]], [alpha, beta], rtol=1e-9)
+    day0 = pd.Timestamp("2021-09-13")
+    want = stock.loc[day0, "close"] / stock.loc[day0, "preclose"] - 1 - factors.loc[day0, "RF"]
+    want -= alpha + beta * factors.loc[day0, "mkt"]
+    assert_allclose(res.abnormal.loc[0, "ar"], want, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"min_estimation": 1}, "too small"),
+        ({"min_estimation": 2.5}, "must be an integer"),
+        ({"window": 5}, "must be a pair of integers"),
+        ({"estimation": None}, "must be a pair of integers"),
+        ({"factors": pd.DataFrame({"f": [0.1]}, index=["2021-01-04"])}, "used only by"),
+        ({"data": "bundle"}, "neither one of"),
+        ({"data": 5}, "is not valid"),
+    ],
+)
+def test_bad_arguments(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        eventstudy.run(FAW, "2021-09-13", **kwargs)  # type: ignore[arg-type]
+
+
+def test_bad_factor_tables() -> None:
+    repeated = pd.DataFrame({"f": [0.1, 0.2]}, index=["2021-01-04", "2021-01-04"])
+    with pytest.raises(InvalidInputError, match="repeats dates"):
+        eventstudy.run(FAW, "2021-09-13", model="factors", factors=repeated, data="bundled")
+    words = pd.DataFrame({"f": ["a"]}, index=["2021-01-04"])
+    with pytest.raises(InvalidInputError, match="not numbers"):
+        eventstudy.run(FAW, "2021-09-13", model="factors", factors=words, data="bundled")
+
+
+def test_dates_that_are_not_dates() -> None:
+    with pytest.raises(InvalidInputError, match="is a number, not a date"):
+        eventstudy.run(FAW, 20210913, data="bundled")  # type: ignore[arg-type]
+    far = pd.Timestamp("2035-01-02 10:00", tz="UTC")  # beyond the exchange calendar
+    with pytest.raises(InsufficientDataError, match="no trading day on or after 2035-01-02"):
+        eventstudy.run(FAW, far, data="bundled")
+    res = eventstudy.study(
+        pd.DataFrame(
+            {
+                "ticker": [FAW, "600104.SS", "000625.SZ"],
+                "date": [20210913, "2021-03-31", "notadate"],
+            }
+        ),
+        market="000300.SS",
+        data="bundled",
+    )
+    assert list(res.events["status"] == "ok") == [False, True, False]
+    assert "is a number" in res.events.at[0, "status"]
+    assert "'notadate' is not a date" in res.events.at[2, "status"]
+
+
+def test_constant_mean_needs_no_market() -> None:
+    only_stock = _own().query("ticker == @FAW")
+    res = eventstudy.run(FAW, "2021-09-13", model="constant_mean", window=(-5, 5), data=only_stock)
+    cm = eventstudy.run(FAW, "2021-09-13", model="constant_mean", window=(-5, 5), data="bundled")
+    assert_allclose(res.abnormal["ar"], cm.abnormal["ar"], atol=1e-15)
+
+
+def test_stock_as_its_own_market() -> None:
+    with pytest.raises(InsufficientDataError, match="same series"):
+        eventstudy.run("399001.SZ", "2021-09-13", data="bundled")
+
+
+def test_missing_market_day_is_warned() -> None:
+    table = _own()
+    table = table[~((table["ticker"] == "399001.SZ") & (table["date"] == "2021-09-13"))]
+    with pytest.warns(DataQualityWarning, match=r"no abnormal value on 2 event-window day"):
+        res = eventstudy.run(FAW, "2021-09-13", window=(-5, 5), data=table)
+    assert np.isnan(res.abnormal.loc[0, "ar"]) and np.isnan(res.abnormal.loc[1, "ar"])
+
+
+def test_claimed_limit_move_on_a_day_without_it() -> None:
+    verdict = eventstudy.check_claim(FAW, "2021-09-14", pct=10, data="bundled")
+    limit = verdict.to_frame().query("reference == 'limit-up price'").iloc[0]
+    assert not limit["matches"]
+    assert "did not reach" in verdict.sentences[0]
+
+
+def test_cli_study_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["study", "/nonexistent/events.csv"]) == 2
+    assert "cannot read the events file" in capsys.readouterr().err
+    assert main(["run", FAW, "2021-09-13", "--data", "bundle"]) == 2
+    assert "neither one of" in capsys.readouterr().err
