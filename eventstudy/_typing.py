@@ -40,3 +40,18 @@ def check_option(value: str, allowed: object, name: str) -> str:
         valid = ", ".join(repr(o) for o in options)
         raise InvalidInputError(f"{name}={value!r} is not valid; use one of {valid}.")
     return value
+
+
+def window_label(start: int, end: int) -> str:
+    """Label of a closed window of relative days: ``"[-1,+1]"``, ``"[0,+5]"``, ``"[0,0]"``.
+
+    Examples
+    --------
+    >>> window_label(-1, 1), window_label(0, 5)
+    ('[-1,+1]', '[0,+5]')
+    """
+
+    def signed(day: int) -> str:
+        return f"+{day}" if day > 0 else str(day)
+
+    return f"[{signed(start)},{signed(end)}]"

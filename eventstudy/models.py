@@ -165,7 +165,7 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
         del xc, xct
         sst = np.einsum("nd,nd->n", yc, yc)
         del yc
-        sxx_inv = _batched_inverse(sxx) if k else np.empty((len(nobs), 0, 0))
+        sxx_inv = batched_inverse(sxx) if k else np.empty((len(nobs), 0, 0))
         beta = (sxx_inv @ sxy[:, :, None])[:, :, 0]
         alpha = ybar - (xbar * beta).sum(axis=1)
         expected = (x @ beta[:, :, None])[:, :, 0]
@@ -185,7 +185,7 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
     return Fit(model, alpha, beta, sigma, df, nobs, r2, expected, ar, c, xbar, xdev, sxx_inv)
 
 
-def _batched_inverse(sxx: FloatArray) -> FloatArray:
+def batched_inverse(sxx: FloatArray) -> FloatArray:
     """Inverse of each k×k matrix; NaN where singular (too few or constant observations)."""
     if sxx.shape[1] == 1:
         with np.errstate(divide="ignore"):

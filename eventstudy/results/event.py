@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from eventstudy._typing import window_label
 from eventstudy.engine import Batch
 from eventstudy.errors import InvalidInputError
 from eventstudy.results._display import Summary, SummaryMixin
@@ -58,15 +59,6 @@ _MODEL_LABELS = {
     "constant_mean": "constant mean",
     "factors": "factor model (OLS)",
 }
-
-
-def window_label(start: int, end: int) -> str:
-    """``"[-1,+1]"``-style label of a window of relative days (day 0 unsigned)."""
-
-    def signed(day: int) -> str:
-        return "0" if day == 0 else f"{day:+d}"
-
-    return f"[{signed(start)},{signed(end)}]"
 
 
 def _format_columns(table: pd.DataFrame, percent: list[str]) -> None:

@@ -74,8 +74,8 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from eventstudy._typing import check_option
-from eventstudy.models import Fit
+from eventstudy._typing import check_option, window_label
+from eventstudy.models import Fit, batched_inverse
 from eventstudy.panel import FloatArray, Panel
 from eventstudy.statistics.single import normal_pvalue, t_pvalue
 
@@ -822,9 +822,7 @@ def effective_fit(
         xdev = fit.xdev - (xw.sum(axis=1) / inside.sum(axis=1)[:, None])[:, None, :]
         xc = np.where(inside[:, :, None], xdev, 0.0)
         sxx = np.einsum("ndi,ndj->nij", xc, xc)
-        ok = np.isfinite(sxx).all(axis=(1, 2)) & (np.abs(np.linalg.det(np.nan_to_num(sxx))) > 0)
-        sxx_inv = np.full_like(sxx, np.nan)
-        sxx_inv[ok] = np.linalg.inv(sxx[ok])
+        sxx_inv = batched_inverse(sxx)
         c = 1.0 + 1.0 / fit.nobs[:, None] + np.einsum("ndi,nij,ndj->nd", xdev, sxx_inv, xdev)
     return replace(fit, sigma=sigma, c=c, xdev=xdev, sxx_inv=sxx_inv)
 
@@ -1111,15 +1109,6 @@ def _full_window_rank(arrays: EventArrays, tested: np.ndarray, missing: RankMiss
     tested_days = np.zeros((len(tested), n_days), dtype=bool)
     tested_days[:, arrays.n_est_days :] = tested
     return corrado_rank(arrays.ranks, valid, codes, n_days, tested_days, missing=missing)
-
-
-def window_label(start: int, end: int) -> str:
-    """``"[−1,+1]"``-style label of a window (ASCII signs)."""
-
-    def fmt(d: int) -> str:
-        return f"+{d}" if d > 0 else str(d)
-
-    return f"[{fmt(start)},{fmt(end)}]"
 
 
 def _ordered(frame: pd.DataFrame, first: str) -> pd.DataFrame:
