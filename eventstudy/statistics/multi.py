@@ -189,13 +189,14 @@ def ranks_with_leading(
 
 def _ranks(values: FloatArray, valid: np.ndarray, n_lead: int) -> tuple[FloatArray, FloatArray]:
     n, m = values.shape
-    v = np.where(valid, values, np.nan)
-    order = np.argsort(v, axis=1, kind="stable")
+    v = np.where(valid, values, np.nan)  # NaN sorts last and ties with nothing
+    order = np.argsort(v, axis=1)  # average ranks do not depend on the order of ties
     s = np.take_along_axis(v, order, axis=1)
+    tied = s[:, 1:] == s[:, :-1]
+    del s, v
+    any_tie = bool(tied.any())
     pos = np.broadcast_to(np.arange(m), (n, m))
     start = end = pos
-    tied = s[:, 1:] == s[:, :-1]
-    any_tie = bool(tied.any())
     if any_tie:
         first = np.ones((n, m), dtype=bool)
         first[:, 1:] = ~tied
@@ -203,9 +204,11 @@ def _ranks(values: FloatArray, valid: np.ndarray, n_lead: int) -> tuple[FloatArr
         last[:, :-1] = ~tied
         start = np.maximum.accumulate(np.where(first, pos, 0), axis=1)
         end = np.minimum.accumulate(np.where(last, pos, m)[:, ::-1], axis=1)[:, ::-1]
-    flat = (order + (np.arange(n) * m)[:, None]).ravel()
+        sorted_ranks = (start + end) / 2.0 + 1.0
+    else:
+        sorted_ranks = np.broadcast_to(np.arange(1.0, m + 1.0), (n, m))
     ranks = np.empty((n, m))
-    ranks.ravel()[flat] = ((start + end) / 2.0 + 1.0).ravel()
+    np.put_along_axis(ranks, order, sorted_ranks, axis=1)
     ranks[~valid] = np.nan
     lead = np.empty((n, 0))
     if n_lead:
@@ -215,9 +218,9 @@ def _ranks(values: FloatArray, valid: np.ndarray, n_lead: int) -> tuple[FloatArr
             before: FloatArray = np.take_along_axis(count - is_lead, start, axis=1)
             lead_rank = (before + 1.0 + np.take_along_axis(count, end, axis=1)) / 2.0
         else:
-            lead_rank = count.astype(float)
+            lead_rank = count
         lead_all = np.empty((n, m))
-        lead_all.ravel()[flat] = lead_rank.ravel()
+        np.put_along_axis(lead_all, order, lead_rank, axis=1)
         lead = lead_all[:, :n_lead]
         lead[~valid[:, :n_lead]] = np.nan
     return ranks, lead
