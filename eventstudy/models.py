@@ -55,10 +55,9 @@ class Fit:
         Estimation observations L.
     r2 : numpy.ndarray, shape (N,)
         R² of the regression (NaN for models without regressors).
-    expected : numpy.ndarray, shape (N, D)
-        Normal (expected) return on every relative day.
     ar : numpy.ndarray, shape (N, D)
-        Abnormal return ``y − expected`` on every relative day.
+        Abnormal return ``y − expected`` on every relative day (the normal, expected value
+        is ``y − ar``).
     c : numpy.ndarray, shape (N, D)
         Prediction-error factor: ``Var(AR_t) = σ² C_t`` out of sample.
     xbar : numpy.ndarray, shape (N, k)
@@ -76,7 +75,6 @@ class Fit:
     df: np.ndarray
     nobs: np.ndarray
     r2: FloatArray
-    expected: FloatArray
     ar: FloatArray
     c: FloatArray
     xbar: FloatArray
@@ -148,41 +146,42 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
     mask = panel.est_mask & np.all(np.isfinite(x), axis=2)
     nobs = mask.sum(axis=1)
     k = x.shape[2]
-    # Large (N, D) temporaries are updated in place: with many events, allocating fresh
-    # arrays costs more than the arithmetic.
+    # With many events, fresh (N, D) arrays cost more than the arithmetic on them, so two
+    # work buffers are reused: ``buf`` holds y − ȳ, then x′β, then the estimation
+    # residuals, then C_t; ``xc`` holds x − x̄ on the estimation days, then everywhere.
     with np.errstate(invalid="ignore", divide="ignore"):
-        yc = np.where(mask, panel.y, 0.0)
-        ybar = yc.sum(axis=1) / nobs
-        yc -= ybar[:, None]
-        yc *= mask
+        buf = np.where(mask, panel.y, 0.0)
+        ybar = buf.sum(axis=1) / nobs
+        buf -= ybar[:, None]
+        buf *= mask
         xc = np.where(mask[:, :, None], x, 0.0)
         xbar = xc.sum(axis=1) / nobs[:, None]
         xc -= xbar[:, None, :]
         xc *= mask[:, :, None]
-        xct = xc.transpose(0, 2, 1)
-        sxx = xct @ xc
-        sxy = (xct @ yc[:, :, None])[:, :, 0]
-        del xc, xct
-        sst = np.einsum("nd,nd->n", yc, yc)
-        del yc
+        sxx = np.einsum("ndi,ndj->nij", xc, xc)
+        sxy = np.einsum("ndi,nd->ni", xc, buf)
+        sst = np.einsum("nd,nd->n", buf, buf)
         sxx_inv = batched_inverse(sxx) if k else np.empty((len(nobs), 0, 0))
-        beta = (sxx_inv @ sxy[:, :, None])[:, :, 0]
+        beta = np.einsum("nij,nj->ni", sxx_inv, sxy)
         alpha = ybar - (xbar * beta).sum(axis=1)
-        expected = (x @ beta[:, :, None])[:, :, 0]
-        expected += alpha[:, None]
-        ar = panel.y - expected
-        inside = np.where(mask, ar, 0.0)
-        ssr = np.einsum("nd,nd->n", inside, inside)
-        del inside
+        np.einsum("ndi,ni->nd", x, beta, out=buf)
+        ar = panel.y - buf
+        ar -= alpha[:, None]
+        np.copyto(buf, ar)
+        np.copyto(buf, 0.0, where=~mask)
+        ssr = np.einsum("nd,nd->n", buf, buf)
         df = nobs - k - 1
         sigma = np.sqrt(ssr / df)
         r2 = 1.0 - ssr / sst if k else np.full(len(nobs), np.nan)
-        xdev = x - xbar[:, None, :]
-        c = xdev @ sxx_inv
-        c *= xdev
-        c = c.sum(axis=2)
+        xdev = np.subtract(x, xbar[:, None, :], out=xc)
+        c = buf
+        if k == 1:
+            np.multiply(xdev[:, :, 0], xdev[:, :, 0], out=c)
+            c *= sxx_inv[:, 0, 0][:, None]
+        else:
+            c[...] = np.einsum("ndi,nij,ndj->nd", xdev, sxx_inv, xdev)
         c += 1.0 + 1.0 / nobs[:, None]
-    return Fit(model, alpha, beta, sigma, df, nobs, r2, expected, ar, c, xbar, xdev, sxx_inv)
+    return Fit(model, alpha, beta, sigma, df, nobs, r2, ar, c, xbar, xdev, sxx_inv)
 
 
 def batched_inverse(sxx: FloatArray) -> FloatArray:
@@ -220,7 +219,6 @@ def fit_market_adjusted(panel: Panel) -> Fit:
         df=nobs - 1,
         nobs=nobs,
         r2=np.full(n, np.nan),
-        expected=panel.x.copy(),
         ar=ar,
         c=np.ones((n, d)),
         xbar=np.zeros((n, 0)),
@@ -260,7 +258,6 @@ def fit_variance_ratio(panel: Panel) -> Fit:
         df=nobs - 1,
         nobs=nobs,
         r2=np.full(n, np.nan),
-        expected=np.zeros((n, d)),
         ar=ratio,
         c=c,
         xbar=np.zeros((n, 0)),

@@ -257,7 +257,7 @@ class EventStudyResult(SummaryMixin):
             "date": pd.DatetimeIndex(panel.dates[0, cols]),
             own: panel.y[0, cols],
             market: panel.x[0, cols],
-            "expected": f.expected[0, cols],
+            "expected": panel.y[0, cols] - f.ar[0, cols],
             "ar": ar,
             "sar": self._daily.sar[0, cols],
             "t": self._daily.t[0, cols],

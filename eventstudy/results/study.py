@@ -78,7 +78,6 @@ def subset_batch(batch: Batch, keep: np.ndarray) -> Batch:
             df=fit.df[rows],
             nobs=fit.nobs[rows],
             r2=fit.r2[rows],
-            expected=fit.expected[rows],
             ar=fit.ar[rows],
             c=fit.c[rows],
             xbar=fit.xbar[rows],

@@ -214,11 +214,10 @@ def _ranks(values: FloatArray, valid: np.ndarray, n_lead: int) -> tuple[FloatArr
     if n_lead:
         is_lead = order < n_lead
         count = np.cumsum(is_lead, axis=1)
+        lead_rank: np.ndarray = count
         if any_tie:
-            before: FloatArray = np.take_along_axis(count - is_lead, start, axis=1)
+            before: np.ndarray = np.take_along_axis(count - is_lead, start, axis=1)
             lead_rank = (before + 1.0 + np.take_along_axis(count, end, axis=1)) / 2.0
-        else:
-            lead_rank = count
         lead_all = np.empty((n, m))
         np.put_along_axis(lead_all, order, lead_rank, axis=1)
         lead = lead_all[:, :n_lead]
