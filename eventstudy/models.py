@@ -24,7 +24,7 @@ any other model (:func:`eventstudy.statistics.single.beaver_u`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -80,6 +80,28 @@ class Fit:
     xbar: FloatArray
     xdev: FloatArray
     sxx_inv: FloatArray
+
+    def take(self, rows: np.ndarray) -> Fit:
+        """The fit of the events ``rows`` only."""
+        return replace(
+            self,
+            **{
+                name: getattr(self, name)[rows]
+                for name in (
+                    "alpha",
+                    "beta",
+                    "sigma",
+                    "df",
+                    "nobs",
+                    "r2",
+                    "ar",
+                    "c",
+                    "xbar",
+                    "xdev",
+                    "sxx_inv",
+                )
+            },
+        )
 
     def car_variance(self, mask: np.ndarray, exact: bool = True) -> FloatArray:
         """Variance of the cumulative abnormal return over the days in ``mask``.

@@ -13,6 +13,7 @@ from scipy import stats
 from eventstudy.engine import Batch
 from eventstudy.errors import InsufficientDataError, InvalidInputError
 from eventstudy.results._display import Summary, SummaryMixin
+from eventstudy.results.event import STANDARD_WINDOWS
 from eventstudy.statistics.multi import (
     STAT_NAMES,
     Conventions,
@@ -26,15 +27,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-#: Windows reported by ``StudyResult.caars`` when they fit in the event window.
-STANDARD_WINDOWS: tuple[tuple[int, int], ...] = (
-    (0, 0),
-    (0, 1),
-    (-1, 1),
-    (0, 5),
-    (-5, 5),
-    (-10, 10),
-)
 
 #: Statistics shown in the summary, with their p-values.
 SUMMARY_STATS = ("csect_t", "patell", "bmp", "kp", "rank", "grank_t", "gsign")
@@ -57,33 +49,8 @@ def subset_batch(batch: Batch, keep: np.ndarray) -> Batch:
     """
     studied = (batch.events["status"] == OK).to_numpy()
     rows = keep[studied]
-    panel = batch.panel
-    fit = batch.fit
     return replace(
-        batch,
-        events=batch.events[keep],
-        panel=replace(
-            panel,
-            y=panel.y[rows],
-            x=panel.x[rows],
-            dates=panel.dates[rows],
-            gap=panel.gap[rows],
-            est_mask=panel.est_mask[rows],
-        ),
-        fit=replace(
-            fit,
-            alpha=fit.alpha[rows],
-            beta=fit.beta[rows],
-            sigma=fit.sigma[rows],
-            df=fit.df[rows],
-            nobs=fit.nobs[rows],
-            r2=fit.r2[rows],
-            ar=fit.ar[rows],
-            c=fit.c[rows],
-            xbar=fit.xbar[rows],
-            xdev=fit.xdev[rows],
-            sxx_inv=fit.sxx_inv[rows],
-        ),
+        batch, events=batch.events[keep], panel=batch.panel.take(rows), fit=batch.fit.take(rows)
     )
 
 
