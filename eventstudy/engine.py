@@ -436,6 +436,17 @@ def prepare(
         fitted = fit_variance_ratio(panel)
     else:
         fitted = fit(panel, model, factor_x)
+    unfitted = ~np.isfinite(fitted.sigma) | ~np.isfinite(fitted.beta).all(axis=1)
+    if unfitted.any():
+        status[ok[unfitted]] = (
+            "the model cannot be fitted: a regressor is constant, or the regressors are "
+            "collinear, over the estimation window"
+        )
+        frame["status"] = status
+        keep = ~unfitted
+        panel, fitted, ok = panel.take(keep), fitted.take(keep), ok[keep]
+        if strict:
+            _raise_first_problem(frame, load, date_errors)
     frame["overlaps"] = _overlaps(frame, ok, panel)
     for name in ("alpha", "sigma", "nobs"):
         values = np.full(n, np.nan)

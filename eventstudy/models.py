@@ -207,13 +207,17 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
 
 
 def batched_inverse(sxx: FloatArray) -> FloatArray:
-    """Inverse of each k×k matrix; NaN where singular (too few or constant observations)."""
-    if sxx.shape[1] == 1:
-        with np.errstate(divide="ignore"):
-            inv = 1.0 / sxx
-        return np.where(np.isfinite(inv), inv, np.nan)
+    """Inverse of each k×k cross-product matrix; NaN where it is singular.
+
+    A regressor that is constant over the estimation days (S_xx = 0), or regressors that are
+    collinear (condition number above 1e12), leave the slopes undetermined.
+    """
     out = np.full_like(sxx, np.nan)
-    ok = np.isfinite(sxx).all(axis=(1, 2)) & (np.abs(np.linalg.det(np.nan_to_num(sxx))) > 0)
+    if sxx.shape[1] == 0:
+        return out
+    finite = np.isfinite(sxx).all(axis=(1, 2))
+    ok = finite.copy()
+    ok[finite] = np.linalg.cond(sxx[finite]) < 1e12
     if ok.any():
         out[ok] = np.linalg.inv(sxx[ok])
     return out

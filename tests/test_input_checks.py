@@ -166,3 +166,10 @@ def test_cli_study_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert "cannot read the events file" in capsys.readouterr().err
     assert main(["run", FAW, "2021-09-13", "--data", "bundle"]) == 2
     assert "neither one of" in capsys.readouterr().err
+
+
+def test_collinear_factors_are_refused() -> None:
+    factors = _factors_from("2019-01-03")
+    factors["twice"] = 2 * factors["mkt"]
+    with pytest.raises(InsufficientDataError, match="collinear"):
+        eventstudy.run(FAW, "2021-09-13", model="factors", factors=factors, data="bundled")
