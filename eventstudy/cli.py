@@ -87,6 +87,23 @@ def build_parser() -> argparse.ArgumentParser:
     report_p.add_argument("--claim-pct", help="claimed percent move, e.g. 10")
     report_p.add_argument("--claim-price", help="claimed price, e.g. 12.78")
     report_p.add_argument("--data", default="auto", help="price source, as for 'run'")
+    report_p.add_argument(
+        "--estimation",
+        nargs=2,
+        type=int,
+        default=(-250, -11),
+        metavar=("START", "END"),
+        help="estimation window in relative trading days (default: -250 -11)",
+    )
+    report_p.add_argument(
+        "--window",
+        nargs=2,
+        type=int,
+        default=(-10, 10),
+        metavar=("START", "END"),
+        help="event window in relative trading days (default: -10 10; shorten it for news "
+        "of the last few trading days)",
+    )
     report_p.add_argument("--out", default="report", help="output folder (default: report)")
     report_p.add_argument(
         "--notebook",
@@ -159,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 claim_pct=args.claim_pct,
                 claim_price=args.claim_price,
                 data=args.data,
+                estimation=tuple(args.estimation),
+                window=tuple(args.window),
                 progress=progress,
             )
             if args.notebook is not None:

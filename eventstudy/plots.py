@@ -109,6 +109,21 @@ def style() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def defaults() -> Iterator[None]:
+    """Draw with matplotlib's own defaults, whatever the user's matplotlibrc says.
+
+    Reports use it so that the same inputs give the same chart files on any machine with
+    the same matplotlib version.
+    """
+    import matplotlib as mpl
+
+    skip = {"backend", "backend_fallback", "interactive"}
+    base = {k: v for k, v in mpl.rcParamsDefault.items() if k not in skip}
+    with mpl.rc_context(base):
+        yield
+
+
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (8.0, 4.5)) -> tuple[Figure, Axes]:
     import matplotlib.pyplot as plt
 

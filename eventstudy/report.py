@@ -112,6 +112,8 @@ def write_report(
     claim_pct: object = None,
     claim_price: object = None,
     data: Any = "auto",
+    estimation: tuple[int, int] = (-250, -11),
+    window: tuple[int, int] = (-10, 10),
     progress: Progress | None = None,
 ) -> list[Path]:
     """Study one stock around one date and write the charts, summaries and JSON into ``out``.
@@ -134,6 +136,9 @@ def write_report(
         :meth:`~eventstudy.EventStudyResult.check_claim`.
     data : str, path or DataFrame
         The price source, as in :func:`eventstudy.run`.
+    estimation, window : tuple of int
+        The windows of every study in the report, as in :func:`eventstudy.run`; shorten the
+        event window for news of the last few trading days.
     progress : callable, optional
         Called with a short message before each step (the command line prints them).
 
@@ -165,22 +170,23 @@ def write_report(
     folder.mkdir(parents=True, exist_ok=True)
 
     say(f"loading prices of {ticker} and its market index (data={data!r}) and fitting the model")
-    result = run(ticker, date, market=market, data=data)
+    windows = {"estimation": estimation, "window": window, "data": data}
+    result = run(ticker, date, market=market, **windows)
     specs = {f"market model, {result.market}": result}
     other = _comparison_market(result, compare_market)
     if other is not None:
         say(f"loading prices of {other} for the robustness check")
-        specs[f"market model, {other}"] = run(ticker, date, market=other, data=data)
+        specs[f"market model, {other}"] = run(ticker, date, market=other, **windows)
     specs[f"market-adjusted, {result.market}"] = run(
-        ticker, date, market=result.market, model="market_adjusted", data=data
+        ticker, date, market=result.market, model="market_adjusted", **windows
     )
-    specs["constant mean"] = run(ticker, date, model="constant_mean", data=data)
+    specs["constant mean"] = run(ticker, date, model="constant_mean", **windows)
 
     say("volume study")
     volume: EventStudyResult | None = None
     volume_problem = ""
     try:
-        volume = run(ticker, date, market=result.market, data=data, measure="volume")
+        volume = run(ticker, date, market=result.market, measure="volume", **windows)
     except EventStudyError as exc:
         volume_problem = str(exc)
 
@@ -198,23 +204,28 @@ def write_report(
         charts.append((name, caption))
 
     price_claim = None if claim_price is None else float(str(claim_price))
-    chart(
-        "prices",
-        "Daily prices around the event",
-        plots.plot_prices(result, claim_price=price_claim),
-    )
-    chart("abnormal_returns", "Abnormal returns and the CAR", plots.plot_event(result))
-    if result.model_name == "market":
-        chart("estimation_fit", "The market model on the estimation window", plots.plot_fit(result))
-    chart("sq_test", "Day 0 among the estimation days (SQ test)", plots.plot_sq(result))
-    chart(
-        "robustness",
-        "CARs across markets and models",
-        plots.plot_cars(specs, windows=_robustness_windows(result)),
-    )
-    if volume is not None:
-        chart("volume", "Trading volume", plots.plot_volume(volume))
-        chart("abnormal_volume", "Abnormal log volume", plots.plot_event(volume))
+    with plots.defaults():
+        chart(
+            "prices",
+            "Daily prices around the event",
+            plots.plot_prices(result, claim_price=price_claim),
+        )
+        chart("abnormal_returns", "Abnormal returns and the CAR", plots.plot_event(result))
+        if result.model_name == "market":
+            chart(
+                "estimation_fit",
+                "The market model on the estimation window",
+                plots.plot_fit(result),
+            )
+        chart("sq_test", "Day 0 among the estimation days (SQ test)", plots.plot_sq(result))
+        chart(
+            "robustness",
+            "CARs across markets and models",
+            plots.plot_cars(specs, windows=_robustness_windows(result)),
+        )
+        if volume is not None:
+            chart("volume", "Trading volume", plots.plot_volume(volume))
+            chart("abnormal_volume", "Abnormal log volume", plots.plot_event(volume))
 
     document = _document(result, specs, volume, volume_problem, verdict, dict(charts))
     numbers = {
@@ -227,6 +238,8 @@ def write_report(
             "claim_pct": claim_pct,
             "claim_price": claim_price,
             "data": data if isinstance(data, str) else "user data",
+            "estimation": list(estimation),
+            "window": list(window),
         },
         "event": result.to_dict(),
         "robustness": {label: res.to_dict() for label, res in specs.items()},

@@ -17,6 +17,15 @@ from eventstudy.errors import InvalidInputError
 Row = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
 
 CASES: list[tuple[str, list[Row]]] = [
+    # --- wordings added after review: short Chinese verbs, more English verbs, amounts ---
+    ("股价涨5%。", [("up", "5", None, None, None, None, None)]),
+    ("该股跌3%。", [("down", "-3", None, None, None, None, None)]),
+    ("午后股价回落2%。", [("down", "-2", None, None, None, None, None)]),
+    ("The stock slipped 2% in late trade.", [("down", "-2", None, None, None, None, None)]),
+    ("The stock gave up 5% by the close.", [("down", "-5", None, None, None, None, None)]),
+    ("Shares added 3% on Friday.", [("up", "3", None, None, None, None, None)]),
+    ("The company raised HK$1.2 billion in the offering.", []),
+    ("It raised $1.2bn from investors.", []),
     # --- English ---
     ("Shares of Acme Motors soared 10% to 12.78 yuan on Monday.",
      [("up", "10", "12.78", "CNY", None, None, None)]),

@@ -12,14 +12,31 @@ matplotlib.use("Agg")
 matplotlib.rcParams["figure.max_open_warning"] = 20
 
 import eventstudy  # noqa: E402
-from eventstudy.cli import main, to_jsonable  # noqa: E402
+from eventstudy._json import to_jsonable  # noqa: E402
+from eventstudy.cli import main  # noqa: E402
 from eventstudy.errors import InvalidInputError  # noqa: E402
 from eventstudy.report import render_notebook  # noqa: E402
 
-ARGS = ["report", "000800.SZ", "2021-09-13", "--claim-pct", "10", "--claim-price", "12.78",
-        "--data", "bundled"]
-CHARTS = ["prices", "abnormal_returns", "estimation_fit", "sq_test", "robustness", "volume",
-          "abnormal_volume"]
+ARGS = [
+    "report",
+    "000800.SZ",
+    "2021-09-13",
+    "--claim-pct",
+    "10",
+    "--claim-price",
+    "12.78",
+    "--data",
+    "bundled",
+]
+CHARTS = [
+    "prices",
+    "abnormal_returns",
+    "estimation_fit",
+    "sq_test",
+    "robustness",
+    "volume",
+    "abnormal_volume",
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +44,9 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     first = tmp_path_factory.mktemp("first") / "faw"
     second = tmp_path_factory.mktemp("second") / "faw"
     assert main([*ARGS, "--out", str(first)]) == 0
-    assert main([*ARGS, "--out", str(second)]) == 0
+    # The second run has a user's own matplotlib settings: the files must not change.
+    with matplotlib.rc_context({"font.family": "serif", "lines.linewidth": 3.0}):
+        assert main([*ARGS, "--out", str(second)]) == 0
     return first, second
 
 
@@ -91,8 +110,10 @@ def test_report_summaries_state_the_facts(reports: tuple[Path, Path]) -> None:
 def test_report_shows_progress_and_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["report", "000800.SZ", "2030-01-01", "--data", "bundled",
-                 "--out", str(tmp_path)]) == 2
+    assert (
+        main(["report", "000800.SZ", "2030-01-01", "--data", "bundled", "--out", str(tmp_path)])
+        == 2
+    )
     err = capsys.readouterr().err
     assert "eventstudy: loading prices of 000800.SZ" in err
     assert "eventstudy: error:" in err
@@ -101,3 +122,22 @@ def test_report_shows_progress_and_errors(
 def test_render_notebook_needs_an_existing_notebook(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="not found"):
         render_notebook(tmp_path / "missing.ipynb", tmp_path)
+
+
+def test_report_for_recent_news_with_a_shorter_window(tmp_path: Path) -> None:
+    # 2022-01-10 is four trading days before the end of the bundled data.
+    argv = [
+        "report",
+        "000800.SZ",
+        "2022-01-10",
+        "--data",
+        "bundled",
+        "--window",
+        "-5",
+        "3",
+        "--out",
+        str(tmp_path),
+    ]
+    assert main(argv) == 0
+    inputs = _json(tmp_path)["inputs"]
+    assert isinstance(inputs, dict) and inputs["window"] == [-5, 3]

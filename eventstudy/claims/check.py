@@ -41,7 +41,7 @@ import pandas as pd
 from eventstudy._typing import check_option
 from eventstudy.calendar import DateLike, locate_event, ticker_suffix
 from eventstudy.claims.extract import CURRENCIES
-from eventstudy.claims.limits import LimitRule, limit_prices, limit_rule, to_decimal
+from eventstudy.claims.limits import LimitRule, board_of, limit_prices, limit_rule, to_decimal
 from eventstudy.errors import (
     DataUnavailableError,
     EventStudyError,
@@ -564,6 +564,14 @@ def _day_prices(context: _Context) -> DayPrices:
     values = {
         c: _dec(row[c]) if c in row else None for c in ("preclose", "open", "high", "low", "close")
     }
+    if _trades_in_cents(context.ticker):
+        # A-share prices move in steps of 0.01 CNY; a vendor's binary noise (12.779999732971191
+        # for 12.78) must not decide whether a limit price was reached.
+        cent = Decimal("0.01")
+        values = {
+            c: None if v is None else v.quantize(cent, rounding=ROUND_HALF_UP)
+            for c, v in values.items()
+        }
     for name, value in values.items():
         if value is not None and value <= 0:
             raise InvalidInputError(
@@ -571,6 +579,14 @@ def _day_prices(context: _Context) -> DayPrices:
                 f"positive. Check the price data."
             )
     return DayPrices(**values)
+
+
+def _trades_in_cents(ticker: str) -> bool:
+    """True for a mainland China A share (its prices have a 0.01 CNY tick)."""
+    try:
+        return board_of(ticker) is not None
+    except InvalidInputError:
+        return False
 
 
 def _rule(

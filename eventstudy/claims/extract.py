@@ -85,8 +85,11 @@ DIRECTION_WORDS: dict[str, tuple[Direction, bool]] = {
             "spiked",
             "skyrocketed",
             "higher",
+            "added",
             "up",
             "上涨",
+            "上扬",
+            "涨",
             "大涨",
             "暴涨",
             "涨幅",
@@ -122,9 +125,19 @@ DIRECTION_WORDS: dict[str, tuple[Direction, bool]] = {
             "sinks",
             "lost",
             "shed",
+            "slipped",
+            "slips",
+            "eased",
+            "eases",
+            "retreated",
+            "retreats",
+            "gave up",
             "lower",
             "down",
             "下跌",
+            "回落",
+            "下降",
+            "跌",
             "大跌",
             "暴跌",
             "跌幅",
@@ -146,6 +159,7 @@ _CJK_WORDS = sorted((w for w in DIRECTION_WORDS if not w.isascii()), key=len, re
 _TOKEN = re.compile(
     rf"""
       (?<![A-Za-z])(?P<pre_cur>US\$|HK\$|\$|USD|CNY|RMB|HKD)\s?(?P<pre_num>{_NUMBER})
+        (?!\.?\d|\s*(?:bn\b|mn\b|m\b|k\b|million|billion|thousand|trillion|万|亿))
     | (?<![A-Za-z0-9.,])(?P<sign>[-+−])?(?P<pct>{_NUMBER})\s?
         (?:%|％|percent\b|per\s?cent\b|pct\b)
     | (?<![A-Za-z0-9.,])(?P<post_num>{_NUMBER})\s?
