@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from eventstudy.claims.check import limit_state
 from eventstudy.errors import EventStudyError, InvalidInputError
 from eventstudy.plots import window_text
 
@@ -390,7 +391,10 @@ def _document(
         f"{row0['high']:.2f}"
     )
     if verdict is not None and verdict.limit_up is not None:
-        lead += f"; the day's limit-up price was {verdict.limit_up}"
+        lead += (
+            f"; the day's limits were {verdict.limit_up} (up) and {verdict.limit_down} (down): "
+            f"{limit_state(verdict.prices, verdict.limit_up, verdict.limit_down)}"
+        )
     doc.add("p", lead + ".")
 
     doc.add("h2", "Prices around the event")
@@ -479,7 +483,7 @@ def _document(
         doc.add(
             "p",
             f"{shares:,.0f} shares traded on day 0; abnormal log volume "
-            f"{v0.car:+.3f} (t = {v0.t_simple:.2f}, p = {v0.pvalue_simple:.3f}; "
+            f"{v0.car:+.3f} (t = {v0.t:.2f}, p = {v0.pvalue:.3f} with the exact variance; "
             f"SQ p = {v0.sq_pvalue:.3f}), model: {volume.model_name} on "
             f"{volume.market}.",
         )

@@ -982,7 +982,7 @@ def _header(
     )
     limits = f"Price limit: {rule_note}"
     if up is not None or down is not None:
-        limits += f"; limit-up {_v(up)}, limit-down {_v(down)}; {_limit_state(p, up, down)}"
+        limits += f"; limit-up {_v(up)}, limit-down {_v(down)}; {limit_state(p, up, down)}"
     lines.append(limits)
     ar = context.abnormal
     if ar is None:
@@ -1006,7 +1006,8 @@ def _short(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def _limit_state(p: DayPrices, up: Decimal | None, down: Decimal | None) -> str:
+def limit_state(p: DayPrices, up: Decimal | None, down: Decimal | None) -> str:
+    """Whether the day closed at a limit, only touched one, or reached neither."""
     if p.close is not None and up is not None and p.close >= up:
         return "closed at limit-up"
     if p.close is not None and down is not None and p.close <= down:
