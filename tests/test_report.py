@@ -98,7 +98,7 @@ def test_report_json_numbers_equal_the_library(reports: tuple[Path, Path]) -> No
 def test_report_summaries_state_the_facts(reports: tuple[Path, Path]) -> None:
     md = (reports[0] / "report.md").read_text(encoding="utf-8")
     assert "closed at 12.11 (+4.22% from the previous close 11.62)" in md
-    assert "limit-up price was 12.78" in md
+    assert "limits were 12.78 (up) and 10.46 (down): touched limit-up but closed below it" in md
     assert "Day 0 abnormal return +4.53%: t = 2.17 (p = 0.031)" in md
     assert "5 of 240 estimation days moved at least as much (SQ test, p = 0.042)" in md
     assert "110,009,880 shares traded on day 0" in md
