@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -301,22 +302,25 @@ def build_panel(
     last = max(estimation[1], window[1])
     rel_days = np.arange(first, last + 1)
     n, d = len(series), len(rel_days)
-    y = np.full((n, d), np.nan)
-    x = np.full((n, d), np.nan)
-    gap = np.zeros((n, d), dtype=bool)
-    dates = np.full((n, d), np.datetime64("NaT"), dtype="datetime64[ns]")
-    groups: dict[int, list[int]] = {}
-    for i, s in enumerate(series):
-        groups.setdefault(id(s), []).append(i)
-    for rows in groups.values():
-        s = series[rows[0]]
-        idx = day0_index[rows][:, None] + rel_days[None, :]
-        inside = (idx >= 0) & (idx < len(s.dates))
-        safe = np.clip(idx, 0, max(len(s.dates) - 1, 0))
-        y[rows] = np.where(inside, s.y[safe], np.nan)
-        x[rows] = np.where(inside, s.x[safe], np.nan)
-        gap[rows] = inside & s.gap[safe]
-        dates[rows] = np.where(inside, s.dates[safe], np.datetime64("NaT"))
+    # One gather over all series laid end to end, rather than one per stock.
+    unique: dict[int, int] = {}
+    code = np.array([unique.setdefault(id(s), len(unique)) for s in series], dtype=np.intp)
+    distinct = list({id(s): s for s in series}.values())
+    lengths = np.array([len(s.dates) for s in distinct], dtype=np.intp)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp)
+    idx = day0_index[:, None] + rel_days[None, :]
+    inside = (idx >= 0) & (idx < lengths[code][:, None])
+    flat = offsets[code][:, None] + np.clip(idx, 0, np.maximum(lengths[code] - 1, 0)[:, None])
+
+    def gather(values: list[np.ndarray], missing: Any) -> np.ndarray:
+        if not values:
+            return np.full((0, d), missing)
+        return np.where(inside, np.concatenate(values)[flat], missing)
+
+    y = gather([s.y for s in distinct], np.nan)
+    x = gather([s.x for s in distinct], np.nan)
+    gap = gather([s.gap for s in distinct], False)
+    dates = gather([s.dates for s in distinct], np.datetime64("NaT", "ns"))
     est_mask = np.isfinite(y) & (np.isfinite(x) if needs_market else True)
     est_mask[:, : estimation[0] - first] = False
     est_mask[:, estimation[1] - first + 1 :] = False
