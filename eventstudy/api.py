@@ -98,7 +98,7 @@ def run(
     >>> res = eventstudy.run("000800.SZ", "2021-09-11", market="399001.SZ", window=(-5, 5))
     >>> res.event_date.date(), res.day0_reason
     (datetime.date(2021, 9, 13), '2021-09-11 is a Saturday')
-    >>> round(res.abnormal.loc[0, "ar"], 6)
+    >>> round(float(res.abnormal.loc[0, "ar"]), 6)
     0.045264
     """
     batch = prepare(

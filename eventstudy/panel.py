@@ -301,7 +301,7 @@ def build_panel(
     first = min(estimation[0], window[0])
     last = max(estimation[1], window[1])
     rel_days = np.arange(first, last + 1)
-    n, d = len(series), len(rel_days)
+    d = len(rel_days)
     # One gather over all series laid end to end, rather than one per stock.
     unique: dict[int, int] = {}
     code = np.array([unique.setdefault(id(s), len(unique)) for s in series], dtype=np.intp)

@@ -287,7 +287,7 @@ class EventStudyResult(SummaryMixin):
         --------
         >>> import eventstudy
         >>> res = eventstudy.run("000800.SZ", "2021-09-13", window=(-5, 5))
-        >>> round(res.volume().abnormal.loc[0, "ar"], 6)
+        >>> round(float(res.volume().abnormal.loc[0, "ar"]), 6)
         1.521593
         """
         from eventstudy.api import run

@@ -53,7 +53,10 @@ def default_cache_dir() -> Path:
 
     Examples
     --------
-    >>> default_cache_dir().name in {"eventstudy", os.environ.get(CACHE_DIR_VARIABLE, "")}
+    >>> configured = os.environ.get(CACHE_DIR_VARIABLE)
+    >>> default_cache_dir() == (Path(configured) if configured else default_cache_dir())
+    True
+    >>> configured is not None or default_cache_dir().name == "eventstudy"
     True
     """
     configured = os.environ.get(CACHE_DIR_VARIABLE)
