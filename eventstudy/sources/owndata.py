@@ -133,7 +133,7 @@ def _read_own(
         where = "the DataFrame passed as source"
     else:
         table = read_price_csv(source)
-        detail = str(Path(source).resolve())
+        detail = str(source)  # as the user gave it: the same text on every machine
         provenance = {"source": "csv", "detail": detail, "fetched_at": None}
         where = detail
     return split_by_ticker(table), provenance, where
