@@ -18,11 +18,7 @@ from eventstudy._typing import Measure, ModelName
 from eventstudy.errors import EventStudyError
 
 
-def _add_study_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--market", help="market index ticker (default: by exchange suffix)")
-    parser.add_argument(
-        "--model", default="market", choices=["market", "market_adjusted", "constant_mean"]
-    )
+def _add_window_options(parser: argparse.ArgumentParser, window_hint: str = "") -> None:
     parser.add_argument(
         "--estimation",
         nargs=2,
@@ -37,13 +33,21 @@ def _add_study_options(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=(-10, 10),
         metavar=("START", "END"),
-        help="event window in relative trading days (default: -10 10)",
+        help=f"event window in relative trading days (default: -10 10){window_hint}",
     )
+
+
+def _add_study_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--market", help="market index ticker (default: by exchange suffix)")
+    parser.add_argument(
+        "--model", default="market", choices=["market", "market_adjusted", "constant_mean"]
+    )
+    _add_window_options(parser)
     parser.add_argument(
         "--measure",
         default="returns",
-        choices=["returns", "volume"],
-        help="study returns (default) or log trading volume",
+        choices=["returns", "volume", "raw_volume", "volatility"],
+        help="study returns (default), log volume, volume in shares, or volatility",
     )
     parser.add_argument(
         "--data",
@@ -87,23 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_p.add_argument("--claim-pct", help="claimed percent move, e.g. 10")
     report_p.add_argument("--claim-price", help="claimed price, e.g. 12.78")
     report_p.add_argument("--data", default="auto", help="price source, as for 'run'")
-    report_p.add_argument(
-        "--estimation",
-        nargs=2,
-        type=int,
-        default=(-250, -11),
-        metavar=("START", "END"),
-        help="estimation window in relative trading days (default: -250 -11)",
-    )
-    report_p.add_argument(
-        "--window",
-        nargs=2,
-        type=int,
-        default=(-10, 10),
-        metavar=("START", "END"),
-        help="event window in relative trading days (default: -10 10; shorten it for news "
-        "of the last few trading days)",
-    )
+    _add_window_options(report_p, " (shorten it for news of the last few trading days)")
     report_p.add_argument("--out", default="report", help="output folder (default: report)")
     report_p.add_argument(
         "--notebook",

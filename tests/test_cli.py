@@ -28,10 +28,31 @@ def test_run_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert abs(day0["ar"] - 0.045264323238686746) < 1e-10
 
 
-def test_volume_measure(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["run", "000800.SZ", "2021-09-13", "--measure", "volume", "--data", "bundled"]
+@pytest.mark.parametrize(
+    ("measure", "model", "title"),
+    [
+        ("volume", "market", "abnormal log volume"),
+        ("raw_volume", "constant_mean", "abnormal volume (shares)"),
+        ("volatility", "constant_mean", "abnormal volatility"),
+        ("volatility", "market", "Beaver's U"),
+    ],
+)
+def test_every_measure(
+    measure: str, model: str, title: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [
+        "run",
+        "000800.SZ",
+        "2021-09-13",
+        "--measure",
+        measure,
+        "--model",
+        model,
+        "--data",
+        "bundled",
+    ]
     assert main(argv) == 0
-    assert "abnormal log volume" in capsys.readouterr().out
+    assert title in capsys.readouterr().out
 
 
 def test_bad_input_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
