@@ -223,33 +223,48 @@ def batched_inverse(sxx: FloatArray) -> FloatArray:
     return out
 
 
+def _estimation_sd(values: FloatArray, mask: np.ndarray, nobs: np.ndarray) -> FloatArray:
+    """Standard deviation of each row's estimation-day values about their mean (divisor L − 1)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(mask, values, 0.0).sum(axis=1) / nobs
+        squares = (np.where(mask, values - mean[:, None], 0.0) ** 2).sum(axis=1)
+        sd: FloatArray = np.sqrt(squares / (nobs - 1))
+    return sd
+
+
+def _fit_without_regression(
+    model: str, ar: FloatArray, sigma: FloatArray, nobs: np.ndarray, c: FloatArray, beta: FloatArray
+) -> Fit:
+    """A fit with nothing regressed: α = 0, fixed β, ``df = L − 1``."""
+    n, d = ar.shape
+    return Fit(
+        model=model,
+        alpha=np.zeros(n),
+        beta=beta,
+        sigma=sigma,
+        df=nobs - 1,
+        nobs=nobs,
+        r2=np.full(n, np.nan),
+        ar=ar,
+        c=c,
+        xbar=np.zeros((n, 0)),
+        xdev=np.zeros((n, d, 0)),
+        sxx_inv=np.zeros((n, 0, 0)),
+    )
+
+
 def fit_market_adjusted(panel: Panel) -> Fit:
     """Market-adjusted model: ``AR_t = R_t − R_m,t`` (Brown & Warner 1985; MacKinlay 1997).
 
     Nothing is estimated (α = 0, β = 1), so ``C_t = 1``. σ is the standard deviation of the
     estimation-window abnormal returns about their mean, divisor ``L − 1``; ``df = L − 1``.
     """
-    mask = panel.est_mask
-    nobs = mask.sum(axis=1)
+    nobs = panel.est_mask.sum(axis=1)
     ar = panel.y - panel.x
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(mask, ar, 0.0).sum(axis=1) / nobs
-        ssr = (np.where(mask, ar - mean[:, None], 0.0) ** 2).sum(axis=1)
-        sigma = np.sqrt(ssr / (nobs - 1))
-    n, d = ar.shape
-    return Fit(
-        model="market_adjusted",
-        alpha=np.zeros(n),
-        beta=np.ones((n, 1)),
-        sigma=sigma,
-        df=nobs - 1,
-        nobs=nobs,
-        r2=np.full(n, np.nan),
-        ar=ar,
-        c=np.ones((n, d)),
-        xbar=np.zeros((n, 0)),
-        xdev=np.zeros((n, d, 0)),
-        sxx_inv=np.zeros((n, 0, 0)),
+    sigma = _estimation_sd(ar, panel.est_mask, nobs)
+    n = len(nobs)
+    return _fit_without_regression(
+        "market_adjusted", ar, sigma, nobs, np.ones(ar.shape), np.ones((n, 1))
     )
 
 
@@ -268,27 +283,11 @@ def fit_variance_ratio(panel: Panel) -> Fit:
     nobs = mask.sum(axis=1)
     r = panel.y
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_r = np.where(mask, r, 0.0).sum(axis=1) / nobs
-        var_r = (np.where(mask, r - mean_r[:, None], 0.0) ** 2).sum(axis=1) / (nobs - 1)
-        ratio = r**2 / var_r[:, None] - 1.0
-        mean_u = np.where(mask, ratio, 0.0).sum(axis=1) / nobs
-        ssu = (np.where(mask, ratio - mean_u[:, None], 0.0) ** 2).sum(axis=1)
-        sigma = np.sqrt(ssu / (nobs - 1))
+        ratio = r**2 / _estimation_sd(r, mask, nobs)[:, None] ** 2 - 1.0
         c = np.broadcast_to(1.0 + 1.0 / nobs[:, None], r.shape).copy()
-    n, d = r.shape
-    return Fit(
-        model="variance_ratio",
-        alpha=np.zeros(n),
-        beta=np.zeros((n, 0)),
-        sigma=sigma,
-        df=nobs - 1,
-        nobs=nobs,
-        r2=np.full(n, np.nan),
-        ar=ratio,
-        c=c,
-        xbar=np.zeros((n, 0)),
-        xdev=np.zeros((n, d, 0)),
-        sxx_inv=np.zeros((n, 0, 0)),
+    sigma = _estimation_sd(ratio, mask, nobs)
+    return _fit_without_regression(
+        "variance_ratio", ratio, sigma, nobs, c, np.zeros((len(nobs), 0))
     )
 
 
