@@ -127,7 +127,8 @@ class Fit:
         if exact and self.model == "variance_ratio":
             variance = np.full_like(variance, np.nan)
         elif exact and self.model != "market_adjusted":
-            s = np.where(mask[:, :, None], self.xdev, 0.0).sum(axis=1)
+            cols = np.flatnonzero(mask.any(axis=0))  # only the days some event sums
+            s = np.where(mask[:, cols, None], self.xdev[:, cols], 0.0).sum(axis=1)
             quad = np.einsum("ni,nij,nj->n", s, self.sxx_inv, s)
             variance = self.sigma**2 * (k_days + k_days**2 / self.nobs + quad)
         return variance

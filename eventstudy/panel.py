@@ -302,20 +302,27 @@ def build_panel(
     last = max(estimation[1], window[1])
     rel_days = np.arange(first, last + 1)
     d = len(rel_days)
-    # One gather over all series laid end to end, rather than one per stock.
+    # One gather over all series laid end to end, rather than one per stock; positions the
+    # data do not reach point at one missing value appended at the end.
     unique: dict[int, int] = {}
     code = np.array([unique.setdefault(id(s), len(unique)) for s in series], dtype=np.intp)
     distinct = list({id(s): s for s in series}.values())
     lengths = np.array([len(s.dates) for s in distinct], dtype=np.intp)
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp)
-    idx = day0_index[:, None] + rel_days[None, :]
-    inside = (idx >= 0) & (idx < lengths[code][:, None])
-    flat = offsets[code][:, None] + np.clip(idx, 0, np.maximum(lengths[code] - 1, 0)[:, None])
+    missing_at = int(lengths.sum())
+    index_type = np.int32 if missing_at < np.iinfo(np.int32).max else np.intp
+    flat = np.add.outer(day0_index.astype(index_type), rel_days.astype(index_type))
+    outside = (flat < 0) | (flat >= lengths[code][:, None])
+    flat += offsets[code].astype(index_type)[:, None]
+    flat[outside] = missing_at
 
     def gather(values: list[np.ndarray], missing: Any) -> np.ndarray:
         if not values:
             return np.full((0, d), missing)
-        return np.where(inside, np.concatenate(values)[flat], missing)
+        laid_end_to_end: np.ndarray = np.concatenate(
+            [*values, np.array([missing], dtype=values[0].dtype)]
+        )
+        return laid_end_to_end[flat]
 
     y = gather([s.y for s in distinct], np.nan)
     x = gather([s.x for s in distinct], np.nan)

@@ -25,13 +25,16 @@ from eventstudy.panel import Series, build_panel
 from eventstudy.results.study import StudyResult
 from eventstudy.statistics.multi import (
     Conventions,
+    _corrado,
     average_ranks,
     corrado_rank,
     daily_statistics,
     day_codes,
     event_arrays,
+    generalized_rank,
     mean_residual_correlation,
     mean_residual_sd,
+    rank_sums,
     wilcoxon,
     window_statistics,
 )
@@ -315,6 +318,82 @@ def test_bw85_sd_calendar_alignment_matches_groupby() -> None:
     by_date = frame.groupby("date")["e"].mean()
     assert days == len(by_date)
     assert_allclose(s_bw, by_date.std(ddof=1))
+
+
+def direct_grank(
+    g: np.ndarray, valid: np.ndarray, keys: np.ndarray, g0: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """GRANK-T and GRANK-Z window by window, event by event (Kolari & Pynnönen 2011)."""
+    n, n_windows = g0.shape
+    length = valid.sum(axis=1)
+    n_all = int(((length > 0) | np.isfinite(g0).any(axis=1)).sum())
+    t_out, z_out = [], []
+    for k in range(n_windows):
+        u_days: dict[object, list[float]] = {}
+        u0, var0 = [], 0.0
+        for i in range(n):
+            est = g[i][valid[i]]
+            has0 = np.isfinite(g0[i, k])
+            values = np.append(est, g0[i, k]) if has0 else est
+            u = stats.rankdata(values) / (len(values) + 1.0) - 0.5
+            for key, value in zip(keys[i][valid[i]], u[: len(est)], strict=True):
+                u_days.setdefault(key, []).append(float(value))
+            if has0:
+                u0.append(float(u[-1]))
+                var0 += (len(values) - 1.0) / (12.0 * (len(values) + 1.0))
+        ubar0 = np.mean(u0)
+        t_days = len(u_days) + 1.0
+        s2 = sum(len(v) / n_all * np.mean(v) ** 2 for v in u_days.values())
+        s_u = np.sqrt((s2 + len(u0) / n_all * ubar0**2) / t_days)
+        zr = ubar0 / s_u
+        t_out.append(zr * np.sqrt((t_days - 2.0) / (t_days - 1.0 - zr**2)))
+        z_out.append(ubar0 / np.sqrt(var0 / len(u0) ** 2))
+    return np.array(t_out), np.array(z_out)
+
+
+@pytest.mark.parametrize("alignment", ["relative", "calendar"])
+def test_grank_in_blocks_equals_event_by_event(alignment: str) -> None:
+    # More events than one block, missing estimation days, events without a day-0 value
+    # in some windows and a day-0 value tied with an estimation value.
+    resid, valid, dates = random_residuals(6, n=600, length=30)
+    rng = np.random.default_rng(7)
+    sigma = rng.uniform(0.5, 2.0, len(resid))
+    g0 = rng.standard_normal((len(resid), 3))
+    g0[rng.random(g0.shape) < 0.05] = np.nan
+    first = np.flatnonzero(valid[10])[0]
+    g0[10, 1] = resid[10, first] / sigma[10]
+    codes, n_days = day_codes(dates, valid, alignment)  # type: ignore[arg-type]
+    keys = np.broadcast_to(np.arange(resid.shape[1]), resid.shape) if codes is None else dates
+    got_t, got_z = generalized_rank(resid, sigma, valid, codes, n_days, g0)
+    want_t, want_z = direct_grank(resid / sigma[:, None], valid, keys, g0)
+    assert_allclose(got_t.statistic, want_t, rtol=1e-10)
+    assert_allclose(got_z.statistic, want_z, rtol=1e-10)
+
+
+@pytest.mark.parametrize("alignment", ["relative", "calendar"])
+def test_rank_sums_in_blocks_equal_ranks_of_all_events(alignment: str) -> None:
+    resid, valid, dates = random_residuals(8, n=600, length=30)
+    event = np.random.default_rng(9).standard_normal((600, 5))
+    event[::7, 2] = np.nan
+    codes, n_days = day_codes(dates, valid, alignment)  # type: ignore[arg-type]
+    sums = rank_sums(resid, valid, codes, n_days, event)
+    all_valid = np.concatenate([valid, np.isfinite(event)], axis=1)
+    ranks = average_ranks(np.concatenate([resid, event], axis=1), all_valid)
+    all_codes = None if codes is None else np.concatenate(
+        [codes, np.broadcast_to(n_days + np.arange(5), event.shape)], axis=1
+    )
+    tested = np.zeros((2, n_days + 5), dtype=bool)
+    tested[0, n_days + 2] = True
+    tested[1, n_days:] = True
+    for missing in ("available", "scaled", "average_centre"):
+        want = corrado_rank(ranks, all_valid, all_codes, n_days + 5, tested, missing=missing)
+        got = _corrado(sums, tested, missing)  # type: ignore[arg-type]
+        assert_allclose(got.statistic, want.statistic, rtol=1e-12)
+    est_ranks = average_ranks(resid, valid) / (valid.sum(axis=1) + 2.0)[:, None]
+    want_est = pd.Series(est_ranks[valid]).groupby(
+        (np.broadcast_to(np.arange(30), valid.shape) if codes is None else codes)[valid]
+    ).sum()
+    assert_allclose(sums.est_ranks, want_est.to_numpy(), rtol=1e-12)
 
 
 # ----------------------------------------------------------------------------- invariants

@@ -17,6 +17,7 @@ import pytest
 
 from eventstudy.errors import DataFormatError, DataUnavailableError, InvalidInputError
 from eventstudy.sources import PRICE_COLUMNS, bundled_span, bundled_tickers, load_prices
+from eventstudy.sources.owndata import load_own_arrays
 
 FAW = "000800.SZ"
 SZSE = "399001.SZ"
@@ -193,6 +194,51 @@ def test_dataframe_is_never_modified() -> None:
     assert frame["close"].tolist() == [11.62, 12.11]
     frame.loc[:, "close"] = 0.0
     pd.testing.assert_frame_equal(own, before)
+
+
+def _own_table() -> pd.DataFrame:
+    """Two bundled tickers as one long table, sorted by ticker and date."""
+    return pd.concat(
+        [bundle(t, "2021-08-01", "2021-10-31").reset_index() for t in (FAW, SZSE)],
+        ignore_index=True,
+    )
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_own_arrays_equal_the_frames(shuffle: bool) -> None:
+    own = _own_table()
+    if shuffle:
+        own = own.sample(frac=1.0, random_state=np.random.RandomState(3))
+    own["ticker"] = own["ticker"].map({FAW: f" {FAW}", SZSE: SZSE})  # one padded spelling
+    own.loc[own.index[::2], "ticker"] = own.loc[own.index[::2], "ticker"].str.strip()
+    own["date"] = own["date"] + pd.Timedelta(hours=15)  # a time of day keeps its date
+    before = own.copy()
+    arrays = load_own_arrays(own)
+    assert sorted(arrays) == [FAW, SZSE]
+    for ticker in (FAW, SZSE):
+        frame = load_prices(ticker, source=own)
+        got = arrays[ticker]
+        np.testing.assert_array_equal(got.dates, frame.index.to_numpy())
+        for column in ("close", "preclose", "adj_close", "volume"):
+            np.testing.assert_array_equal(getattr(got, column), frame[column].to_numpy())
+    assert arrays[FAW].close[list(arrays[FAW].dates).index(np.datetime64("2021-09-13"))] == 12.11
+    pd.testing.assert_frame_equal(own, before)
+
+
+def test_own_arrays_cannot_write_into_the_callers_frame() -> None:
+    own = _own_table()
+    before = own.copy()
+    arrays = load_own_arrays(own)
+    with pytest.raises(ValueError, match="read-only"):
+        arrays[FAW].close[0] = 0.0
+    pd.testing.assert_frame_equal(own, before)
+
+
+def test_own_arrays_find_repeats_in_a_shuffled_table() -> None:
+    own = _own_table()
+    own = pd.concat([own, own.iloc[[5]]]).sample(frac=1.0, random_state=np.random.RandomState(1))
+    with pytest.raises(DataFormatError, match="2 rows repeat a ticker and date"):
+        load_own_arrays(own)
 
 
 def test_minimum_columns_fill_the_rest_with_nan(tmp_path: Path) -> None:

@@ -103,39 +103,103 @@ def tidy_table(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
         Missing required columns, empty or unparseable tickers, dates or numbers, a missing
         close, a non-positive price, or the same ticker and date twice.
     """
-    table = _with_date_column(raw, origin).reset_index(drop=True)
-    missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
-    if missing:
-        raise DataFormatError(
-            f"{origin}: missing column(s) {', '.join(missing)}; found "
-            f"{', '.join(map(str, table.columns)) or 'none'}. A price table needs at least "
-            f"the columns ticker, date, close (one row per ticker and trading day)."
-        )
-    out = pd.DataFrame(index=pd.RangeIndex(len(table)))
-    out["ticker"] = _tickers(table["ticker"], origin)
-    out["date"] = _dates(table["date"], origin)
+    checked = CheckedTable.from_raw(raw, origin)
+    out = pd.DataFrame(index=pd.RangeIndex(checked.n_rows))
+    out["ticker"] = pd.Series(checked.names, dtype="str").take(checked.codes).to_numpy()
+    out["date"] = checked.dates
     for column in NUMERIC_COLUMNS:
-        if column in table.columns:
-            out[column] = _numbers(table[column], column, origin)
-        else:
-            out[column] = np.nan
-    _check_values(out, origin)
-    # Sort by ticker and date with integer keys (a string sort of a long table is slow), then
-    # find repeated (ticker, date) pairs among neighbours.
-    codes, _ = pd.factorize(out["ticker"], sort=True)
-    order = np.lexsort((out["date"].to_numpy().view("int64"), codes))
-    sorted_codes = codes[order]
-    sorted_days = out["date"].to_numpy()[order]
-    repeat = (sorted_codes[1:] == sorted_codes[:-1]) & (sorted_days[1:] == sorted_days[:-1])
+        out[column] = np.array(checked.column(column))  # a copy: the caller's data stays apart
+    return out if checked.order is None else out.take(checked.order).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class CheckedTable:
+    """A price table that passed every check of :func:`tidy_table`, as numpy columns.
+
+    Attributes
+    ----------
+    names : numpy.ndarray of str
+        The distinct tickers, stripped of spaces, sorted.
+    codes : numpy.ndarray of int
+        Each row's ticker as a position in ``names``.
+    dates : numpy.ndarray of datetime64[ns]
+        Each row's trading day (midnight).
+    numbers : dict of str to numpy.ndarray
+        The numeric columns the table has, as float64 (read-only views where the input
+        already was float64).
+    order : numpy.ndarray of int or None
+        Row order sorted by ticker and date; None when the rows already are.
+    """
+
+    names: np.ndarray
+    codes: np.ndarray
+    dates: np.ndarray
+    numbers: dict[str, np.ndarray]
+    order: np.ndarray | None
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows."""
+        return len(self.codes)
+
+    def column(self, name: str) -> np.ndarray:
+        """A numeric column in the table's row order; all NaN where the table lacks it."""
+        if name in self.numbers:
+            return self.numbers[name]
+        return np.broadcast_to(np.nan, (self.n_rows,))
+
+    @classmethod
+    def from_raw(cls, raw: pd.DataFrame, origin: str) -> CheckedTable:
+        """Check ``raw`` (see :func:`tidy_table`); ``raw`` is not modified."""
+        table = _with_date_column(raw, origin)
+        missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
+        if missing:
+            raise DataFormatError(
+                f"{origin}: missing column(s) {', '.join(missing)}; found "
+                f"{', '.join(map(str, table.columns)) or 'none'}. A price table needs at least "
+                f"the columns ticker, date, close (one row per ticker and trading day)."
+            )
+        names, codes = _tickers(table["ticker"], origin)
+        dates = _dates(table["date"], origin)
+        numbers = {
+            column: _numbers(table[column], column, origin)
+            for column in NUMERIC_COLUMNS
+            if column in table.columns
+        }
+        _check_values(numbers, codes, names, dates, origin)
+        order = _sort_order(codes, dates)
+        if order is not None:
+            _check_unique(codes[order], dates[order], order, names, codes, dates, origin)
+        return cls(names, codes, dates, numbers, order)
+
+
+def _sort_order(codes: np.ndarray, dates: np.ndarray) -> np.ndarray | None:
+    """Row order by ticker and date, or None when the rows are sorted with unique days."""
+    days = dates.view("int64")
+    same = codes[1:] == codes[:-1]
+    if bool(np.all((codes[1:] > codes[:-1]) | (same & (days[1:] > days[:-1])))):
+        return None
+    return np.lexsort((days, codes))
+
+
+def _check_unique(
+    sorted_codes: np.ndarray,
+    sorted_dates: np.ndarray,
+    order: np.ndarray,
+    names: np.ndarray,
+    codes: np.ndarray,
+    dates: np.ndarray,
+    origin: str,
+) -> None:
+    repeat = (sorted_codes[1:] == sorted_codes[:-1]) & (sorted_dates[1:] == sorted_dates[:-1])
     if repeat.any():
-        twice = np.zeros(len(out), dtype=bool)
+        twice = np.zeros(len(codes), dtype=bool)
         twice[order[1:][repeat]] = True
         twice[order[:-1][repeat]] = True
         raise DataFormatError(
-            f"{origin}: {int(twice.sum())} rows repeat a ticker and date ({_rows(out, twice)}); "
-            f"keep one row per ticker and trading day."
+            f"{origin}: {int(twice.sum())} rows repeat a ticker and date "
+            f"({_rows(twice, names, codes, dates)}); keep one row per ticker and trading day."
         )
-    return out.take(order).reset_index(drop=True)
 
 
 def _with_date_column(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
@@ -146,32 +210,34 @@ def _with_date_column(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
     return raw
 
 
-def _rows(table: pd.DataFrame, mask: pd.Series[bool] | np.ndarray[Any, Any]) -> str:
+def _rows(mask: np.ndarray, names: np.ndarray, codes: np.ndarray, dates: np.ndarray) -> str:
     """Describe up to _SHOWN rows selected by ``mask`` (row numbers count data rows from 1)."""
-    positions = np.flatnonzero(np.asarray(mask))
-    parts = []
-    for pos in positions[:_SHOWN]:
-        label = [f"row {pos + 1}"]
-        if "ticker" in table.columns and "date" in table.columns:
-            label.append(f"{table['ticker'].iloc[pos]} {table['date'].iloc[pos]}")
-        parts.append(" ".join(label))
+    positions = np.flatnonzero(mask)
+    parts = [
+        f"row {pos + 1} {names[codes[pos]]} {pd.Timestamp(dates[pos])}"
+        for pos in positions[:_SHOWN]
+    ]
     more = f" and {len(positions) - _SHOWN} more" if len(positions) > _SHOWN else ""
     return "; ".join(parts) + more
 
 
-def _tickers(values: pd.Series[Any], origin: str) -> pd.Series[str]:
+def _tickers(values: pd.Series[Any], origin: str) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct stripped tickers (sorted) and each row's position among them."""
     # Work on the distinct tickers (a few) rather than every row (many).
-    codes, distinct = pd.factorize(values)
+    raw_codes, distinct = pd.factorize(values)
     stripped = pd.Index(distinct.astype("str")).str.strip()
     empty = np.append(np.asarray(stripped == ""), True)  # the last entry stands for NaN (-1)
-    bad = empty[codes]
+    bad = empty[raw_codes]
     if bad.any():
         rows = ", ".join(str(p + 1) for p in np.flatnonzero(bad)[:_SHOWN])
         raise DataFormatError(f"{origin}: empty ticker in data row(s) {rows}; fill them in.")
-    return pd.Series(stripped.take(codes), index=values.index, dtype="str")
+    # " A" and "A" are one ticker once stripped; number the tickers in sorted order.
+    position, names = pd.factorize(stripped, sort=True)
+    codes = position.astype(np.intp)[raw_codes]
+    return np.asarray(names, dtype=object), codes
 
 
-def _dates(values: pd.Series[Any], origin: str) -> pd.Series[Any]:
+def _dates(values: pd.Series[Any], origin: str) -> np.ndarray:
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         parsed = values.dt.tz_localize(None)
     elif pd.api.types.is_datetime64_dtype(values.dtype):
@@ -187,13 +253,18 @@ def _dates(values: pd.Series[Any], origin: str) -> pd.Series[Any]:
             f"{origin}: {int(bad.sum())} date(s) could not be read ({shown}); "
             f"write dates as YYYY-MM-DD."
         )
-    days: pd.Series[Any] = parsed.dt.normalize().astype(f"datetime64[{DATE_UNIT}]")
+    days: np.ndarray = parsed.to_numpy(dtype=f"datetime64[{DATE_UNIT}]")
+    day_ns = np.timedelta64(1, "D").astype(f"timedelta64[{DATE_UNIT}]").astype("int64")
+    if bool(np.any(days.view("int64") % day_ns)):  # times of day: keep the calendar date
+        days = days.astype("datetime64[D]").astype(f"datetime64[{DATE_UNIT}]")
     return days
 
 
-def _numbers(values: pd.Series[Any], column: str, origin: str) -> pd.Series[float]:
+def _numbers(values: pd.Series[Any], column: str, origin: str) -> np.ndarray:
+    if values.dtype == np.float64:
+        return values.to_numpy()  # a view of the caller's column: it is only read
     if pd.api.types.is_float_dtype(values.dtype):
-        return values.astype("float64")
+        return values.to_numpy(dtype="float64", na_value=np.nan)
     parsed = pd.to_numeric(values, errors="coerce").astype("float64")
     bad = parsed.isna().to_numpy() & values.notna().to_numpy()
     if bad.any():
@@ -202,22 +273,31 @@ def _numbers(values: pd.Series[Any], column: str, origin: str) -> pd.Series[floa
             f"{origin}: column {column!r} has values that are not numbers ({shown}); "
             f"use plain numbers with a decimal point and no thousands separators."
         )
-    return parsed
+    return parsed.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _check_values(table: pd.DataFrame, origin: str) -> None:
-    no_close = table["close"].isna()
+def _check_values(
+    numbers: dict[str, np.ndarray],
+    codes: np.ndarray,
+    names: np.ndarray,
+    dates: np.ndarray,
+    origin: str,
+) -> None:
+    no_close = np.isnan(numbers["close"])
     if no_close.any():
         raise DataFormatError(
-            f"{origin}: {int(no_close.sum())} row(s) have no close ({_rows(table, no_close)}); "
-            f"drop days without a trade (suspended days have no row) or fill in the close."
+            f"{origin}: {int(no_close.sum())} row(s) have no close "
+            f"({_rows(no_close, names, codes, dates)}); drop days without a trade "
+            f"(suspended days have no row) or fill in the close."
         )
     for column in POSITIVE_COLUMNS:
-        bad = table[column] <= 0
+        if column not in numbers:
+            continue
+        bad = numbers[column] <= 0
         if bad.any():
             raise DataFormatError(
                 f"{origin}: column {column!r} has {int(bad.sum())} zero or negative price(s) "
-                f"({_rows(table, bad)}); prices must be positive."
+                f"({_rows(bad, names, codes, dates)}); prices must be positive."
             )
 
 
@@ -251,17 +331,22 @@ class PriceArrays:
         )
 
 
-def arrays_by_ticker(table: pd.DataFrame) -> dict[str, PriceArrays]:
-    """Split a tidy table (sorted by ticker and date) into arrays per ticker, without copies."""
-    codes, names = pd.factorize(table["ticker"])
-    dates = table["date"].to_numpy(dtype=f"datetime64[{DATE_UNIT}]")
-    columns = [table[c].to_numpy(dtype=float) for c in ("close", "preclose", "adj_close", "volume")]
+def arrays_by_ticker(checked: CheckedTable) -> dict[str, PriceArrays]:
+    """Split a checked table into arrays per ticker (views, when its rows are already sorted)."""
+    order = checked.order
+
+    def sort(values: np.ndarray) -> np.ndarray:
+        return values if order is None else values[order]
+
+    codes = sort(checked.codes)
+    dates = sort(checked.dates)
+    columns = [sort(checked.column(c)) for c in ("close", "preclose", "adj_close", "volume")]
     cuts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
-    starts = np.concatenate([[0], cuts])
-    stops = np.concatenate([cuts, [len(codes)]])
+    starts = np.concatenate([[0], cuts]).astype(np.intp)
+    stops = np.concatenate([cuts, [len(codes)]]).astype(np.intp)
     return {
-        str(names[codes[a]]): PriceArrays(
-            str(names[codes[a]]), dates[a:b], *(c[a:b] for c in columns)
+        str(checked.names[codes[a]]): PriceArrays(
+            str(checked.names[codes[a]]), dates[a:b], *(c[a:b] for c in columns)
         )
         for a, b in zip(starts, stops, strict=True)
         if b > a

@@ -16,6 +16,7 @@ import pandas as pd
 from eventstudy.errors import DataFormatError
 from eventstudy.sources._frame import (
     NUMERIC_COLUMNS,
+    CheckedTable,
     PriceArrays,
     arrays_by_ticker,
     find_ticker,
@@ -39,6 +40,11 @@ def read_price_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     DataFormatError
         If the file cannot be parsed as CSV or fails the checks of a price table.
     """
+    return tidy_table(_read_csv(path), str(Path(path)))
+
+
+def _read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """The CSV file as read, numbers as float64 where every cell is one."""
     file = Path(path)
     try:
         try:
@@ -51,7 +57,7 @@ def read_price_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
             f"{file}: not a readable CSV price table ({exc}). Save it as UTF-8 CSV with a "
             f"header row: ticker,date,close (and optionally open,high,low,preclose,...)."
         ) from exc
-    return tidy_table(raw, str(file))
+    return raw
 
 
 def load_own(
@@ -114,8 +120,8 @@ def load_own_arrays(source: str | os.PathLike[str] | pd.DataFrame) -> dict[str, 
         If the table is malformed (see :func:`load_own`).
     """
     if isinstance(source, pd.DataFrame):
-        return arrays_by_ticker(tidy_table(source, "the DataFrame passed as source"))
-    return arrays_by_ticker(read_price_csv(source))
+        return arrays_by_ticker(CheckedTable.from_raw(source, "the DataFrame passed as source"))
+    return arrays_by_ticker(CheckedTable.from_raw(_read_csv(source), str(Path(source))))
 
 
 def _read_own(

@@ -88,6 +88,11 @@ RankMissing = Literal["available", "scaled", "average_centre"]
 
 #: Largest cross-section for which the Wilcoxon p-value is exact.
 WILCOXON_EXACT_MAX = 50
+#: Events handled per block in the rank tests: a block's arrays stay in the processor's cache
+#: and no (events × days) temporary is ever made.
+BLOCK_ROWS = 256
+#: Events per block in the generalized rank test, whose blocks are (windows × events × days).
+GRANK_BLOCK_ROWS = 64
 
 
 class Statistic(NamedTuple):
@@ -169,22 +174,6 @@ def average_ranks(values: FloatArray, valid: np.ndarray) -> FloatArray:
     array([[3.5, 1. , 3.5, 2. ]])
     """
     return _ranks(values, valid, 0)[0]
-
-
-def ranks_with_leading(
-    values: FloatArray, valid: np.ndarray, n_lead: int
-) -> tuple[FloatArray, FloatArray]:
-    """:func:`average_ranks` of each row, and of its first ``n_lead`` columns among themselves.
-
-    One sort serves both: the rank test needs the estimation residuals ranked with the
-    event-window ARs (Corrado 1989) and among themselves (Kolari & Pynnönen 2011).
-
-    Returns
-    -------
-    (numpy.ndarray, numpy.ndarray)
-        Shapes (N, M) and (N, n_lead).
-    """
-    return _ranks(values, valid, n_lead)
 
 
 def _ranks(values: FloatArray, valid: np.ndarray, n_lead: int) -> tuple[FloatArray, FloatArray]:
@@ -476,7 +465,7 @@ def mean_residual_correlation(
     define r̄ as the average of the N(N − 1)/2 sample correlations). Where all events
     share the same estimation days this is exactly the mean Pearson correlation; with missing
     days or partly overlapping calendar windows, ρ_ij counts only shared days (a pair that
-    never meets counts as uncorrelated).
+    never meets counts as uncorrelated). Events are handled in blocks of :data:`BLOCK_ROWS`.
 
     Parameters
     ----------
@@ -490,18 +479,23 @@ def mean_residual_correlation(
     float
         NaN with fewer than two events.
     """
-    count = valid.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(valid, resid, 0.0).sum(axis=1) / count
-        dev = np.where(valid, resid - mean[:, None], 0.0)
-        norm = np.sqrt((dev**2).sum(axis=1))
-    usable = (count >= 2) & (norm > 0) & np.isfinite(norm)
-    n = int(usable.sum())
+    sums = np.zeros(n_days)
+    n = 0
+    for a in range(0, len(resid), BLOCK_ROWS):
+        rows = slice(a, a + BLOCK_ROWS)
+        valid_rows = valid[rows]
+        count = valid_rows.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(valid_rows, resid[rows], 0.0).sum(axis=1) / count
+            dev = np.where(valid_rows, resid[rows] - mean[:, None], 0.0)
+            norm = np.sqrt((dev**2).sum(axis=1))
+        usable = (count >= 2) & (norm > 0) & np.isfinite(norm)
+        z = dev[usable] / norm[usable, None]
+        sub_codes = None if codes is None else codes[rows][usable]
+        sums += _day_sums(z, valid_rows[usable], sub_codes, n_days)[0]
+        n += int(usable.sum())
     if n < 2:
         return float("nan")
-    z = dev[usable] / norm[usable, None]
-    sub_codes = None if codes is None else codes[usable]
-    sums, _ = _day_sums(z, valid[usable], sub_codes, n_days)
     return float((np.dot(sums, sums) - n) / (n * (n - 1.0)))
 
 
@@ -675,35 +669,133 @@ def corrado_rank(
     Statistic
         Arrays of shape (K,).
     """
+    return _corrado(_rank_day_sums(ranks, valid, codes, n_days), tested, missing)
+
+
+@dataclass(frozen=True)
+class RankSums:
+    """Day sums of the events' ranks: all the rank tests need, whichever days are tested.
+
+    Ranks are integers or halves, so these sums are exact.
+
+    Attributes
+    ----------
+    ranks : numpy.ndarray, shape (n_days,)
+        Σ_i K_it over the N_t events present on day t (:func:`corrado_rank`).
+    centres : numpy.ndarray, shape (n_days,)
+        Σ_i (T_i + 1)/2 over the same events.
+    counts : numpy.ndarray, shape (n_days,)
+        N_t.
+    lengths : numpy.ndarray, shape (N,)
+        T_i, the values ranked for each event.
+    est_ranks : numpy.ndarray, shape (n_est_days,)
+        Σ_i k_is / (L_i + 2) over the estimation days, k_is the rank of e_is among event i's
+        L_i estimation residuals alone (:func:`generalized_rank`, day 0 present). Empty
+        when not computed.
+    """
+
+    ranks: FloatArray
+    centres: FloatArray
+    counts: FloatArray
+    lengths: FloatArray
+    est_ranks: FloatArray
+
+
+def _rank_day_sums(
+    ranks: FloatArray, valid: np.ndarray, codes: np.ndarray | None, n_days: int
+) -> RankSums:
+    lengths = valid.sum(axis=1).astype(float)
+    sums, counts = _day_sums(ranks, valid, codes, n_days)
+    centres, _ = _day_sums(np.broadcast_to((lengths[:, None] + 1.0) / 2.0, ranks.shape),
+                           valid, codes, n_days)
+    return RankSums(sums, centres, counts, lengths, np.empty(0))
+
+
+def rank_sums(
+    resid: FloatArray,
+    est_valid: np.ndarray,
+    codes: np.ndarray | None,
+    n_est_days: int,
+    event: FloatArray,
+) -> RankSums:
+    """Rank each event's estimation residuals with its event-window ARs, and among themselves.
+
+    One sort per event serves both rankings: the Corrado (1989) test ranks the residuals
+    with the event-window ARs, the generalized rank test of Kolari & Pynnönen (2011) ranks
+    them among themselves. Events are ranked in blocks of :data:`BLOCK_ROWS` and only the
+    day sums are kept.
+
+    Parameters
+    ----------
+    resid : numpy.ndarray, shape (N, L)
+        Estimation residuals, NaN where not valid.
+    est_valid : numpy.ndarray of bool, shape (N, L)
+    codes, n_est_days
+        From :func:`day_codes` (relative day or calendar date) for the estimation days;
+        event day j is day ``n_est_days + j``.
+    event : numpy.ndarray, shape (N, W)
+        Event-window ARs, NaN where missing.
+
+    Returns
+    -------
+    RankSums
+    """
+    n, n_est = resid.shape
+    n_days = n_est_days + event.shape[1]
+    total = RankSums(np.zeros(n_days), np.zeros(n_days), np.zeros(n_days), np.empty(n),
+                     np.zeros(n_est_days))
+    for a in range(0, n, BLOCK_ROWS):
+        rows = slice(a, a + BLOCK_ROWS)
+        values, valid, block_codes, _ = _rank_inputs(
+            resid[rows], est_valid[rows], None if codes is None else codes[rows], n_est_days,
+            event[rows],
+        )
+        ranks, lead = _ranks(values, valid, n_est)
+        block = _rank_day_sums(ranks, valid, block_codes, n_days)
+        lead *= 1.0 / (est_valid[rows].sum(axis=1) + 2.0)[:, None]
+        est, _ = _day_sums(lead, est_valid[rows], None if codes is None else codes[rows],
+                           n_est_days)
+        total.ranks[:] += block.ranks
+        total.centres[:] += block.centres
+        total.counts[:] += block.counts
+        total.lengths[rows] = block.lengths
+        total.est_ranks[:] += est
+    return total
+
+
+def _corrado(sums: RankSums, tested: np.ndarray, missing: RankMissing) -> Statistic:
+    """:func:`corrado_rank` from the day sums of the ranks."""
     check_option(missing, RankMissing, "missing")
-    t_i = valid.sum(axis=1).astype(float)
-    has = t_i > 0
+    has = sums.lengths > 0
     n = float(has.sum())
-    centre = (t_i + 1.0) / 2.0
+    mean_length = sums.lengths[has].mean() if n else np.nan
+    counts = sums.counts
     if missing == "average_centre":
-        centre = np.full_like(centre, centre[has].mean())
-    sums, counts = _day_sums(ranks - centre[:, None], valid, codes, n_days)
+        deviations = sums.ranks - counts * (mean_length + 1.0) / 2.0
+    else:
+        deviations = sums.ranks - sums.centres
     present = counts > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        dbar = np.where(present, sums / counts, 0.0)
+        dbar = np.where(present, deviations / counts, 0.0)
         if missing == "available":
             s_k = np.sqrt(np.sum(counts / n * dbar**2) / present.sum())
         else:
             if missing == "scaled":
                 dbar = np.where(present, dbar * n / counts, 0.0)
-            s_k = np.sqrt(np.sum(dbar**2) / t_i[has].mean())
+            s_k = np.sqrt(np.sum(dbar**2) / mean_length)
         tau = tested.sum(axis=1)
         z = (tested * dbar).sum(axis=1) / (np.sqrt(tau) * s_k)
     return Statistic(z, normal_pvalue(z))
 
 
 def generalized_rank(
-    gsar_est: FloatArray,
+    resid: FloatArray,
+    sigma: FloatArray,
     est_valid: np.ndarray,
     codes: np.ndarray | None,
     n_days: int,
     gsar0: FloatArray,
-    est_ranks: FloatArray | None = None,
+    est_rank_sums: FloatArray | None = None,
 ) -> tuple[Statistic, Statistic]:
     """Generalized rank tests GRANK-T and GRANK-Z of Kolari & Pynnönen (2011).
 
@@ -720,70 +812,87 @@ def generalized_rank(
       ``Var Ū_0 = Σ_i (T_i − 1)/(12 (T_i + 1)) / N_0²`` (EventStudyTools' "Generalized Rank
       Z"); N(0, 1).
 
-    Adding day 0 moves an estimation rank up by one where SAR_is > SCAR*_i (by ½ on a tie),
-    so the estimation ranks are sorted once and each window costs one comparison pass.
+    Adding day 0 moves an estimation rank k_is up by one where SAR_is > SCAR*_i (by ½ on a
+    tie), so the estimation ranks enter only through their day sums (:func:`rank_sums`) and
+    each window costs one comparison pass, made in blocks of events.
 
     Parameters
     ----------
-    gsar_est : numpy.ndarray, shape (N, L)
-        e_is / σ_i on the estimation days.
+    resid : numpy.ndarray, shape (N, L)
+        Estimation residuals e_is.
+    sigma : numpy.ndarray, shape (N,)
+        σ_i.
     est_valid : numpy.ndarray of bool, shape (N, L)
     codes, n_days
         From :func:`day_codes`.
     gsar0 : numpy.ndarray, shape (N, K)
         SCAR*_i of each tested window (one day for a daily test).
-    est_ranks : numpy.ndarray, shape (N, L), optional
-        :func:`average_ranks` of ``gsar_est`` (or of the residuals: the order is the same),
-        if already computed.
+    est_rank_sums : numpy.ndarray, shape (n_days,), optional
+        :attr:`RankSums.est_ranks` of these residuals, if already computed.
 
     Returns
     -------
     (Statistic, Statistic)
         GRANK-T and GRANK-Z, arrays of shape (K,).
     """
-    k_est = average_ranks(gsar_est, est_valid) if est_ranks is None else est_ranks
-    k_est = np.where(est_valid, k_est, 0.0)
+    if est_rank_sums is None:
+        est_rank_sums = rank_sums(resid, est_valid, codes, n_days, resid[:, :0]).est_ranks
+    n_events, n_windows = gsar0.shape
     length = est_valid.sum(axis=1).astype(float)
-    n_all = float(((length > 0) | np.isfinite(gsar0).any(axis=1)).sum())
-    g = np.where(est_valid, gsar_est, np.nan)
-    t_stat = np.full(gsar0.shape[1], np.nan)
-    z_stat = np.full(gsar0.shape[1], np.nan)
-    t_days = np.nan
-    with np.errstate(invalid="ignore", divide="ignore"):
+    has0 = np.isfinite(gsar0)
+    g0 = np.where(has0, gsar0, np.inf)
+    weight = 1.0 / (length[:, None] + has0 + 1.0)
+    n_all = float(((length > 0) | has0.any(axis=1)).sum())
+    # Σ_i k_is w_i for each window: the sums are for w_i = 1/(L_i + 2); an event without a
+    # day-0 value has w_i = 1/(L_i + 1), corrected from its own ranks.
+    sums = np.broadcast_to(est_rank_sums, (n_windows, n_days)).copy()
+    lacking = np.flatnonzero(~has0.all(axis=1))
+    if lacking.size:
+        k_est = average_ranks(resid[lacking], est_valid[lacking])
+        extra = (1.0 / (length[lacking] + 1.0) - 1.0 / (length[lacking] + 2.0))[:, None]
+        for k in range(n_windows):
+            part = np.where(has0[lacking, k, None], 0.0, k_est * extra)
+            sums[k] += _day_sums(part, est_valid[lacking],
+                                 None if codes is None else codes[lacking], n_days)[0]
+    above_count = np.empty((n_events, n_windows))
+    for a in range(0, n_events, GRANK_BLOCK_ROWS):
+        rows = slice(a, a + GRANK_BLOCK_ROWS)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g = np.where(est_valid[rows], resid[rows] / sigma[rows, None], np.nan)[None, :, :]
+        day0 = g0[rows].T[:, :, None]
+        # above[k, i, s] = 1 where SAR_is > SCAR*_ik, ½ on a tie (windows × events × days)
+        above = (g > day0).astype(float)
+        tie = g == day0
+        if bool(tie.any()):
+            above += 0.5 * tie
+        above_count[rows] = above.sum(axis=2).T
+        w = weight[rows].T
         if codes is None:
-            counts = est_valid.sum(axis=0).astype(float)
+            sums += np.matmul(w[:, None, :], above)[:, 0, :]
         else:
-            counts = np.bincount(codes[est_valid], minlength=n_days).astype(float)
+            where = codes[rows][None, :, :] + (n_days * np.arange(n_windows))[:, None, None]
+            sums += np.bincount(
+                where.ravel(), weights=(above * w[:, :, None]).ravel(),
+                minlength=n_windows * n_days,
+            ).reshape(n_windows, n_days)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        counts = (
+            est_valid.sum(axis=0).astype(float)
+            if codes is None
+            else np.bincount(codes[est_valid], minlength=n_days).astype(float)
+        )
         present = counts > 0
-        for k in range(gsar0.shape[1]):
-            g0 = np.where(np.isfinite(gsar0[:, k]), gsar0[:, k], np.inf)
-            has0 = np.isfinite(gsar0[:, k])
-            above: np.ndarray = g > g0[:, None]
-            equal = g == g0[:, None]
-            weight = 1.0 / (length + has0 + 1.0)
-            if bool(equal.any()):
-                above = above + 0.5 * equal
-            if codes is None:
-                sums = np.einsum("n,nl->l", weight, above) + weight @ k_est
-                sums = sums - 0.5 * counts
-            else:
-                u = (k_est + above) * weight[:, None] - 0.5
-                sums = np.bincount(codes[est_valid], weights=u[est_valid], minlength=n_days)
-            ubar = np.where(present, sums / counts, 0.0)
-            k0 = (
-                length
-                + 1.0
-                - (np.count_nonzero(above, axis=1) if above.dtype == bool else above.sum(axis=1))
-            )
-            u0 = k0 * weight - 0.5
-            n0 = float(has0.sum())
-            ubar0 = u0[has0].sum() / n0
-            t_days = present.sum() + 1.0
-            s_u = np.sqrt((((counts / n_all) * ubar**2).sum() + (n0 / n_all) * ubar0**2) / t_days)
-            zr = ubar0 / s_u
-            t_stat[k] = zr * np.sqrt((t_days - 2.0) / (t_days - 1.0 - zr**2))
-            t_i = length[has0] + 1.0
-            z_stat[k] = ubar0 / np.sqrt(((t_i - 1.0) / (12.0 * (t_i + 1.0))).sum() / n0**2)
+        ubar = np.where(present, (sums - 0.5 * counts) / counts, 0.0)
+        u0 = (length[:, None] + 1.0 - above_count) * weight - 0.5
+        n0 = has0.sum(axis=0).astype(float)
+        ubar0 = np.where(has0, u0, 0.0).sum(axis=0) / n0
+        t_days = present.sum() + 1.0
+        s_u = np.sqrt((((counts / n_all) * ubar**2).sum(axis=1) + (n0 / n_all) * ubar0**2)
+                      / t_days)
+        zr = ubar0 / s_u
+        t_stat = zr * np.sqrt((t_days - 2.0) / (t_days - 1.0 - zr**2))
+        var_terms = np.where(has0, (length / (12.0 * (length + 2.0)))[:, None], 0.0)
+        z_stat = ubar0 / np.sqrt(var_terms.sum(axis=0) / n0**2)
     return (
         Statistic(t_stat, t_pvalue(t_stat, np.full(t_stat.shape, t_days - 2.0))),
         Statistic(z_stat, normal_pvalue(z_stat)),
@@ -854,10 +963,8 @@ class EventArrays:
     s_bw : float
     n_bw_days : int
     p_hat : float
-    ranks : numpy.ndarray, shape (N, L + W)
-        Each event's estimation residuals and event ARs ranked together (Corrado 1989).
-    est_ranks : numpy.ndarray, shape (N, L)
-        The estimation residuals ranked among themselves (Kolari & Pynnönen 2011).
+    rank_sums : RankSums
+        Day sums of the ranks for the rank tests (:func:`rank_sums`).
     """
 
     panel: Panel
@@ -874,8 +981,7 @@ class EventArrays:
     s_bw: float
     n_bw_days: int
     p_hat: float
-    ranks: FloatArray
-    est_ranks: FloatArray
+    rank_sums: RankSums
 
 
 def event_arrays(panel: Panel, fit: Fit, conventions: Conventions | None = None) -> EventArrays:
@@ -889,12 +995,13 @@ def event_arrays(panel: Panel, fit: Fit, conventions: Conventions | None = None)
     ar = fit.ar[:, ecols]
     with np.errstate(invalid="ignore", divide="ignore"):
         sar = ar / (eff.sigma[:, None] * np.sqrt(eff.c[:, ecols]))
-    est_valid = panel.est_mask[:, scols] & np.isfinite(fit.ar[:, scols])
-    resid = np.where(est_valid, fit.ar[:, scols], np.nan)
+    resid = fit.ar[:, scols]
+    finite = np.isfinite(resid)
+    est_valid = panel.est_mask[:, scols] & finite
+    if not np.array_equal(est_valid, finite):
+        resid = np.where(est_valid, resid, np.nan)
     codes, n_days = day_codes(panel.dates[:, scols], est_valid, conv.alignment)
     s_bw, n_bw = mean_residual_sd(resid, est_valid, codes, n_days)
-    values, valid, _, _ = _rank_inputs(resid, est_valid, codes, n_days, ar)
-    ranks, est_ranks = ranks_with_leading(values, valid, resid.shape[1])
     return EventArrays(
         panel=panel,
         fit=eff,
@@ -910,8 +1017,7 @@ def event_arrays(panel: Panel, fit: Fit, conventions: Conventions | None = None)
         s_bw=s_bw,
         n_bw_days=n_bw,
         p_hat=positive_share(resid, est_valid, conv.p_hat),
-        ranks=ranks,
-        est_ranks=est_ranks,
+        rank_sums=rank_sums(resid, est_valid, codes, n_days, ar),
     )
 
 
@@ -1011,14 +1117,14 @@ def _statistics(
         "gsign": generalized_sign(x, arrays.p_hat),
         "sign": sign_test(x),
     }
-    gsar_est = arrays.resid / arrays.fit.sigma[:, None]
     grank_t, grank_z = generalized_rank(
-        gsar_est,
+        arrays.resid,
+        arrays.fit.sigma,
         arrays.est_valid,
         arrays.codes,
         arrays.n_est_days,
         _restandardise(scar),
-        est_ranks=arrays.est_ranks,
+        est_rank_sums=arrays.rank_sums.est_ranks,
     )
     tests["grank_t"], tests["grank_z"] = grank_t, grank_z
     wil = wilcoxon(x)
@@ -1105,12 +1211,9 @@ def _window_rank(arrays: EventArrays, tested: np.ndarray) -> Statistic:
 
 def _full_window_rank(arrays: EventArrays, tested: np.ndarray, missing: RankMissing) -> Statistic:
     """Corrado statistics of the tested event days, ranks over estimation + event window."""
-    _, valid, codes, n_days = _rank_inputs(
-        arrays.resid, arrays.est_valid, arrays.codes, arrays.n_est_days, arrays.ar
-    )
-    tested_days = np.zeros((len(tested), n_days), dtype=bool)
+    tested_days = np.zeros((len(tested), len(arrays.rank_sums.counts)), dtype=bool)
     tested_days[:, arrays.n_est_days :] = tested
-    return corrado_rank(arrays.ranks, valid, codes, n_days, tested_days, missing=missing)
+    return _corrado(arrays.rank_sums, tested_days, missing)
 
 
 def _ordered(frame: pd.DataFrame, first: str) -> pd.DataFrame:
