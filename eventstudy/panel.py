@@ -311,7 +311,7 @@ def build_panel(
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp)
     missing_at = int(lengths.sum())
     index_type = np.int32 if missing_at < np.iinfo(np.int32).max else np.intp
-    flat = np.add.outer(day0_index.astype(index_type), rel_days.astype(index_type))
+    flat: np.ndarray = np.add.outer(day0_index.astype(index_type), rel_days.astype(index_type))
     outside = (flat < 0) | (flat >= lengths[code][:, None])
     flat += offsets[code].astype(index_type)[:, None]
     flat[outside] = missing_at
@@ -319,10 +319,9 @@ def build_panel(
     def gather(values: list[np.ndarray], missing: Any) -> np.ndarray:
         if not values:
             return np.full((0, d), missing)
-        laid_end_to_end: np.ndarray = np.concatenate(
-            [*values, np.array([missing], dtype=values[0].dtype)]
-        )
-        return laid_end_to_end[flat]
+        laid_end_to_end = np.concatenate([*values, np.array([missing], dtype=values[0].dtype)])
+        gathered: np.ndarray = laid_end_to_end[flat]
+        return gathered
 
     y = gather([s.y for s in distinct], np.nan)
     x = gather([s.x for s in distinct], np.nan)
