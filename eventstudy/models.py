@@ -25,6 +25,7 @@ any other model (:func:`eventstudy.statistics.single.beaver_u`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -58,14 +59,19 @@ class Fit:
     ar : numpy.ndarray, shape (N, D)
         Abnormal return ``y − expected`` on every relative day (the normal, expected value
         is ``y − ar``).
-    c : numpy.ndarray, shape (N, D)
-        Prediction-error factor: ``Var(AR_t) = σ² C_t`` out of sample.
     xbar : numpy.ndarray, shape (N, k)
-        Estimation means of the regressors.
-    xdev : numpy.ndarray, shape (N, D, k)
-        Regressors minus their estimation means, for the CAR variance.
+        Means of the regressors that C_t and the CAR variance centre them on: the
+        estimation means.
     sxx_inv : numpy.ndarray, shape (N, k, k)
         Inverse of the centred cross-product matrix of the regressors.
+    x : numpy.ndarray, shape (N, D, k)
+        The regressors on every relative day (for the market model a view of the panel's
+        market returns).
+    c : numpy.ndarray, shape (N, D)
+        Prediction-error factor: ``Var(AR_t) = σ² C_t`` out of sample
+        (:meth:`prediction_factor` of every day, computed on first use).
+    xdev : numpy.ndarray, shape (N, D, k)
+        Regressors minus ``xbar`` (computed on first use).
     """
 
     model: str
@@ -76,10 +82,47 @@ class Fit:
     nobs: np.ndarray
     r2: FloatArray
     ar: FloatArray
-    c: FloatArray
     xbar: FloatArray
-    xdev: FloatArray
     sxx_inv: FloatArray
+    x: FloatArray
+
+    @cached_property
+    def xdev(self) -> FloatArray:
+        """Regressors minus ``xbar``, shape (N, D, k)."""
+        xdev: FloatArray = self.x - self.xbar[:, None, :]
+        return xdev
+
+    @cached_property
+    def c(self) -> FloatArray:
+        """Prediction-error factor C_t of every relative day, shape (N, D)."""
+        return self.prediction_factor(slice(None))
+
+    def prediction_factor(self, cols: slice | np.ndarray) -> FloatArray:
+        """Prediction-error factor ``C_t`` on the relative-day columns ``cols``.
+
+        ``C_t = 1 + 1/L + (x_t − x̄)′ S_xx⁻¹ (x_t − x̄)``, for the market model
+        ``1 + 1/L + (R_m,t − R̄_m)² / S_mm`` (Patell 1976, eq. 6; MacKinlay 1997, eq. 14);
+        ``1 + 1/L`` without regressors; 1 for the market-adjusted model, which estimates
+        nothing.
+
+        Returns
+        -------
+        numpy.ndarray, shape (N, len(cols))
+        """
+        n = self.ar.shape[0]
+        width = self.ar[:1, cols].shape[1]
+        if self.model == "market_adjusted":
+            return np.ones((n, width))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c = np.broadcast_to(1.0 + 1.0 / self.nobs[:, None], (n, width)).copy()
+            k = self.x.shape[2]
+            if k == 1:
+                dev = self.x[:, cols, 0] - self.xbar[:, :1]
+                c += dev * dev * self.sxx_inv[:, 0, 0][:, None]
+            elif k > 1:
+                dev = self.x[:, cols] - self.xbar[:, None, :]
+                c += np.einsum("ndi,nij,ndj->nd", dev, self.sxx_inv, dev)
+        return c
 
     def take(self, rows: np.ndarray) -> Fit:
         """The fit of the events ``rows`` only."""
@@ -95,10 +138,9 @@ class Fit:
                     "nobs",
                     "r2",
                     "ar",
-                    "c",
                     "xbar",
-                    "xdev",
                     "sxx_inv",
+                    "x",
                 )
             },
         )
@@ -128,7 +170,8 @@ class Fit:
             variance = np.full_like(variance, np.nan)
         elif exact and self.model != "market_adjusted":
             cols = np.flatnonzero(mask.any(axis=0))  # only the days some event sums
-            s = np.where(mask[:, cols, None], self.xdev[:, cols], 0.0).sum(axis=1)
+            dev = self.x[:, cols] - self.xbar[:, None, :]
+            s = np.where(mask[:, cols, None], dev, 0.0).sum(axis=1)
             quad = np.einsum("ni,nij,nj->n", s, self.sxx_inv, s)
             variance = self.sigma**2 * (k_days + k_days**2 / self.nobs + quad)
         return variance
@@ -169,9 +212,9 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
     mask = panel.est_mask & np.all(np.isfinite(x), axis=2)
     nobs = mask.sum(axis=1)
     k = x.shape[2]
-    # With many events, fresh (N, D) arrays cost more than the arithmetic on them, so two
-    # work buffers are reused: ``buf`` holds y − ȳ, then x′β, then the estimation
-    # residuals, then C_t; ``xc`` holds x − x̄ on the estimation days, then everywhere.
+    # With many events, fresh (N, D) arrays cost more than the arithmetic on them: ``buf``
+    # holds y − ȳ on the estimation days, then x′β, then the estimation residuals; ``xc``
+    # holds x − x̄ on the estimation days. Only the abnormal returns are kept.
     with np.errstate(invalid="ignore", divide="ignore"):
         buf = np.where(mask, panel.y, 0.0)
         ybar = buf.sum(axis=1) / nobs
@@ -184,10 +227,14 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
         sxx = np.einsum("ndi,ndj->nij", xc, xc)
         sxy = np.einsum("ndi,nd->ni", xc, buf)
         sst = np.einsum("nd,nd->n", buf, buf)
+        del xc
         sxx_inv = batched_inverse(sxx) if k else np.empty((len(nobs), 0, 0))
         beta = np.einsum("nij,nj->ni", sxx_inv, sxy)
         alpha = ybar - (xbar * beta).sum(axis=1)
-        np.einsum("ndi,ni->nd", x, beta, out=buf)
+        if k == 1:
+            np.multiply(x[:, :, 0], beta[:, :1], out=buf)
+        else:
+            np.einsum("ndi,ni->nd", x, beta, out=buf)
         ar = panel.y - buf
         ar -= alpha[:, None]
         np.copyto(buf, ar)
@@ -196,15 +243,7 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
         df = nobs - k - 1
         sigma = np.sqrt(ssr / df)
         r2 = 1.0 - ssr / sst if k else np.full(len(nobs), np.nan)
-        xdev = np.subtract(x, xbar[:, None, :], out=xc)
-        c = buf
-        if k == 1:
-            np.multiply(xdev[:, :, 0], xdev[:, :, 0], out=c)
-            c *= sxx_inv[:, 0, 0][:, None]
-        else:
-            c[...] = np.einsum("ndi,nij,ndj->nd", xdev, sxx_inv, xdev)
-        c += 1.0 + 1.0 / nobs[:, None]
-    return Fit(model, alpha, beta, sigma, df, nobs, r2, ar, c, xbar, xdev, sxx_inv)
+    return Fit(model, alpha, beta, sigma, df, nobs, r2, ar, xbar, sxx_inv, x)
 
 
 def batched_inverse(sxx: FloatArray) -> FloatArray:
@@ -234,7 +273,7 @@ def _estimation_sd(values: FloatArray, mask: np.ndarray, nobs: np.ndarray) -> Fl
 
 
 def _fit_without_regression(
-    model: str, ar: FloatArray, sigma: FloatArray, nobs: np.ndarray, c: FloatArray, beta: FloatArray
+    model: str, ar: FloatArray, sigma: FloatArray, nobs: np.ndarray, beta: FloatArray
 ) -> Fit:
     """A fit with nothing regressed: α = 0, fixed β, ``df = L − 1``."""
     n, d = ar.shape
@@ -247,10 +286,9 @@ def _fit_without_regression(
         nobs=nobs,
         r2=np.full(n, np.nan),
         ar=ar,
-        c=c,
         xbar=np.zeros((n, 0)),
-        xdev=np.zeros((n, d, 0)),
         sxx_inv=np.zeros((n, 0, 0)),
+        x=np.zeros((n, d, 0)),
     )
 
 
@@ -264,9 +302,7 @@ def fit_market_adjusted(panel: Panel) -> Fit:
     ar = panel.y - panel.x
     sigma = _estimation_sd(ar, panel.est_mask, nobs)
     n = len(nobs)
-    return _fit_without_regression(
-        "market_adjusted", ar, sigma, nobs, np.ones(ar.shape), np.ones((n, 1))
-    )
+    return _fit_without_regression("market_adjusted", ar, sigma, nobs, np.ones((n, 1)))
 
 
 def fit_variance_ratio(panel: Panel) -> Fit:
@@ -285,11 +321,8 @@ def fit_variance_ratio(panel: Panel) -> Fit:
     r = panel.y
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = r**2 / _estimation_sd(r, mask, nobs)[:, None] ** 2 - 1.0
-        c = np.broadcast_to(1.0 + 1.0 / nobs[:, None], r.shape).copy()
     sigma = _estimation_sd(ratio, mask, nobs)
-    return _fit_without_regression(
-        "variance_ratio", ratio, sigma, nobs, c, np.zeros((len(nobs), 0))
-    )
+    return _fit_without_regression("variance_ratio", ratio, sigma, nobs, np.zeros((len(nobs), 0)))
 
 
 def fit(panel: Panel, model: ModelName, factors: FloatArray | None = None) -> Fit:

@@ -229,7 +229,7 @@ class EventStudyResult(SummaryMixin):
             )
         f, panel = self._batch.fit, self._batch.panel
         cols = self._est_cols
-        design = sm.add_constant(f.xdev[0, cols] + f.xbar[0], has_constant="add")
+        design = sm.add_constant(f.x[0, cols], has_constant="add")
         return sm.OLS(panel.y[0, cols], design).fit()
 
     @cached_property

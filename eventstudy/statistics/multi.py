@@ -923,19 +923,17 @@ def effective_fit(
     if sigma_divisor == "nobs-1":
         with np.errstate(invalid="ignore", divide="ignore"):
             sigma = fit.sigma * np.sqrt(fit.df / (fit.nobs - 1.0))
-    if market_terms == "own" or fit.xdev.shape[2] == 0:
+    if market_terms == "own" or fit.x.shape[2] == 0:
         return replace(fit, sigma=sigma)
     inside = np.zeros(fit.ar.shape, dtype=bool)
     cols = panel.cols(*panel.estimation)
-    inside[:, cols] = np.isfinite(fit.xdev[:, cols]).all(axis=2)
+    inside[:, cols] = np.isfinite(fit.x[:, cols]).all(axis=2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        xw = np.where(inside[:, :, None], fit.xdev, 0.0)
-        xdev = fit.xdev - (xw.sum(axis=1) / inside.sum(axis=1)[:, None])[:, None, :]
-        xc = np.where(inside[:, :, None], xdev, 0.0)
+        xw = np.where(inside[:, :, None], fit.x, 0.0)
+        xbar = xw.sum(axis=1) / inside.sum(axis=1)[:, None]
+        xc = np.where(inside[:, :, None], fit.x - xbar[:, None, :], 0.0)
         sxx = np.einsum("ndi,ndj->nij", xc, xc)
-        sxx_inv = batched_inverse(sxx)
-        c = 1.0 + 1.0 / fit.nobs[:, None] + np.einsum("ndi,nij,ndj->nd", xdev, sxx_inv, xdev)
-    return replace(fit, sigma=sigma, c=c, xdev=xdev, sxx_inv=sxx_inv)
+    return replace(fit, sigma=sigma, xbar=xbar, sxx_inv=batched_inverse(sxx))
 
 
 @dataclass(frozen=True)
@@ -994,7 +992,7 @@ def event_arrays(panel: Panel, fit: Fit, conventions: Conventions | None = None)
     scols = panel.cols(*panel.estimation)
     ar = fit.ar[:, ecols]
     with np.errstate(invalid="ignore", divide="ignore"):
-        sar = ar / (eff.sigma[:, None] * np.sqrt(eff.c[:, ecols]))
+        sar = ar / (eff.sigma[:, None] * np.sqrt(eff.prediction_factor(ecols)))
     resid = fit.ar[:, scols]
     finite = np.isfinite(resid)
     est_valid = panel.est_mask[:, scols] & finite
