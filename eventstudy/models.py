@@ -33,6 +33,9 @@ from eventstudy._typing import ModelName
 from eventstudy.errors import InvalidInputError
 from eventstudy.panel import FloatArray, Panel
 
+#: Events fitted per block by :func:`fit_ols`.
+FIT_BLOCK_ROWS = 512
+
 
 @dataclass(frozen=True)
 class Fit:
@@ -209,14 +212,35 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
     x : numpy.ndarray, shape (N, D, k)
         Regressors besides the intercept; NaN where missing.
     """
-    mask = panel.est_mask & np.all(np.isfinite(x), axis=2)
+    n, d = panel.y.shape
+    k = x.shape[2]
+    ar = np.empty((n, d))
+    # Events are fitted in blocks, so that the work arrays stay small; only the abnormal
+    # returns are kept for every event.
+    parts = [
+        _ols_block(panel.y[rows], x[rows], panel.est_mask[rows], ar[rows])
+        for rows in (slice(a, a + FIT_BLOCK_ROWS) for a in range(0, max(n, 1), FIT_BLOCK_ROWS))
+    ]
+    alpha, beta, sigma, nobs, r2, xbar, sxx_inv = (
+        np.concatenate(p) for p in zip(*parts, strict=True)
+    )
+    return Fit(model, alpha, beta, sigma, nobs - k - 1, nobs, r2, ar, xbar, sxx_inv, x)
+
+
+def _ols_block(
+    y: FloatArray, x: FloatArray, est_mask: np.ndarray, ar: FloatArray
+) -> tuple[FloatArray, ...]:
+    """:func:`fit_ols` of a block of events; writes their abnormal returns into ``ar``.
+
+    Returns α, β, σ, L, R², x̄ and S_xx⁻¹ of the block's events.
+    """
+    mask = est_mask & np.all(np.isfinite(x), axis=2)
     nobs = mask.sum(axis=1)
     k = x.shape[2]
-    # With many events, fresh (N, D) arrays cost more than the arithmetic on them: ``buf``
-    # holds y − ȳ on the estimation days, then x′β, then the estimation residuals; ``xc``
-    # holds x − x̄ on the estimation days. Only the abnormal returns are kept.
+    # ``buf`` holds y − ȳ on the estimation days, then x′β, then the estimation residuals;
+    # ``xc`` holds x − x̄ on the estimation days.
     with np.errstate(invalid="ignore", divide="ignore"):
-        buf = np.where(mask, panel.y, 0.0)
+        buf = np.where(mask, y, 0.0)
         ybar = buf.sum(axis=1) / nobs
         buf -= ybar[:, None]
         buf *= mask
@@ -227,7 +251,6 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
         sxx = np.einsum("ndi,ndj->nij", xc, xc)
         sxy = np.einsum("ndi,nd->ni", xc, buf)
         sst = np.einsum("nd,nd->n", buf, buf)
-        del xc
         sxx_inv = batched_inverse(sxx) if k else np.empty((len(nobs), 0, 0))
         beta = np.einsum("nij,nj->ni", sxx_inv, sxy)
         alpha = ybar - (xbar * beta).sum(axis=1)
@@ -235,15 +258,14 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
             np.multiply(x[:, :, 0], beta[:, :1], out=buf)
         else:
             np.einsum("ndi,ni->nd", x, beta, out=buf)
-        ar = panel.y - buf
+        np.subtract(y, buf, out=ar)
         ar -= alpha[:, None]
         np.copyto(buf, ar)
         np.copyto(buf, 0.0, where=~mask)
         ssr = np.einsum("nd,nd->n", buf, buf)
-        df = nobs - k - 1
-        sigma = np.sqrt(ssr / df)
+        sigma = np.sqrt(ssr / (nobs - k - 1))
         r2 = 1.0 - ssr / sst if k else np.full(len(nobs), np.nan)
-    return Fit(model, alpha, beta, sigma, df, nobs, r2, ar, xbar, sxx_inv, x)
+    return alpha, beta, sigma, nobs, r2, xbar, sxx_inv
 
 
 def batched_inverse(sxx: FloatArray) -> FloatArray:

@@ -88,3 +88,24 @@ def test_gap_rows_can_be_dropped_from_the_estimation() -> None:
     missing = kept.estimation_residuals.index.difference(dropped.estimation_residuals.index)
     assert list(missing) == [pd.Timestamp("2019-04-12")]
     assert kept.params["nobs"] == 240 and dropped.params["nobs"] == 239
+
+
+@pytest.mark.parametrize("k", [0, 1, 2])
+def test_events_fitted_in_blocks_equal_events_fitted_alone(k: int) -> None:
+    from eventstudy.models import FIT_BLOCK_ROWS, fit_ols
+    from eventstudy.panel import Series, build_panel
+
+    rng = np.random.default_rng(k)
+    days = np.arange("2020-01-01", "2021-06-30", dtype="datetime64[D]").astype("datetime64[ns]")
+    x = rng.normal(0.0, 0.01, len(days))
+    y = 0.001 + 1.2 * x + rng.normal(0.0, 0.02, len(days))
+    y[rng.random(len(days)) < 0.05] = np.nan  # missing days differ between events
+    series = Series("S", "M", days, y, x, np.zeros(len(days), dtype=bool))
+    n = 2 * FIT_BLOCK_ROWS + 7
+    panel = build_panel([series] * n, rng.integers(260, len(days) - 20, n), (-250, -11), (-10, 10))
+    regressors = np.stack([panel.x, panel.x**2][:k], axis=2) if k else np.empty((n, 261, 0))
+    together = fit_ols(panel, "factors", regressors)
+    for i in (0, FIT_BLOCK_ROWS - 1, FIT_BLOCK_ROWS, n - 1):
+        alone = fit_ols(panel.take(np.array([i])), "factors", regressors[[i]])
+        for name in ("alpha", "beta", "sigma", "nobs", "r2", "ar", "xbar", "sxx_inv", "c"):
+            np.testing.assert_array_equal(getattr(together, name)[i], getattr(alone, name)[0])
