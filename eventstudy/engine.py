@@ -113,7 +113,8 @@ def normalise_events(events: pd.DataFrame | Iterable[Sequence[Any]]) -> pd.DataF
         )
     if frame.empty:
         raise InvalidInputError("events is empty; give at least one (ticker, date).")
-    if not frame["ticker"].map(lambda t: isinstance(t, str) and t != "").all():
+    tickers = frame["ticker"].to_numpy(dtype=object)
+    if not all(isinstance(t, str) and t != "" for t in tickers):
         raise InvalidInputError("every event needs a ticker given as a non-empty string.")
     if "market" not in frame:
         frame["market"] = None
@@ -361,9 +362,15 @@ def prepare(
     factor_table = _factor_table(factors) if factors is not None else None
     uses_market = model in ("market", "market_adjusted")
     frame = normalise_events(events)
+    defaults: dict[str, str] = {}
     frame["market"] = [
-        m if isinstance(m, str) and m else _market_for(t, market, uses_market)
-        for t, m in zip(frame["ticker"], frame["market"], strict=True)
+        m
+        if isinstance(m, str) and m
+        else defaults.get(t) or defaults.setdefault(t, _market_for(t, market, uses_market))
+        for t, m in zip(
+            frame["ticker"].to_numpy(dtype=object), frame["market"].to_numpy(dtype=object),
+            strict=True,
+        )
     ]
     stamps, days, plain, date_errors = _requested(frame["date"])
     load = PriceLoader(data, _load_span(days, estimation, window))

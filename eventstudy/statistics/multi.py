@@ -173,10 +173,24 @@ def average_ranks(values: FloatArray, valid: np.ndarray) -> FloatArray:
     >>> average_ranks(np.array([[3.0, 1.0, 3.0, 2.0]]), np.ones((1, 4), dtype=bool))
     array([[3.5, 1. , 3.5, 2. ]])
     """
-    return _ranks(values, valid, 0)[0]
+    n, m = values.shape
+    order, sorted_ranks, _ = _sorted_ranks(values, valid, 0)
+    ranks = np.empty((n, m))
+    np.put_along_axis(ranks, order, sorted_ranks, axis=1)
+    ranks[~valid] = np.nan
+    return ranks
 
 
-def _ranks(values: FloatArray, valid: np.ndarray, n_lead: int) -> tuple[FloatArray, FloatArray]:
+def _sorted_ranks(
+    values: FloatArray, valid: np.ndarray, n_lead: int
+) -> tuple[np.ndarray, FloatArray, FloatArray]:
+    """Each row's values sorted: the order, and the average rank at each sorted position.
+
+    Valid values come first in each row, invalid ones after them. With ``n_lead``, the
+    third array holds at each sorted position the average rank of the value among the row's
+    first ``n_lead`` columns alone (meaningful where the position holds one of them); one
+    sort serves both rankings.
+    """
     n, m = values.shape
     v = np.where(valid, values, np.nan)  # NaN sorts last and ties with nothing
     order = np.argsort(v, axis=1)  # average ranks do not depend on the order of ties
@@ -196,22 +210,15 @@ def _ranks(values: FloatArray, valid: np.ndarray, n_lead: int) -> tuple[FloatArr
         sorted_ranks = (start + end) / 2.0 + 1.0
     else:
         sorted_ranks = np.broadcast_to(np.arange(1.0, m + 1.0), (n, m))
-    ranks = np.empty((n, m))
-    np.put_along_axis(ranks, order, sorted_ranks, axis=1)
-    ranks[~valid] = np.nan
-    lead = np.empty((n, 0))
+    lead_rank: np.ndarray = np.empty((n, 0))
     if n_lead:
         is_lead = order < n_lead
         count = np.cumsum(is_lead, axis=1)
-        lead_rank: np.ndarray = count
+        lead_rank = count
         if any_tie:
             before: np.ndarray = np.take_along_axis(count - is_lead, start, axis=1)
             lead_rank = (before + 1.0 + np.take_along_axis(count, end, axis=1)) / 2.0
-        lead_all = np.empty((n, m))
-        np.put_along_axis(lead_all, order, lead_rank, axis=1)
-        lead = lead_all[:, :n_lead]
-        lead[~valid[:, :n_lead]] = np.nan
-    return ranks, lead
+    return order, sorted_ranks, lead_rank
 
 
 def day_codes(
@@ -750,16 +757,27 @@ def rank_sums(
             resid[rows], est_valid[rows], None if codes is None else codes[rows], n_est_days,
             event[rows],
         )
-        ranks, lead = _ranks(values, valid, n_est)
-        block = _rank_day_sums(ranks, valid, block_codes, n_days)
-        lead *= 1.0 / (est_valid[rows].sum(axis=1) + 2.0)[:, None]
-        est, _ = _day_sums(lead, est_valid[rows], None if codes is None else codes[rows],
-                           n_est_days)
-        total.ranks[:] += block.ranks
-        total.centres[:] += block.centres
-        total.counts[:] += block.counts
-        total.lengths[rows] = block.lengths
-        total.est_ranks[:] += est
+        order, sorted_ranks, lead_rank = _sorted_ranks(values, valid, n_est)
+        lengths = valid.sum(axis=1)
+        # Day sums straight from the sorted rows: position p of a row holds a valid value
+        # when p < T_i, on the day of the column it came from.
+        held = np.arange(values.shape[1]) < lengths[:, None]
+        day = order if block_codes is None else np.take_along_axis(block_codes, order, axis=1)
+        total.ranks[:] += np.bincount(
+            day[held], weights=np.broadcast_to(sorted_ranks, held.shape)[held], minlength=n_days
+        )
+        centres, counts = _day_sums(
+            np.broadcast_to((lengths[:, None] + 1.0) / 2.0, valid.shape), valid, block_codes,
+            n_days,
+        )
+        total.centres[:] += centres
+        total.counts[:] += counts
+        total.lengths[rows] = lengths
+        held &= order < n_est
+        weight = 1.0 / (est_valid[rows].sum(axis=1) + 2.0)
+        total.est_ranks[:] += np.bincount(
+            day[held], weights=(lead_rank * weight[:, None])[held], minlength=n_days
+        )[:n_est_days]
     return total
 
 
