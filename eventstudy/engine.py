@@ -632,8 +632,8 @@ def _overlaps(frame: pd.DataFrame, ok: np.ndarray, panel: Panel) -> np.ndarray:
     """
     out = np.full(len(frame), "", dtype=object)
     cols = panel.event_cols
-    starts = panel.dates[:, cols][:, 0].view("int64")
-    ends = panel.dates[:, cols][:, -1].view("int64")
+    edges = panel.dates_at(np.array([cols.start, cols.stop - 1])).view("int64")
+    starts, ends = edges[:, 0], edges[:, 1]
     codes = pd.factorize(frame["ticker"].to_numpy()[ok])[0]
     order = np.lexsort((starts, codes))
     a, b = order[:-1], order[1:]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -193,8 +194,6 @@ class Panel:
         ``max(estimation[1], window[1])``.
     y, x : numpy.ndarray, shape (N, D)
         The stock's and the market's measure; NaN where there is no data.
-    dates : numpy.ndarray of datetime64[ns], shape (N, D)
-        The stock's trading day for each relative day; NaT beyond the data.
     gap : numpy.ndarray of bool, shape (N, D)
         The row's interval spans several market sessions.
     estimation, window : tuple of int
@@ -203,16 +202,35 @@ class Panel:
         Days that enter the estimation: in the estimation window with the stock's measure
         (and the market's, when the model uses it) present, and, with ``gaps="drop"``, not a
         gap row.
+    trading_days : numpy.ndarray of datetime64[ns], shape (T + 1,)
+        The trading days of every series laid end to end, then NaT.
+    day_slot : numpy.ndarray of int, shape (N, D)
+        Where each event's relative day is in ``trading_days`` (the final NaT beyond the
+        data).
+    dates : numpy.ndarray of datetime64[ns], shape (N, D)
+        The stock's trading day for each relative day; NaT beyond the data (computed on
+        first use; :meth:`dates_at` gives some columns only).
     """
 
     rel_days: np.ndarray
     y: FloatArray
     x: FloatArray
-    dates: np.ndarray
     gap: np.ndarray
     estimation: Window
     window: Window
     est_mask: np.ndarray
+    trading_days: np.ndarray
+    day_slot: np.ndarray
+
+    @cached_property
+    def dates(self) -> np.ndarray:
+        """The stock's trading day for each event and relative day, shape (N, D)."""
+        return self.dates_at(slice(None))
+
+    def dates_at(self, cols: slice | np.ndarray) -> np.ndarray:
+        """The trading days of the relative-day columns ``cols``, shape (N, len(cols))."""
+        dates: np.ndarray = self.trading_days[self.day_slot[:, cols]]
+        return dates
 
     @property
     def n_events(self) -> int:
@@ -235,9 +253,9 @@ class Panel:
             self,
             y=self.y[rows],
             x=self.x[rows],
-            dates=self.dates[rows],
             gap=self.gap[rows],
             est_mask=self.est_mask[rows],
+            day_slot=self.day_slot[rows],
         )
 
 
@@ -326,10 +344,12 @@ def build_panel(
     y = gather([s.y for s in distinct], np.nan)
     x = gather([s.x for s in distinct], np.nan)
     gap = gather([s.gap for s in distinct], False)
-    dates = gather([s.dates for s in distinct], np.datetime64("NaT", "ns"))
+    trading_days = np.concatenate(
+        [*(s.dates for s in distinct), np.array(["NaT"], dtype="datetime64[ns]")]
+    )
     est_mask = np.isfinite(y) & (np.isfinite(x) if needs_market else True)
     est_mask[:, : estimation[0] - first] = False
     est_mask[:, estimation[1] - first + 1 :] = False
     if gaps == "drop":
         est_mask &= ~gap
-    return Panel(rel_days, y, x, dates, gap, estimation, window, est_mask)
+    return Panel(rel_days, y, x, gap, estimation, window, est_mask, trading_days, flat)

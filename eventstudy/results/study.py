@@ -142,7 +142,7 @@ class StudyResult(SummaryMixin):
         a = self._arrays
         n, w = a.ar.shape
         studied = self.events[self.events["status"] == OK]
-        dates = self._batch.panel.dates[:, self._batch.panel.event_cols]
+        dates = self._batch.panel.dates_at(self._batch.panel.event_cols)
         return pd.DataFrame(
             {
                 "ticker": np.repeat(studied["ticker"].to_numpy(), w),

@@ -1016,7 +1016,10 @@ def event_arrays(panel: Panel, fit: Fit, conventions: Conventions | None = None)
     est_valid = panel.est_mask[:, scols] & finite
     if not np.array_equal(est_valid, finite):
         resid = np.where(est_valid, resid, np.nan)
-    codes, n_days = day_codes(panel.dates[:, scols], est_valid, conv.alignment)
+    codes: np.ndarray | None = None
+    n_days = resid.shape[1]
+    if conv.alignment == "calendar":  # the dates are needed for calendar alignment only
+        codes, n_days = day_codes(panel.dates_at(scols), est_valid, "calendar")
     s_bw, n_bw = mean_residual_sd(resid, est_valid, codes, n_days)
     return EventArrays(
         panel=panel,
