@@ -18,7 +18,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -320,30 +319,31 @@ def build_panel(
     last = max(estimation[1], window[1])
     rel_days = np.arange(first, last + 1)
     d = len(rel_days)
-    # One gather over all series laid end to end, rather than one per stock; positions the
-    # data do not reach point at one missing value appended at the end.
     unique: dict[int, int] = {}
     code = np.array([unique.setdefault(id(s), len(unique)) for s in series], dtype=np.intp)
     distinct = list({id(s): s for s in series}.values())
     lengths = np.array([len(s.dates) for s in distinct], dtype=np.intp)
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp)
-    missing_at = int(lengths.sum())
-    index_type = np.int32 if missing_at < np.iinfo(np.int32).max else np.intp
-    flat: np.ndarray = np.add.outer(day0_index.astype(index_type), rel_days.astype(index_type))
-    outside = (flat < 0) | (flat >= lengths[code][:, None])
-    flat += offsets[code].astype(index_type)[:, None]
-    flat[outside] = missing_at
-
-    def gather(values: list[np.ndarray], missing: Any) -> np.ndarray:
-        if not values:
-            return np.full((0, d), missing)
-        laid_end_to_end = np.concatenate([*values, np.array([missing], dtype=values[0].dtype)])
-        gathered: np.ndarray = laid_end_to_end[flat]
-        return gathered
-
-    y = gather([s.y for s in distinct], np.nan)
-    x = gather([s.x for s in distinct], np.nan)
-    gap = gather([s.gap for s in distinct], False)
+    end = int(lengths.sum())
+    index_type = np.int32 if end < np.iinfo(np.int32).max else np.intp
+    # Each event's rows of its series; a day the data do not reach points one past the end,
+    # at a missing value appended to the series.
+    slot: np.ndarray = np.add.outer(day0_index.astype(index_type), rel_days.astype(index_type))
+    outside = (slot < 0) | (slot >= lengths[code][:, None])
+    y = np.empty((len(code), d))
+    x = np.empty((len(code), d))
+    gap = np.empty((len(code), d), dtype=bool)
+    order = np.argsort(code, kind="stable")
+    bounds = np.searchsorted(code[order], np.arange(len(distinct) + 1))
+    for k, one in enumerate(distinct):
+        rows = order[bounds[k] : bounds[k + 1]]
+        at = np.where(outside[rows], lengths[k], slot[rows])
+        y[rows] = np.append(one.y, np.nan)[at]
+        x[rows] = np.append(one.x, np.nan)[at]
+        gap[rows] = np.append(one.gap, False)[at]
+    # The trading days stay laid end to end; the panel looks them up when they are needed.
+    slot += offsets[code].astype(index_type)[:, None]
+    slot[outside] = end
     trading_days = np.concatenate(
         [*(s.dates for s in distinct), np.array(["NaT"], dtype="datetime64[ns]")]
     )
@@ -352,4 +352,4 @@ def build_panel(
     est_mask[:, estimation[1] - first + 1 :] = False
     if gaps == "drop":
         est_mask &= ~gap
-    return Panel(rel_days, y, x, gap, estimation, window, est_mask, trading_days, flat)
+    return Panel(rel_days, y, x, gap, estimation, window, est_mask, trading_days, slot)
