@@ -29,6 +29,7 @@ from functools import cached_property
 
 import numpy as np
 
+from eventstudy._blocks import map_blocks
 from eventstudy._typing import ModelName
 from eventstudy.errors import InvalidInputError
 from eventstudy.panel import FloatArray, Panel
@@ -217,10 +218,11 @@ def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
     ar = np.empty((n, d))
     # Events are fitted in blocks, so that the work arrays stay small; only the abnormal
     # returns are kept for every event.
-    parts = [
-        _ols_block(panel.y[rows], x[rows], panel.est_mask[rows], ar[rows])
-        for rows in (slice(a, a + FIT_BLOCK_ROWS) for a in range(0, max(n, 1), FIT_BLOCK_ROWS))
-    ]
+    parts = map_blocks(
+        lambda rows: _ols_block(panel.y[rows], x[rows], panel.est_mask[rows], ar[rows]),
+        max(n, 1),
+        FIT_BLOCK_ROWS,
+    )
     alpha, beta, sigma, nobs, r2, xbar, sxx_inv = (
         np.concatenate(p) for p in zip(*parts, strict=True)
     )

@@ -74,6 +74,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
+from eventstudy._blocks import map_blocks
 from eventstudy._typing import check_option, window_label
 from eventstudy.models import Fit, batched_inverse
 from eventstudy.panel import FloatArray, Panel
@@ -242,12 +243,22 @@ def day_codes(
 def _day_sums(
     values: FloatArray, valid: np.ndarray, codes: np.ndarray | None, n_days: int
 ) -> tuple[FloatArray, FloatArray]:
-    """Sum and count of the valid values on each cross-sectional day."""
-    if codes is None:
-        return np.where(valid, values, 0.0).sum(axis=0), valid.sum(axis=0).astype(float)
-    sums = np.bincount(codes[valid], weights=values[valid], minlength=n_days)
-    counts = np.bincount(codes[valid], minlength=n_days).astype(float)
-    return sums, counts
+    """Sum and count of the valid values on each cross-sectional day (in blocks of events)."""
+
+    def block(rows: slice) -> tuple[FloatArray, FloatArray]:
+        ok = valid[rows]
+        if codes is None:
+            return np.where(ok, values[rows], 0.0).sum(axis=0), ok.sum(axis=0).astype(float)
+        day = codes[rows][ok]
+        return (
+            np.bincount(day, weights=values[rows][ok], minlength=n_days),
+            np.bincount(day, minlength=n_days).astype(float),
+        )
+
+    parts = map_blocks(block, len(values), BLOCK_ROWS)
+    if not parts:
+        return np.zeros(n_days), np.zeros(n_days)
+    return np.sum([p[0] for p in parts], axis=0), np.sum([p[1] for p in parts], axis=0)
 
 
 # --------------------------------------------------------------------------- parametric
@@ -486,10 +497,8 @@ def mean_residual_correlation(
     float
         NaN with fewer than two events.
     """
-    sums = np.zeros(n_days)
-    n = 0
-    for a in range(0, len(resid), BLOCK_ROWS):
-        rows = slice(a, a + BLOCK_ROWS)
+
+    def block(rows: slice) -> tuple[FloatArray, int]:
         valid_rows = valid[rows]
         count = valid_rows.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -499,8 +508,11 @@ def mean_residual_correlation(
         usable = (count >= 2) & (norm > 0) & np.isfinite(norm)
         z = dev[usable] / norm[usable, None]
         sub_codes = None if codes is None else codes[rows][usable]
-        sums += _day_sums(z, valid_rows[usable], sub_codes, n_days)[0]
-        n += int(usable.sum())
+        return _day_sums(z, valid_rows[usable], sub_codes, n_days)[0], int(usable.sum())
+
+    parts = map_blocks(block, len(resid), BLOCK_ROWS)
+    sums = np.sum([p[0] for p in parts], axis=0) if parts else np.zeros(n_days)
+    n = sum(p[1] for p in parts)
     if n < 2:
         return float("nan")
     return float((np.dot(sums, sums) - n) / (n * (n - 1.0)))
@@ -749,36 +761,41 @@ def rank_sums(
     """
     n, n_est = resid.shape
     n_days = n_est_days + event.shape[1]
-    total = RankSums(np.zeros(n_days), np.zeros(n_days), np.zeros(n_days), np.empty(n),
-                     np.zeros(n_est_days))
-    for a in range(0, n, BLOCK_ROWS):
-        rows = slice(a, a + BLOCK_ROWS)
+
+    def block(rows: slice) -> tuple[FloatArray, ...]:
         values, valid, block_codes, _ = _rank_inputs(
             resid[rows], est_valid[rows], None if codes is None else codes[rows], n_est_days,
             event[rows],
         )
         order, sorted_ranks, lead_rank = _sorted_ranks(values, valid, n_est)
-        lengths = valid.sum(axis=1)
+        lengths = valid.sum(axis=1).astype(float)
         # Day sums straight from the sorted rows: position p of a row holds a valid value
         # when p < T_i, on the day of the column it came from.
         held = np.arange(values.shape[1]) < lengths[:, None]
         day = order if block_codes is None else np.take_along_axis(block_codes, order, axis=1)
-        total.ranks[:] += np.bincount(
+        ranks = np.bincount(
             day[held], weights=np.broadcast_to(sorted_ranks, held.shape)[held], minlength=n_days
         )
         centres, counts = _day_sums(
             np.broadcast_to((lengths[:, None] + 1.0) / 2.0, valid.shape), valid, block_codes,
             n_days,
         )
-        total.centres[:] += centres
-        total.counts[:] += counts
-        total.lengths[rows] = lengths
         held &= order < n_est
         weight = 1.0 / (est_valid[rows].sum(axis=1) + 2.0)
-        total.est_ranks[:] += np.bincount(
+        est = np.bincount(
             day[held], weights=(lead_rank * weight[:, None])[held], minlength=n_days
         )[:n_est_days]
-    return total
+        return ranks, centres, counts, lengths, est
+
+    parts = map_blocks(block, n, BLOCK_ROWS)
+    if not parts:
+        return RankSums(np.zeros(n_days), np.zeros(n_days), np.zeros(n_days), np.empty(0),
+                        np.zeros(n_est_days))
+    ranks, centres, counts, lengths, est = zip(*parts, strict=True)
+    return RankSums(
+        np.sum(ranks, axis=0), np.sum(centres, axis=0), np.sum(counts, axis=0),
+        np.concatenate(lengths), np.sum(est, axis=0),
+    )
 
 
 def _corrado(sums: RankSums, tested: np.ndarray, missing: RankMissing) -> Statistic:
@@ -872,9 +889,8 @@ def generalized_rank(
             part = np.where(has0[lacking, k, None], 0.0, k_est * extra)
             sums[k] += _day_sums(part, est_valid[lacking],
                                  None if codes is None else codes[lacking], n_days)[0]
-    above_count = np.empty((n_events, n_windows))
-    for a in range(0, n_events, GRANK_BLOCK_ROWS):
-        rows = slice(a, a + GRANK_BLOCK_ROWS)
+
+    def block(rows: slice) -> tuple[FloatArray, FloatArray]:
         with np.errstate(invalid="ignore", divide="ignore"):
             g = np.where(est_valid[rows], resid[rows] / sigma[rows, None], np.nan)[None, :, :]
         day0 = g0[rows].T[:, :, None]
@@ -883,16 +899,21 @@ def generalized_rank(
         tie = g == day0
         if bool(tie.any()):
             above += 0.5 * tie
-        above_count[rows] = above.sum(axis=2).T
         w = weight[rows].T
         if codes is None:
-            sums += np.matmul(w[:, None, :], above)[:, 0, :]
+            day_sums = np.matmul(w[:, None, :], above)[:, 0, :]
         else:
             where = codes[rows][None, :, :] + (n_days * np.arange(n_windows))[:, None, None]
-            sums += np.bincount(
+            day_sums = np.bincount(
                 where.ravel(), weights=(above * w[:, :, None]).ravel(),
                 minlength=n_windows * n_days,
             ).reshape(n_windows, n_days)
+        return above.sum(axis=2).T, day_sums
+
+    parts = map_blocks(block, n_events, GRANK_BLOCK_ROWS)
+    above_count = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, n_windows))
+    for _, day_sums in parts:
+        sums += day_sums
     with np.errstate(invalid="ignore", divide="ignore"):
         counts = (
             est_valid.sum(axis=0).astype(float)
