@@ -383,7 +383,7 @@ def prepare(
         "status": np.array([e or OK for e in date_errors], dtype=object),
     }
     status = out["status"]
-    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([frame["ticker"], frame["market"]]))
+    codes, pairs = _pairs(frame["ticker"], frame["market"])
     series_of: dict[int, Series] = {}
     rows_of = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[rows_of], np.arange(len(pairs) + 1))
@@ -402,12 +402,10 @@ def prepare(
     frame["requested"] = stamps
     frame["day0"] = out["day0"]
     frame["reason"] = out["reason"]
-    ok_rows = status == OK
-    studied_rows = frame[ok_rows].reset_index()
-    first = studied_rows.groupby(["ticker", "market", "day0"])["index"].transform("first")
-    for i, j in zip(studied_rows["index"], first, strict=True):
-        if i != j:
-            status[i] = f"duplicate of event {j} (same ticker, market and day 0)"
+    located = np.flatnonzero(status == OK)
+    same, first = _repeats(codes[located], out["day0"][located].view("int64"))
+    for i, j in zip(located[same], located[first], strict=True):
+        status[i] = f"duplicate of event {j} (same ticker, market and day 0)"
     ok = np.flatnonzero(status == OK)
 
     studied = [series_of[c] for c in codes[ok]]
@@ -507,6 +505,27 @@ def _check_combination(
             f"min_estimation={min_estimation} is too small: a model needs at least 3 "
             "estimation days to leave a residual degree of freedom."
         )
+
+
+def _pairs(tickers: pd.Series, markets: pd.Series) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Number the distinct (ticker, market) pairs in order of appearance."""
+    ticker_codes, ticker_names = pd.factorize(tickers.to_numpy(dtype=object))
+    market_codes, market_names = pd.factorize(markets.to_numpy(dtype=object))
+    codes, keys = pd.factorize(ticker_codes * len(market_names) + market_codes)
+    pairs = [
+        (str(ticker_names[k // len(market_names)]), str(market_names[k % len(market_names)]))
+        for k in keys
+    ]
+    return codes, pairs
+
+
+def _repeats(codes: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions that repeat an earlier (code, day), and the position each repeats."""
+    order = np.lexsort((np.arange(len(codes)), days, codes))
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (codes[order][1:] != codes[order][:-1]) | (days[order][1:] != days[order][:-1])
+    first = order[np.maximum.accumulate(np.where(new, np.arange(len(order)), 0))]
+    return order[~new], first[~new]
 
 
 def _market_for(ticker: str, market: str | None, uses_market: bool) -> str:

@@ -173,6 +173,19 @@ def test_events_not_studied_are_reported() -> None:
     assert "not studied" in text and "duplicate" in text
 
 
+def test_duplicates_are_the_same_ticker_market_and_day0() -> None:
+    events = pd.DataFrame({
+        "ticker": ["000800.SZ", "000625.SZ", "000800.SZ", "000800.SZ", "000800.SZ"],
+        "date": ["2021-09-13", "2021-09-13", "2021-09-11", "2021-09-13", "2021-09-14"],
+        "market": ["399001.SZ", "399001.SZ", "399001.SZ", "000300.SS", "399001.SZ"],
+    })
+    status = eventstudy.study(events, window=(-5, 5), data="bundled").events["status"]
+    # Saturday 2021-09-11 has day 0 on Monday 2021-09-13: the same event as row 0.
+    assert list(status) == [
+        "ok", "ok", "duplicate of event 0 (same ticker, market and day 0)", "ok", "ok",
+    ]
+
+
 def test_no_event_studied_raises() -> None:
     with pytest.raises(InsufficientDataError, match="none of the 1 events"):
         eventstudy.study(
@@ -368,6 +381,19 @@ def test_grank_in_blocks_equals_event_by_event(alignment: str) -> None:
     want_t, want_z = direct_grank(resid / sigma[:, None], valid, keys, g0)
     assert_allclose(got_t.statistic, want_t, rtol=1e-10)
     assert_allclose(got_z.statistic, want_z, rtol=1e-10)
+
+
+def test_grank_window_without_day0_values_is_nan_and_leaves_the_others() -> None:
+    resid, valid, _ = random_residuals(10, n=300, length=30)
+    sigma = np.ones(len(resid))
+    g0 = np.random.default_rng(11).standard_normal((300, 3))
+    g0[:, 1] = np.nan
+    codes, n_days = day_codes(np.empty(resid.shape), valid, "relative")
+    got = generalized_rank(resid, sigma, valid, codes, n_days, g0)
+    want = generalized_rank(resid, sigma, valid, codes, n_days, g0[:, [0, 2]])
+    for g, w in zip(got, want, strict=True):
+        assert np.isnan(g.statistic[1]) and np.isnan(g.pvalue[1])
+        assert_allclose(g.statistic[[0, 2]], w.statistic, rtol=1e-15)
 
 
 @pytest.mark.parametrize("alignment", ["relative", "calendar"])

@@ -174,12 +174,16 @@ def average_ranks(values: FloatArray, valid: np.ndarray) -> FloatArray:
     >>> average_ranks(np.array([[3.0, 1.0, 3.0, 2.0]]), np.ones((1, 4), dtype=bool))
     array([[3.5, 1. , 3.5, 2. ]])
     """
-    n, m = values.shape
-    order, sorted_ranks, _ = _sorted_ranks(values, valid, 0)
-    ranks = np.empty((n, m))
-    np.put_along_axis(ranks, order, sorted_ranks, axis=1)
-    ranks[~valid] = np.nan
-    return ranks
+
+    def block(rows: slice) -> FloatArray:
+        order, sorted_ranks, _ = _sorted_ranks(values[rows], valid[rows], 0)
+        ranks = np.empty(order.shape)
+        np.put_along_axis(ranks, order, sorted_ranks, axis=1)
+        ranks[~valid[rows]] = np.nan
+        return ranks
+
+    parts = map_blocks(block, len(values), BLOCK_ROWS)
+    return np.concatenate(parts) if parts else np.empty(np.shape(values))
 
 
 def _sorted_ranks(
@@ -875,6 +879,16 @@ def generalized_rank(
     n_events, n_windows = gsar0.shape
     length = est_valid.sum(axis=1).astype(float)
     has0 = np.isfinite(gsar0)
+    active = has0.any(axis=0)
+    if not active.all():  # a window without any day-0 value has no statistic
+        out = [Statistic(np.full(n_windows, np.nan), np.full(n_windows, np.nan)) for _ in "tz"]
+        if active.any():
+            found = generalized_rank(
+                resid, sigma, est_valid, codes, n_days, gsar0[:, active], est_rank_sums
+            )
+            for whole, part in zip(out, found, strict=True):
+                whole.statistic[active], whole.pvalue[active] = part
+        return out[0], out[1]
     g0 = np.where(has0, gsar0, np.inf)
     weight = 1.0 / (length[:, None] + has0 + 1.0)
     n_all = float(((length > 0) | has0.any(axis=1)).sum())
@@ -884,11 +898,15 @@ def generalized_rank(
     lacking = np.flatnonzero(~has0.all(axis=1))
     if lacking.size:
         k_est = average_ranks(resid[lacking], est_valid[lacking])
-        extra = (1.0 / (length[lacking] + 1.0) - 1.0 / (length[lacking] + 2.0))[:, None]
-        for k in range(n_windows):
-            part = np.where(has0[lacking, k, None], 0.0, k_est * extra)
-            sums[k] += _day_sums(part, est_valid[lacking],
-                                 None if codes is None else codes[lacking], n_days)[0]
+        k_est *= (1.0 / (length[lacking] + 1.0) - 1.0 / (length[lacking] + 2.0))[:, None]
+        # Windows that lack day 0 for the same events share one correction.
+        patterns, which = np.unique(has0[lacking], axis=1, return_inverse=True)
+        for j in range(patterns.shape[1]):
+            rows = lacking[~patterns[:, j]]
+            part = k_est[~patterns[:, j]]
+            sums[which.ravel() == j] += _day_sums(
+                part, est_valid[rows], None if codes is None else codes[rows], n_days
+            )[0]
 
     def block(rows: slice) -> tuple[FloatArray, FloatArray]:
         with np.errstate(invalid="ignore", divide="ignore"):
