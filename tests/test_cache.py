@@ -225,3 +225,28 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
         pd.testing.assert_frame_equal(
             hit, load_prices(ticker, "2019-01-02", "2022-01-14", source="bundled")
         )
+
+
+def test_processes_opening_a_new_cache_at_once_all_use_it(tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    openers = [
+        _python(f"""
+            import time, warnings
+            from pathlib import Path
+            from eventstudy.sources.cache import PriceCache
+
+            warnings.simplefilter("error")
+            while not Path(r"{go}").exists():
+                time.sleep(0.001)
+            for _ in range(20):
+                assert PriceCache(Path(r"{tmp_path}")).enabled
+            print("done")
+        """)
+        for _ in range(6)
+    ]
+    time.sleep(1.0)
+    go.touch()
+    for opener in openers:
+        out, err = opener.communicate(timeout=300)
+        assert opener.returncode == 0, err
+        assert out.strip() == "done"

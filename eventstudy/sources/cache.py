@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -126,6 +127,8 @@ class PriceCache:
         """Create the folder, the file and the tables; warn and return False on failure."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connection() as connection:
+                _use_wal(connection)
             with self._transaction() as connection:
                 for statement in _SCHEMA:
                     connection.execute(statement)
@@ -144,7 +147,6 @@ class PriceCache:
     def _connection(self) -> Iterator[sqlite3.Connection]:
         connection = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, isolation_level=None)
         with closing(connection):
-            connection.execute("PRAGMA journal_mode=WAL")
             yield connection
 
     @contextmanager
@@ -298,6 +300,23 @@ def _covering_range(
     if range_last < wanted_last:
         return None
     return wanted_first, wanted_last
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (it stays so), waiting while another process holds a lock.
+
+    SQLite may refuse the change at once with "database is locked", without waiting the
+    connection's busy timeout, when another process opens or writes the file at that moment.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _add_range(connection: sqlite3.Connection, ticker: str, first: str, last: str) -> None:
