@@ -28,10 +28,18 @@ from eventstudy.errors import (
     InvalidInputError,
 )
 from eventstudy.models import Fit, fit, fit_variance_ratio
-from eventstudy.panel import Panel, Series, build_panel, build_series, check_windows
+from eventstudy.panel import (
+    Panel,
+    Series,
+    build_panel,
+    check_windows,
+    lay_end_to_end,
+    market_measure,
+    stock_measure,
+)
 from eventstudy.sources import bundled_tickers, is_own_data, load_prices
-from eventstudy.sources._frame import PriceArrays
-from eventstudy.sources.owndata import load_own_arrays
+from eventstudy.sources._frame import PriceArrays, StockTable
+from eventstudy.sources.owndata import load_own_table
 
 #: Default minimum number of estimation observations.
 MIN_ESTIMATION = 100
@@ -189,7 +197,7 @@ def _load_span(days: np.ndarray, estimation: Window, window: Window) -> tuple[An
 class PriceLoader:
     """Loads each ticker's prices once from the chosen source; remembers errors too.
 
-    A user's own table is read and checked once and split into arrays by ticker (no frame per
+    A user's own table is read and checked once and kept as one table (no frame per
     ticker). In ``"auto"`` mode a bundled ticker is asked for whole (no date bounds), which
     the bundled data answers, so it never needs the network; other tickers are downloaded for
     the calendar span the windows need.
@@ -199,7 +207,8 @@ class PriceLoader:
         self.data = data
         self.span = span
         self.own = is_own_data(data)
-        self._own_arrays: dict[str, PriceArrays] | EventStudyError | None = None
+        self._own: StockTable | EventStudyError | None = None
+        self._own_position: dict[str, int] = {}
         self._frames: dict[str, pd.DataFrame] = {}
         self._arrays: dict[str, PriceArrays | EventStudyError] = {}
 
@@ -211,18 +220,33 @@ class PriceLoader:
             return load_prices(ticker, source=self.data)
         return load_prices(ticker, self.span[0], self.span[1], source=self.data)
 
+    def _own_table(self) -> StockTable:
+        if self._own is None:
+            try:
+                self._own = load_own_table(self.data)
+                self._own_position = {t: k for k, t in enumerate(self._own.tickers)}
+            except EventStudyError as exc:
+                self._own = exc
+        if isinstance(self._own, EventStudyError):
+            raise self._own
+        return self._own
+
     def _load_arrays(self, ticker: str) -> PriceArrays:
         if self.own:
-            if self._own_arrays is None:
-                try:
-                    self._own_arrays = load_own_arrays(self.data)
-                except EventStudyError as exc:
-                    self._own_arrays = exc
-            if isinstance(self._own_arrays, EventStudyError):
-                raise self._own_arrays
-            if ticker in self._own_arrays:
-                return self._own_arrays[ticker]
+            table = self._own_table()
+            if ticker in self._own_position:
+                return table.arrays(self._own_position[ticker])
         return PriceArrays.from_frame(ticker, self.frame(ticker))
+
+    def table(self, tickers: list[str]) -> StockTable:
+        """The prices of ``tickers`` (all loaded without error) laid end to end.
+
+        A user's own table is used whole, as it is: no copy.
+        """
+        if self.own and all(t in self._own_position for t in tickers):
+            return self._own_table()
+        arrays = [self(t) for t in tickers]
+        return StockTable.of([a for a in arrays if isinstance(a, PriceArrays)])
 
     def __call__(self, ticker: str) -> PriceArrays | EventStudyError:
         """The ticker's prices as arrays, or the error that loading them raised."""
@@ -264,22 +288,23 @@ class PriceLoader:
 
 
 def _locate(
-    ser: Series,
+    dates: np.ndarray,
+    ticker: str,
     rows: np.ndarray,
     stamps: list[pd.Timestamp | None],
     days: np.ndarray,
     plain: np.ndarray,
     out: dict[str, Any],
 ) -> None:
-    """Day 0 of the events ``rows`` of one series, written into ``out``.
+    """Day 0 of the events ``rows`` of one stock with trading days ``dates``, into ``out``.
 
     Plain dates on which the stock traded are found with one ``searchsorted``; the others go
     through :func:`eventstudy.calendar.locate_event`, which also says why day 0 moved.
     """
-    j = np.searchsorted(ser.dates, days[rows])
-    inside = j < len(ser.dates)
+    j = np.searchsorted(dates, days[rows])
+    inside = j < len(dates)
     hit = plain[rows] & inside
-    hit[hit] = ser.dates[j[hit]] == days[rows][hit]
+    hit[hit] = dates[j[hit]] == days[rows][hit]
     out["pos"][rows[hit]] = j[hit]
     out["day0"][rows[hit]] = days[rows][hit]
     for i in rows[~hit]:
@@ -287,47 +312,53 @@ def _locate(
         if stamp is None:  # unreadable date: its status already says so
             continue
         try:
-            located = locate_event(stamp, pd.DatetimeIndex(ser.dates), ser.ticker)
+            located = locate_event(stamp, pd.DatetimeIndex(dates), ticker)
         except EventStudyError as exc:
             out["status"][i] = str(exc)
             continue
-        out["pos"][i] = int(np.searchsorted(ser.dates, located.day0.to_datetime64()))
+        out["pos"][i] = int(np.searchsorted(dates, located.day0.to_datetime64()))
         out["day0"][i] = located.day0.to_datetime64()
         out["reason"][i] = located.reason
 
 
 def _check_windows_of(
-    ser: Series,
     rows: np.ndarray,
     pos: np.ndarray,
     days: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    laid_dates: np.ndarray,
+    tickers: np.ndarray,
     status: np.ndarray,
     window: Window,
 ) -> None:
-    """Write into ``status`` why events of one series cannot be studied (vectorised)."""
-    n_days = len(ser.dates)
-    p = pos[rows]
-    first, last = pd.Timestamp(ser.dates[0]), pd.Timestamp(ser.dates[-1])
-    before = days[rows] < ser.dates[0]
+    """Write into ``status`` why the events ``rows`` cannot be studied (vectorised).
+
+    ``start`` and ``length`` place each event's trading days in ``laid_dates``.
+    """
+    p, a, n_days = pos[rows], start[rows], length[rows]
+    before = days[rows] < laid_dates[a]
     for k in np.flatnonzero(before | (p + window[1] >= n_days) | (p + window[0] < 0)):
-        i, at = rows[k], int(p[k])
+        i, at, ticker = rows[k], int(p[k]), tickers[rows[k]]
+        first = pd.Timestamp(laid_dates[a[k]])
+        last = pd.Timestamp(laid_dates[a[k] + n_days[k] - 1])
         if before[k]:
             status[i] = (
-                f"the event date {pd.Timestamp(days[i]):%Y-%m-%d} is before {ser.ticker}'s "
+                f"the event date {pd.Timestamp(days[i]):%Y-%m-%d} is before {ticker}'s "
                 f"first trading day in the data ({first:%Y-%m-%d}): not yet listed, or the "
                 "data start later; use data that reach back far enough for the estimation "
                 "window"
             )
-        elif at + window[1] >= n_days:
+        elif at + window[1] >= n_days[k]:
             status[i] = (
                 f"the event window {window} runs past the data: day 0 is "
-                f"{pd.Timestamp(ser.dates[at]):%Y-%m-%d} and {ser.ticker} has only "
-                f"{n_days - 1 - at} trading day(s) after it (data end {last:%Y-%m-%d}); "
+                f"{pd.Timestamp(laid_dates[a[k] + at]):%Y-%m-%d} and {ticker} has only "
+                f"{n_days[k] - 1 - at} trading day(s) after it (data end {last:%Y-%m-%d}); "
                 "shorten the window or use data that reach further"
             )
         else:
             status[i] = (
-                f"the event window {window} starts before the data: {ser.ticker} has only "
+                f"the event window {window} starts before the data: {ticker} has only "
                 f"{at} trading day(s) before day 0 (data start {first:%Y-%m-%d})"
             )
 
@@ -384,20 +415,30 @@ def prepare(
     }
     status = out["status"]
     codes, pairs = _pairs(frame["ticker"], frame["market"])
-    series_of: dict[int, Series] = {}
     rows_of = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[rows_of], np.arange(len(pairs) + 1))
+    markets: dict[int, PriceArrays | None] = {}
     for code, (ticker, index) in enumerate(pairs):
+        market_or_problem = _market_of_pair(load, ticker, index, uses_market)
+        if isinstance(market_or_problem, str):
+            rows = rows_of[bounds[code] : bounds[code + 1]]
+            status[rows[status[rows] == OK]] = market_or_problem
+        else:
+            markets[code] = market_or_problem
+    laid, pair_start, pair_length = _lay_out(
+        load, pairs, markets, status, codes, returns, measure, uses_market
+    )
+    for code in markets:
         rows = rows_of[bounds[code] : bounds[code + 1]]
         rows = rows[status[rows] == OK]
-        ser = _series(load, ticker, index, returns, measure, uses_market)
-        if isinstance(ser, str):
-            status[rows] = ser
-            continue
-        series_of[code] = ser
-        _locate(ser, rows, stamps, days, plain, out)
-        located = rows[status[rows] == OK]
-        _check_windows_of(ser, located, out["pos"], days, status, window)
+        a = pair_start[code]
+        _locate(laid.dates[a : a + pair_length[code]], pairs[code][0], rows, stamps, days, plain,
+                out)
+    located = np.flatnonzero(status == OK)
+    _check_windows_of(
+        located, out["pos"], days, pair_start[codes], pair_length[codes], laid.dates,
+        frame["ticker"].to_numpy(dtype=object), status, window,
+    )
 
     frame["requested"] = stamps
     frame["day0"] = out["day0"]
@@ -408,9 +449,9 @@ def prepare(
         status[i] = f"duplicate of event {j} (same ticker, market and day 0)"
     ok = np.flatnonzero(status == OK)
 
-    studied = [series_of[c] for c in codes[ok]]
     panel = build_panel(
-        studied, out["pos"][ok], estimation, window, gaps=gaps, needs_market=uses_market
+        laid, pair_start[codes[ok]], pair_length[codes[ok]], out["pos"][ok], estimation, window,
+        gaps=gaps, needs_market=uses_market,
     )
     factor_x = None
     if factor_table is not None:
@@ -425,9 +466,9 @@ def prepare(
         i = ok[k]
         status[i] = (
             f"too few estimation observations: {int(nobs[k])} usable day(s) in the estimation "
-            f"window {estimation} (need at least {need}); {studied[k].ticker}'s data start "
-            f"{pd.Timestamp(studied[k].dates[0]):%Y-%m-%d}. Use a shorter estimation window, "
-            "min_estimation=, or earlier data"
+            f"window {estimation} (need at least {need}); {frame['ticker'].iat[i]}'s data start "
+            f"{pd.Timestamp(laid.dates[pair_start[codes[i]]]):%Y-%m-%d}. Use a shorter "
+            "estimation window, min_estimation=, or earlier data"
         )
     if short.any():
         keep = ~short
@@ -605,15 +646,10 @@ def _raise_first_problem(frame: pd.DataFrame, load: PriceLoader, date_errors: li
     raise InsufficientDataError(str(frame.at[bad, "status"]))
 
 
-def _series(
-    load: PriceLoader,
-    ticker: str,
-    index: str,
-    returns: ReturnsKind,
-    measure: Measure,
-    uses_market: bool,
-) -> Series | str:
-    """The aligned measure of one (stock, market) pair, or why it cannot be had.
+def _market_of_pair(
+    load: PriceLoader, ticker: str, index: str, uses_market: bool
+) -> PriceArrays | str | None:
+    """The market's prices of a (stock, market) pair, None without one, or why it fails.
 
     A model that does not use the market goes on without it when it cannot be loaded.
     """
@@ -630,17 +666,67 @@ def _series(
         if uses_market:
             return str(market)
         market = None
-    try:
-        ser = build_series(stock, market, returns=returns, measure=measure)
-    except EventStudyError as exc:
-        return str(exc)
-    if uses_market and measure in ("volume", "raw_volume") and not np.isfinite(ser.x).any():
-        return (
-            f"the market index {index} has no volume in the data, so the market model of "
-            "volume cannot be fitted; use model='constant_mean' (no market needed) or a "
-            "market with volume"
-        )
-    return ser
+    return market
+
+
+def _lay_out(
+    load: PriceLoader,
+    pairs: list[tuple[str, str]],
+    markets: dict[int, PriceArrays | None],
+    status: np.ndarray,
+    codes: np.ndarray,
+    returns: ReturnsKind,
+    measure: Measure,
+    uses_market: bool,
+) -> tuple[Series, np.ndarray, np.ndarray]:
+    """Every stock's measure and its market's, laid end to end, in one pass per market.
+
+    Returns the series and, for each pair, where its rows start and how many there are.
+    A pair whose measure cannot be had gets the reason in ``status``.
+    """
+    tickers = list(dict.fromkeys(pairs[code][0] for code in markets))
+    table = load.table(tickers)
+    position = {t: k for k, t in enumerate(table.tickers)}
+    used = np.zeros(len(table.tickers), dtype=bool)
+    used[[position[t] for t in tickers]] = True
+    y, problems = stock_measure(table, used, returns, measure)
+    by_market: dict[str, Series] = {}
+    for market in markets.values():
+        name = "" if market is None else market.ticker
+        if name not in by_market:
+            x, gap = market_measure(table, market, returns, measure)
+            by_market[name] = Series("", name, table.prices.dates, y, x, gap)
+    if not by_market:  # no pair to lay out
+        x, gap = market_measure(table, None, returns, measure)
+        by_market[""] = Series("", "", table.prices.dates, y, x, gap)
+    if len(by_market) == 1:
+        laid, offsets = next(iter(by_market.values())), np.zeros(1, dtype=np.intp)
+    else:
+        laid, offsets = lay_end_to_end(list(by_market.values()))
+    group = {name: offsets[g] for g, name in enumerate(by_market)}
+    start = np.zeros(len(pairs), dtype=np.intp)
+    length = np.zeros(len(pairs), dtype=np.intp)
+    for code, market in markets.items():
+        ticker, index = pairs[code]
+        k = position[ticker]
+        start[code] = group["" if market is None else market.ticker] + table.starts[k]
+        length[code] = table.stops[k] - table.starts[k]
+        problem = problems.get(k)
+        if (
+            problem is None
+            and uses_market
+            and measure in ("volume", "raw_volume")
+            and not np.isfinite(laid.x[start[code] : start[code] + length[code]]).any()
+        ):
+            problem = (
+                f"the market index {index} has no volume in the data, so the market model of "
+                "volume cannot be fitted; use model='constant_mean' (no market needed) or a "
+                "market with volume"
+            )
+        if problem is not None:
+            rows = np.flatnonzero(codes == code)
+            status[rows[status[rows] == OK]] = problem
+    return laid, start, length
 
 
 def _overlaps(frame: pd.DataFrame, ok: np.ndarray, panel: Panel) -> np.ndarray:

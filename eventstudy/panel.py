@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from eventstudy._typing import GapRule, Measure, ReturnsKind, Window
-from eventstudy.errors import DataQualityWarning, InsufficientDataError, InvalidInputError
-from eventstudy.sources._frame import PriceArrays
+from eventstudy.errors import DataQualityWarning, InvalidInputError
+from eventstudy.sources._frame import PriceArrays, StockTable
 
 FloatArray = np.ndarray
 
@@ -54,132 +54,174 @@ class Series:
     gap: np.ndarray
 
 
-def stock_returns(prices: PriceArrays, kind: ReturnsKind) -> FloatArray:
-    """Total returns of a stock on its own trading days.
+def stock_measure(
+    table: StockTable, used: np.ndarray, returns: ReturnsKind, measure: Measure
+) -> tuple[FloatArray, dict[int, str]]:
+    """The measure of every row of ``table``: the stock's return, or its volume.
+
+    Parameters
+    ----------
+    table : StockTable
+    used : numpy.ndarray of bool
+        The tickers studied as stocks: only they are warned about or refused.
+    returns : {"simple", "log"}
+    measure : {"returns", "volume", "raw_volume", "volatility"}
+        ``"volume"`` gives ln(V + 1) of the shares traded, ``"raw_volume"`` the shares;
+        returns otherwise (the volatility measure is built from returns by the model).
+
+    Returns
+    -------
+    (numpy.ndarray, dict)
+        The measure, and for used tickers without one (no volume in the data) why not.
+    """
+    if measure not in ("volume", "raw_volume"):
+        return stock_returns(table, used, returns), {}
+    volume, present = volume_measure(table, used, log=measure == "volume")
+    problems = {
+        int(k): (
+            f"{table.tickers[k]} has no volume in the data, so a volume study is not possible. "
+            "Use data with a 'volume' column (shares traded)."
+        )
+        for k in np.flatnonzero(used & ~present)
+    }
+    return volume, problems
+
+
+def stock_returns(table: StockTable, used: np.ndarray, kind: ReturnsKind) -> FloatArray:
+    """Total returns of each ticker of ``table`` on its own trading days.
 
     Day by day: ``close / preclose − 1`` where the exchange's ex-rights previous close is known
     (this counts dividends and splits correctly: MacKinlay 1997 works with total returns),
     otherwise the ratio of ``adj_close`` to the previous day's, otherwise close-to-close with
-    a :class:`DataQualityWarning` naming the days. ``kind="log"`` gives the log of the same
-    gross return.
+    a :class:`DataQualityWarning` naming the days (for the ``used`` tickers). A ticker's first
+    day has no previous day. ``kind="log"`` gives the log of the same gross return.
     """
-    close = prices.close
-    gross = close / prices.preclose
-    adj = np.concatenate([[np.nan], prices.adj_close[1:] / prices.adj_close[:-1]])
-    plain = np.concatenate([[np.nan], close[1:] / close[:-1]])
+    prices = table.prices
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gross: FloatArray = prices.close / prices.preclose
+        adj = _ratio_to_previous(prices.adj_close, table.starts)
+        plain = _ratio_to_previous(prices.close, table.starts)
     use_adj = ~np.isfinite(gross) & np.isfinite(adj)
     gross[use_adj] = adj[use_adj]
     use_plain = ~np.isfinite(gross) & np.isfinite(plain)
-    if use_plain.any():
-        days = pd.DatetimeIndex(prices.dates[use_plain])
+    for ticker, days in _flagged_days(table, used, use_plain):
         shown = ", ".join(f"{d:%Y-%m-%d}" for d in days[:5]) + (" ..." if len(days) > 5 else "")
         warnings.warn(
-            f"{prices.ticker}: {len(days)} day(s) have neither 'preclose' nor 'adj_close' "
+            f"{ticker}: {len(days)} day(s) have neither 'preclose' nor 'adj_close' "
             f"({shown}), so their returns are close-to-close and a dividend or split on those "
             "days is not accounted for. Add the exchange's previous close ('preclose') or an "
             "adjusted close ('adj_close') to fix this.",
             DataQualityWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
-        gross[use_plain] = plain[use_plain]
-    out: FloatArray = np.log(gross) if kind == "log" else gross - 1.0
-    return out
+    gross[use_plain] = plain[use_plain]
+    if kind == "log":
+        np.log(gross, out=gross)
+    else:
+        gross -= 1.0
+    return gross
 
 
-def volume_measure(prices: PriceArrays, *, log: bool) -> FloatArray | None:
-    """Shares traded as a study measure: ``ln(V + 1)`` (``log=True``) or ``V``; ``None`` if absent.
+def volume_measure(
+    table: StockTable, used: np.ndarray, *, log: bool
+) -> tuple[FloatArray, np.ndarray]:
+    """Shares traded as a study measure: ``ln(V + 1)`` (``log=True``) or ``V``.
 
     The log transform ``v = ln(V + 1)`` follows Ajinkya & Jain (1989) and Campbell & Wasley
     (1996): log volume is close to normal, raw volume is heavily skewed. A day with zero (or
     missing) volume is a day without trading — a suspension kept as a row by some vendors — and
     its measure is missing (NaN) rather than ``ln(1) = 0``; a :class:`DataQualityWarning` says
-    how many such days there were.
+    how many such days a used ticker had.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray of bool)
+        The measure of every row, and whether each ticker has any volume at all.
     """
-    volume = prices.volume
-    if not np.isfinite(volume).any():
-        return None
+    volume = table.prices.volume
+    present = (
+        np.logical_or.reduceat(np.isfinite(volume), table.starts)
+        if len(table.starts)
+        else np.zeros(0, dtype=bool)
+    )
     idle = ~(volume > 0)
-    if idle.any():
-        first = pd.Timestamp(prices.dates[idle][0])
+    for ticker, days in _flagged_days(table, used & present, idle):
         warnings.warn(
-            f"{prices.ticker}: {int(idle.sum())} day(s) with zero or missing volume (first "
-            f"{first:%Y-%m-%d}) are treated as days without trading: their volume measure is "
+            f"{ticker}: {len(days)} day(s) with zero or missing volume (first "
+            f"{days[0]:%Y-%m-%d}) are treated as days without trading: their volume measure is "
             "missing and they do not enter the estimation.",
             DataQualityWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
     clean = np.where(idle, np.nan, volume)
     out: FloatArray = np.log(clean + 1.0) if log else clean
+    return out, present
+
+
+def market_measure(
+    table: StockTable,
+    market: PriceArrays | None,
+    returns: ReturnsKind,
+    measure: Measure,
+) -> tuple[FloatArray, np.ndarray]:
+    """The market's measure on every row of ``table``, and the rows that span a suspension.
+
+    The market's return on a stock's day d_t is ``M(d_t) / M(d_{t−1}) − 1`` with d_{t−1} the
+    stock's previous trading day, so both returns cover the same interval; when the market
+    traded in between (a suspension of the stock), the row is flagged in ``gap``. For
+    ``measure="volume"`` (``"raw_volume"``) it is the index's ln(V + 1) (V) on the stock's day,
+    NaN for an index without volume. Without a market (None) it is NaN.
+    """
+    dates = table.prices.dates
+    gap = np.zeros(len(dates), dtype=bool)
+    if market is None:
+        return np.full(len(dates), np.nan), gap
+    mdates = market.dates
+    at = np.searchsorted(mdates, dates)  # the market's row of each day, if it traded then
+    found = at < len(mdates)
+    np.minimum(at, len(mdates) - 1, out=at)
+    found &= mdates[at] == dates
+    gap[1:] = (at[1:] - at[:-1] > 1) & found[1:] & found[:-1]
+    gap[table.starts] = False
+    if measure in ("volume", "raw_volume"):
+        index = StockTable.of([market])
+        volume, present = volume_measure(index, np.ones(1, dtype=bool), log=measure == "volume")
+        x: FloatArray = volume[at]
+        x[~(found & present[0])] = np.nan
+        return x, gap
+    level = market.close[at]
+    level[~found] = np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x = _ratio_to_previous(level, table.starts)
+    del level
+    if returns == "log":
+        np.log(x, out=x)
+    else:
+        x -= 1.0
+    return x, gap
+
+
+def _ratio_to_previous(values: np.ndarray, starts: np.ndarray) -> FloatArray:
+    """``values[t] / values[t − 1]``, NaN on each ticker's first row."""
+    out = np.empty(len(values))
+    out[:1] = np.nan
+    np.divide(values[1:], values[:-1], out=out[1:])
+    out[starts] = np.nan
     return out
 
 
-def build_series(
-    stock: PriceArrays,
-    market: PriceArrays | None,
-    *,
-    returns: ReturnsKind = "simple",
-    measure: Measure = "returns",
-) -> Series:
-    """Compute one stock's measure and its market's on the stock's trading days.
-
-    Parameters
-    ----------
-    stock, market : PriceArrays
-        The stock's and the market's prices; ``market`` may be None for a model that does
-        not use it (the market's measure is then NaN).
-    returns : {"simple", "log"}
-        Simple or log returns (``measure="returns"``).
-    measure : {"returns", "volume", "raw_volume", "volatility"}
-        ``"volume"`` gives ln(V + 1) of the stock's and the index's shares traded,
-        ``"raw_volume"`` the shares themselves (NaN for an index without volume); returns
-        otherwise (the volatility measure is built from returns by the model).
-
-    Notes
-    -----
-    The market's return on the stock's day d_t is ``M(d_t) / M(d_{t−1}) − 1`` with d_{t−1} the
-    stock's previous trading day, so both returns cover the same interval; when the market
-    traded in between (a suspension of the stock), the row is flagged in ``gap``.
-    """
-    dates = stock.dates
-    if market is None:
-        y = _measure_without_market(stock, returns, measure)
-        nothing = np.full(len(dates), np.nan)
-        return Series(stock.ticker, "", dates, y, nothing, np.zeros(len(dates), dtype=bool))
-    mdates = market.dates
-    pos = np.searchsorted(mdates, dates)
-    safe = np.minimum(pos, len(mdates) - 1)
-    found = (pos < len(mdates)) & (mdates[safe] == dates)
-    gap = np.zeros(len(dates), dtype=bool)
-    gap[1:] = (pos[1:] - pos[:-1] > 1) & found[1:] & found[:-1]
-    if measure in ("volume", "raw_volume"):
-        log = measure == "volume"
-        stock_volume = _measure_without_market(stock, returns, measure)
-        index_volume = volume_measure(market, log=log)
-        x = np.full(len(dates), np.nan)
-        if index_volume is not None:
-            x = np.where(found, index_volume[safe], np.nan)
-        return Series(stock.ticker, market.ticker, dates, stock_volume, x, gap)
-    y = stock_returns(stock, returns)
-    level = np.where(found, market.close[safe], np.nan)
-    gross = np.full(len(dates), np.nan)
-    gross[1:] = level[1:] / level[:-1]
-    x = np.log(gross) if returns == "log" else gross - 1.0
-    return Series(stock.ticker, market.ticker, dates, y, x, gap)
-
-
-def _measure_without_market(
-    stock: PriceArrays, returns: ReturnsKind, measure: Measure
-) -> FloatArray:
-    """The stock's own measure: its returns, or its volume (an error if it has none)."""
-    if measure not in ("volume", "raw_volume"):
-        return stock_returns(stock, returns)
-    volume = volume_measure(stock, log=measure == "volume")
-    if volume is None:
-        raise InsufficientDataError(
-            f"{stock.ticker} has no volume in the data, so a volume study is not possible. "
-            "Use data with a 'volume' column (shares traded)."
-        )
-    return volume
+def _flagged_days(
+    table: StockTable, used: np.ndarray, flagged: np.ndarray
+) -> list[tuple[str, pd.DatetimeIndex]]:
+    """The flagged days of each used ticker that has some."""
+    rows = np.flatnonzero(flagged)
+    segment = table.segment_of(rows)
+    keep = used[segment]
+    rows, segment = rows[keep], segment[keep]
+    return [
+        (table.tickers[k], pd.DatetimeIndex(table.prices.dates[rows[segment == k]]))
+        for k in np.unique(segment)
+    ]
 
 
 @dataclass(frozen=True)
@@ -201,11 +243,12 @@ class Panel:
         Days that enter the estimation: in the estimation window with the stock's measure
         (and the market's, when the model uses it) present, and, with ``gaps="drop"``, not a
         gap row.
-    trading_days : numpy.ndarray of datetime64[ns], shape (T + 1,)
-        The trading days of every series laid end to end, then NaT.
+    trading_days : numpy.ndarray of datetime64[ns], shape (T,)
+        The trading days of every series laid end to end.
     day_slot : numpy.ndarray of int, shape (N, D)
-        Where each event's relative day is in ``trading_days`` (the final NaT beyond the
-        data).
+        Where each event's relative day is in ``trading_days``.
+    outside : numpy.ndarray of bool, shape (N, D)
+        Relative days the stock's data do not reach (``day_slot`` is then any valid row).
     dates : numpy.ndarray of datetime64[ns], shape (N, D)
         The stock's trading day for each relative day; NaT beyond the data (computed on
         first use; :meth:`dates_at` gives some columns only).
@@ -220,6 +263,7 @@ class Panel:
     est_mask: np.ndarray
     trading_days: np.ndarray
     day_slot: np.ndarray
+    outside: np.ndarray
 
     @cached_property
     def dates(self) -> np.ndarray:
@@ -229,6 +273,7 @@ class Panel:
     def dates_at(self, cols: slice | np.ndarray) -> np.ndarray:
         """The trading days of the relative-day columns ``cols``, shape (N, len(cols))."""
         dates: np.ndarray = self.trading_days[self.day_slot[:, cols]]
+        dates[self.outside[:, cols]] = np.datetime64("NaT", "ns")
         return dates
 
     @property
@@ -255,6 +300,7 @@ class Panel:
             gap=self.gap[rows],
             est_mask=self.est_mask[rows],
             day_slot=self.day_slot[rows],
+            outside=self.outside[rows],
         )
 
 
@@ -288,8 +334,25 @@ def check_windows(estimation: Window, window: Window) -> None:
         )
 
 
+def lay_end_to_end(series: list[Series]) -> tuple[Series, np.ndarray]:
+    """The series laid end to end as one, and the row where each one starts."""
+    lengths = np.array([len(one.dates) for one in series], dtype=np.intp)
+    starts = np.cumsum(lengths) - lengths
+    laid = Series(
+        "",
+        "",
+        np.concatenate([one.dates for one in series]),
+        np.concatenate([one.y for one in series]),
+        np.concatenate([one.x for one in series]),
+        np.concatenate([one.gap for one in series]),
+    )
+    return laid, starts
+
+
 def build_panel(
-    series: list[Series],
+    laid: Series,
+    starts: np.ndarray,
+    lengths: np.ndarray,
     day0_index: np.ndarray,
     estimation: Window,
     window: Window,
@@ -301,10 +364,12 @@ def build_panel(
 
     Parameters
     ----------
-    series : list of Series
-        One entry per event (the same object may repeat for several events of one stock).
+    laid : Series
+        The series of every stock laid end to end (:func:`lay_end_to_end`).
+    starts, lengths : numpy.ndarray of int, shape (N,)
+        Where each event's series starts in ``laid`` and how many rows it has.
     day0_index : numpy.ndarray of int, shape (N,)
-        Position of each event's day 0 in its series' ``dates``.
+        Position of each event's day 0 in its series.
     estimation, window : tuple of int
         Closed windows of relative trading days.
     gaps : {"compound", "drop"}
@@ -318,38 +383,24 @@ def build_panel(
     first = min(estimation[0], window[0])
     last = max(estimation[1], window[1])
     rel_days = np.arange(first, last + 1)
-    d = len(rel_days)
-    unique: dict[int, int] = {}
-    code = np.array([unique.setdefault(id(s), len(unique)) for s in series], dtype=np.intp)
-    distinct = list({id(s): s for s in series}.values())
-    lengths = np.array([len(s.dates) for s in distinct], dtype=np.intp)
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp)
-    end = int(lengths.sum())
-    index_type = np.int32 if end < np.iinfo(np.int32).max else np.intp
-    # Each event's rows of its series; a day the data do not reach points one past the end,
-    # at a missing value appended to the series.
+    index_type = np.int32 if len(laid.dates) < np.iinfo(np.int32).max else np.intp
+    # One gather from the series laid end to end; a day the data do not reach reads the
+    # series' first row and is then marked missing.
     slot: np.ndarray = np.add.outer(day0_index.astype(index_type), rel_days.astype(index_type))
-    outside = (slot < 0) | (slot >= lengths[code][:, None])
-    y = np.empty((len(code), d))
-    x = np.empty((len(code), d))
-    gap = np.empty((len(code), d), dtype=bool)
-    order = np.argsort(code, kind="stable")
-    bounds = np.searchsorted(code[order], np.arange(len(distinct) + 1))
-    for k, one in enumerate(distinct):
-        rows = order[bounds[k] : bounds[k + 1]]
-        at = np.where(outside[rows], lengths[k], slot[rows])
-        y[rows] = np.append(one.y, np.nan)[at]
-        x[rows] = np.append(one.x, np.nan)[at]
-        gap[rows] = np.append(one.gap, False)[at]
-    # The trading days stay laid end to end; the panel looks them up when they are needed.
-    slot += offsets[code].astype(index_type)[:, None]
-    slot[outside] = end
-    trading_days = np.concatenate(
-        [*(s.dates for s in distinct), np.array(["NaT"], dtype="datetime64[ns]")]
-    )
+    outside = (slot < 0) | (slot >= np.asarray(lengths)[:, None])
+    slot[outside] = 0
+    slot += np.asarray(starts).astype(index_type)[:, None]
+    y = laid.y[slot]
+    y[outside] = np.nan
+    x = laid.x[slot]
+    x[outside] = np.nan
+    gap = laid.gap[slot]
+    gap[outside] = False
     est_mask = np.isfinite(y) & (np.isfinite(x) if needs_market else True)
     est_mask[:, : estimation[0] - first] = False
     est_mask[:, estimation[1] - first + 1 :] = False
     if gaps == "drop":
         est_mask &= ~gap
-    return Panel(rel_days, y, x, gap, estimation, window, est_mask, trading_days, slot)
+    return Panel(
+        rel_days, y, x, gap, estimation, window, est_mask, laid.dates, slot, outside
+    )

@@ -102,7 +102,10 @@ def test_events_fitted_in_blocks_equal_events_fitted_alone(k: int) -> None:
     y[rng.random(len(days)) < 0.05] = np.nan  # missing days differ between events
     series = Series("S", "M", days, y, x, np.zeros(len(days), dtype=bool))
     n = 2 * FIT_BLOCK_ROWS + 7
-    panel = build_panel([series] * n, rng.integers(260, len(days) - 20, n), (-250, -11), (-10, 10))
+    panel = build_panel(
+        series, np.zeros(n, dtype=int), np.full(n, len(days)),
+        rng.integers(260, len(days) - 20, n), (-250, -11), (-10, 10),
+    )
     regressors = np.stack([panel.x, panel.x**2][:k], axis=2) if k else np.empty((n, 261, 0))
     together = fit_ols(panel, "factors", regressors)
     for i in (0, FIT_BLOCK_ROWS - 1, FIT_BLOCK_ROWS, n - 1):

@@ -21,7 +21,7 @@ import eventstudy
 from eventstudy.engine import Batch, prepare
 from eventstudy.errors import InsufficientDataError, InvalidInputError
 from eventstudy.models import fit
-from eventstudy.panel import Series, build_panel
+from eventstudy.panel import Series, build_panel, lay_end_to_end
 from eventstudy.results.study import StudyResult
 from eventstudy.statistics.multi import (
     Conventions,
@@ -186,6 +186,18 @@ def test_duplicates_are_the_same_ticker_market_and_day0() -> None:
     ]
 
 
+def test_events_on_two_markets_fit_as_in_separate_studies() -> None:
+    markets = ["000300.SS", "399001.SZ"] * 4
+    events = pd.DataFrame({"ticker": AUTO_TICKERS, "date": "2021-03-31", "market": markets})
+    together = eventstudy.study(events, window=(-5, 5), data="bundled").events
+    for market in set(markets):
+        alone = eventstudy.study(
+            events[events["market"] == market], window=(-5, 5), data="bundled"
+        ).events
+        mine = together[together["market"] == market].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone, check_exact=True)
+
+
 def test_no_event_studied_raises() -> None:
     with pytest.raises(InsufficientDataError, match="none of the 1 events"):
         eventstudy.study(
@@ -212,7 +224,9 @@ def vignette_panel() -> tuple[pd.DataFrame, object, object]:
         )
         day0.append(int(np.flatnonzero(rows["date"].to_numpy() == "2020-03-16")[0]))
     # Estimation 2019-04-01 .. 2020-03-13 holds 240 trading dates: relative days −240..−1.
-    panel = build_panel(series, np.array(day0), (-240, -1), (0, 4))
+    laid, starts = lay_end_to_end(series)
+    lengths = np.array([len(one.dates) for one in series])
+    panel = build_panel(laid, starts, lengths, np.array(day0), (-240, -1), (0, 4))
     return rates, panel, fit(panel, "market")
 
 

@@ -17,7 +17,8 @@ import pytest
 
 from eventstudy.errors import DataFormatError, DataUnavailableError, InvalidInputError
 from eventstudy.sources import PRICE_COLUMNS, bundled_span, bundled_tickers, load_prices
-from eventstudy.sources.owndata import load_own_arrays
+from eventstudy.sources._frame import PriceArrays
+from eventstudy.sources.owndata import load_own_table
 
 FAW = "000800.SZ"
 SZSE = "399001.SZ"
@@ -196,6 +197,11 @@ def test_dataframe_is_never_modified() -> None:
     pd.testing.assert_frame_equal(own, before)
 
 
+def own_arrays(own: pd.DataFrame) -> dict[str, PriceArrays]:
+    table = load_own_table(own)
+    return {t: table.arrays(k) for k, t in enumerate(table.tickers)}
+
+
 def _own_table() -> pd.DataFrame:
     """Two bundled tickers as one long table, sorted by ticker and date."""
     return pd.concat(
@@ -213,7 +219,7 @@ def test_own_arrays_equal_the_frames(shuffle: bool) -> None:
     own.loc[own.index[::2], "ticker"] = own.loc[own.index[::2], "ticker"].str.strip()
     own["date"] = own["date"] + pd.Timedelta(hours=15)  # a time of day keeps its date
     before = own.copy()
-    arrays = load_own_arrays(own)
+    arrays = own_arrays(own)
     assert sorted(arrays) == [FAW, SZSE]
     for ticker in (FAW, SZSE):
         frame = load_prices(ticker, source=own)
@@ -228,7 +234,7 @@ def test_own_arrays_equal_the_frames(shuffle: bool) -> None:
 def test_own_arrays_cannot_write_into_the_callers_frame() -> None:
     own = _own_table()
     before = own.copy()
-    arrays = load_own_arrays(own)
+    arrays = own_arrays(own)
     with pytest.raises(ValueError, match="read-only"):
         arrays[FAW].close[0] = 0.0
     pd.testing.assert_frame_equal(own, before)
@@ -238,7 +244,7 @@ def test_own_arrays_find_repeats_in_a_shuffled_table() -> None:
     own = _own_table()
     own = pd.concat([own, own.iloc[[5]]]).sample(frac=1.0, random_state=np.random.RandomState(1))
     with pytest.raises(DataFormatError, match="2 rows repeat a ticker and date"):
-        load_own_arrays(own)
+        own_arrays(own)
 
 
 def test_minimum_columns_fill_the_rest_with_nan(tmp_path: Path) -> None:

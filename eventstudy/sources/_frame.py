@@ -331,26 +331,77 @@ class PriceArrays:
         )
 
 
-def arrays_by_ticker(checked: CheckedTable) -> dict[str, PriceArrays]:
-    """Split a checked table into arrays per ticker (views, when its rows are already sorted)."""
+@dataclass(frozen=True)
+class StockTable:
+    """Several tickers' prices laid end to end, one segment of rows per ticker.
+
+    Attributes
+    ----------
+    prices : PriceArrays
+        Every row (its ``ticker`` is empty); rows ``starts[k]`` to ``stops[k] - 1`` are
+        ``tickers[k]``'s, by date.
+    tickers : list of str
+    starts, stops : numpy.ndarray of int
+        Increasing.
+    """
+
+    prices: PriceArrays
+    tickers: list[str]
+    starts: np.ndarray
+    stops: np.ndarray
+
+    @classmethod
+    def of(cls, stocks: list[PriceArrays]) -> StockTable:
+        """The tickers' arrays laid end to end (copied)."""
+        lengths = np.array([len(s.dates) for s in stocks], dtype=np.intp)
+        stops = np.cumsum(lengths)
+        starts = stops - lengths
+        fields = ("dates", "close", "preclose", "adj_close", "volume")
+        empty = {"dates": np.empty(0, dtype=f"datetime64[{DATE_UNIT}]")}
+        joined = PriceArrays(
+            "",
+            *(
+                np.concatenate([getattr(s, f) for s in stocks])
+                if stocks
+                else empty.get(f, np.empty(0))
+                for f in fields
+            ),
+        )
+        return cls(joined, [s.ticker for s in stocks], starts, stops)
+
+    def arrays(self, k: int) -> PriceArrays:
+        """Ticker ``k``'s prices (views)."""
+        rows = slice(int(self.starts[k]), int(self.stops[k]))
+        p = self.prices
+        return PriceArrays(
+            self.tickers[k], p.dates[rows], p.close[rows], p.preclose[rows], p.adj_close[rows],
+            p.volume[rows],
+        )
+
+    def segment_of(self, rows: np.ndarray) -> np.ndarray:
+        """The segment (ticker position) of each row."""
+        segments: np.ndarray = np.searchsorted(self.starts, rows, side="right") - 1
+        return segments
+
+
+def stock_table(checked: CheckedTable) -> StockTable:
+    """A checked table sorted by ticker and date (views, when its rows already are)."""
     order = checked.order
 
     def sort(values: np.ndarray) -> np.ndarray:
         return values if order is None else values[order]
 
     codes = sort(checked.codes)
-    dates = sort(checked.dates)
-    columns = [sort(checked.column(c)) for c in ("close", "preclose", "adj_close", "volume")]
+    prices = PriceArrays(
+        "", sort(checked.dates),
+        *(sort(checked.column(c)) for c in ("close", "preclose", "adj_close", "volume")),
+    )
     cuts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
     starts = np.concatenate([[0], cuts]).astype(np.intp)
     stops = np.concatenate([cuts, [len(codes)]]).astype(np.intp)
-    return {
-        str(checked.names[codes[a]]): PriceArrays(
-            str(checked.names[codes[a]]), dates[a:b], *(c[a:b] for c in columns)
-        )
-        for a, b in zip(starts, stops, strict=True)
-        if b > a
-    }
+    if not len(codes):
+        starts = stops = np.empty(0, dtype=np.intp)
+    return StockTable(prices, [str(checked.names[codes[a]]) for a in starts], starts, stops)
 
 
 def split_by_ticker(table: pd.DataFrame) -> dict[str, pd.DataFrame]:

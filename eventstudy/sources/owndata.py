@@ -17,11 +17,11 @@ from eventstudy.errors import DataFormatError
 from eventstudy.sources._frame import (
     NUMERIC_COLUMNS,
     CheckedTable,
-    PriceArrays,
-    arrays_by_ticker,
+    StockTable,
     find_ticker,
     select,
     split_by_ticker,
+    stock_table,
     tidy_table,
 )
 
@@ -108,11 +108,12 @@ def load_own(
     return select(frame, name, start, end, span, provenance)
 
 
-def load_own_arrays(source: str | os.PathLike[str] | pd.DataFrame) -> dict[str, PriceArrays]:
-    """Every ticker's prices in the user's own table as arrays, read and checked once.
+def load_own_table(source: str | os.PathLike[str] | pd.DataFrame) -> StockTable:
+    """Every ticker's prices in the user's own table, read and checked once, laid end to end.
 
     A study of many events over one large table uses this: the table is validated once
-    (the same checks as :func:`load_own`) and split by ticker without copying.
+    (the same checks as :func:`load_own`) and kept as one table (without copying, when its
+    rows are already sorted by ticker and date).
 
     Raises
     ------
@@ -120,8 +121,8 @@ def load_own_arrays(source: str | os.PathLike[str] | pd.DataFrame) -> dict[str, 
         If the table is malformed (see :func:`load_own`).
     """
     if isinstance(source, pd.DataFrame):
-        return arrays_by_ticker(CheckedTable.from_raw(source, "the DataFrame passed as source"))
-    return arrays_by_ticker(CheckedTable.from_raw(_read_csv(source), str(Path(source))))
+        return stock_table(CheckedTable.from_raw(source, "the DataFrame passed as source"))
+    return stock_table(CheckedTable.from_raw(_read_csv(source), str(Path(source))))
 
 
 def _read_own(
