@@ -551,7 +551,7 @@ def positive_share(resid: FloatArray, valid: np.ndarray, how: PHat = "averaged")
     ``"pooled"``: p̂ = Σ_i #{s: e_is > 0} / Σ_i L_i (estudy2).
     """
     check_option(how, PHat, "p_hat")
-    pos = (np.where(valid, resid, 0.0) > 0).sum(axis=1).astype(float)
+    pos = np.count_nonzero(valid & (resid > 0), axis=1).astype(float)
     length = valid.sum(axis=1).astype(float)
     has = length > 0
     if how == "pooled":
