@@ -32,6 +32,10 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=_processors(), thread_name_prefix="eventstudy")
 
 
+if hasattr(os, "register_at_fork"):  # a forked child has none of the parent's threads
+    os.register_at_fork(after_in_child=_pool.cache_clear)
+
+
 def map_blocks(work: Callable[[slice], T], n_rows: int, block_rows: int) -> list[T]:
     """``work`` on each block of ``block_rows`` rows of ``n_rows``, results in block order.
 

@@ -243,7 +243,7 @@ class PriceLoader:
 
         A user's own table is used whole, as it is: no copy.
         """
-        if self.own and all(t in self._own_position for t in tickers):
+        if self.own and tickers and all(t in self._own_position for t in tickers):
             return self._own_table()
         arrays = [self(t) for t in tickers]
         return StockTable.of([a for a in arrays if isinstance(a, PriceArrays)])
@@ -425,9 +425,12 @@ def prepare(
             status[rows[status[rows] == OK]] = market_or_problem
         else:
             markets[code] = market_or_problem
-    laid, pair_start, pair_length = _lay_out(
-        load, pairs, markets, status, codes, returns, measure, uses_market
+    laid, pair_start, pair_length, problems = _lay_out(
+        load, pairs, markets, returns, measure, uses_market
     )
+    for code, problem in problems.items():
+        rows = rows_of[bounds[code] : bounds[code + 1]]
+        status[rows[status[rows] == OK]] = problem
     for code in markets:
         rows = rows_of[bounds[code] : bounds[code + 1]]
         rows = rows[status[rows] == OK]
@@ -673,16 +676,14 @@ def _lay_out(
     load: PriceLoader,
     pairs: list[tuple[str, str]],
     markets: dict[int, PriceArrays | None],
-    status: np.ndarray,
-    codes: np.ndarray,
     returns: ReturnsKind,
     measure: Measure,
     uses_market: bool,
-) -> tuple[Series, np.ndarray, np.ndarray]:
+) -> tuple[Series, np.ndarray, np.ndarray, dict[int, str]]:
     """Every stock's measure and its market's, laid end to end, in one pass per market.
 
-    Returns the series and, for each pair, where its rows start and how many there are.
-    A pair whose measure cannot be had gets the reason in ``status``.
+    Returns the series; for each pair, where its rows start and how many there are; and for
+    the pairs whose measure cannot be had, why not.
     """
     tickers = list(dict.fromkeys(pairs[code][0] for code in markets))
     table = load.table(tickers)
@@ -706,6 +707,7 @@ def _lay_out(
     group = {name: offsets[g] for g, name in enumerate(by_market)}
     start = np.zeros(len(pairs), dtype=np.intp)
     length = np.zeros(len(pairs), dtype=np.intp)
+    pair_problems: dict[int, str] = {}
     for code, market in markets.items():
         ticker, index = pairs[code]
         k = position[ticker]
@@ -724,9 +726,8 @@ def _lay_out(
                 "market with volume"
             )
         if problem is not None:
-            rows = np.flatnonzero(codes == code)
-            status[rows[status[rows] == OK]] = problem
-    return laid, start, length
+            pair_problems[code] = problem
+    return laid, start, length, pair_problems
 
 
 def _overlaps(frame: pd.DataFrame, ok: np.ndarray, panel: Panel) -> np.ndarray:

@@ -217,10 +217,13 @@ def _flagged_days(
     rows = np.flatnonzero(flagged)
     segment = table.segment_of(rows)
     keep = used[segment]
-    rows, segment = rows[keep], segment[keep]
+    rows, segment = rows[keep], segment[keep]  # sorted by row, so by segment too
+    if not rows.size:
+        return []
+    tickers, cuts = np.unique(segment, return_index=True)
     return [
-        (table.tickers[k], pd.DatetimeIndex(table.prices.dates[rows[segment == k]]))
-        for k in np.unique(segment)
+        (table.tickers[k], pd.DatetimeIndex(table.prices.dates[part]))
+        for k, part in zip(tickers, np.split(rows, cuts[1:]), strict=True)
     ]
 
 

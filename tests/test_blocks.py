@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import threading
 
 import numpy as np
@@ -57,3 +59,15 @@ def test_study_numbers_do_not_depend_on_threads(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(_blocks, "_processors", lambda: 1)
     for a, b in zip(threaded, tables(), strict=True):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def _sum_of_blocks(_: int) -> int:
+    return sum(map_blocks(lambda rows: rows.start, 100, 10))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is a POSIX call")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_process_has_threads_of_its_own() -> None:
+    assert _sum_of_blocks(0) == 450  # the parent's pool is started
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.map_async(_sum_of_blocks, [0]).get(timeout=60) == [450]

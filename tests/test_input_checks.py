@@ -173,3 +173,36 @@ def test_collinear_factors_are_refused() -> None:
     factors["twice"] = 2 * factors["mkt"]
     with pytest.raises(InsufficientDataError, match="collinear"):
         eventstudy.run(FAW, "2021-09-13", model="factors", factors=factors, data="bundled")
+
+
+def test_a_refused_own_table_is_every_events_status() -> None:
+    own = _own()
+    own.loc[own.index[5], "close"] = -1.0
+    with pytest.raises(InsufficientDataError, match=r"none of the 2 events could be studied"):
+        eventstudy.study([("000800.SZ", "2021-09-13"), ("000800.SZ", "2021-03-31")], data=own,
+                         market="399001.SZ")
+
+
+def test_close_to_close_is_warned_once_per_stock_with_its_days() -> None:
+    own = pd.concat(
+        [eventstudy.load_prices(t, source="bundled").reset_index()
+         for t in ("000625.SZ", FAW, "399001.SZ")],
+        ignore_index=True,
+    ).drop(columns=["preclose", "adj_close"])
+    with pytest.warns(DataQualityWarning) as caught:
+        eventstudy.study([("000625.SZ", "2021-09-13"), ("000800.SZ", "2021-09-13")], data=own,
+                         market="399001.SZ")
+    texts = sorted(str(w.message) for w in caught if "close-to-close" in str(w.message))
+    counts = own[own["ticker"] != "399001.SZ"].groupby("ticker").size() - 1  # no first day
+    assert [t.split(":")[0] for t in texts] == ["000625.SZ", "000800.SZ"]
+    for text in texts:
+        assert f"{counts[text.split(':')[0]]} day(s) have neither" in text
+
+
+def test_results_do_not_change_when_the_users_table_does() -> None:
+    own = _own()
+    result = eventstudy.study([("000800.SZ", "2021-09-13")], data=own, market="399001.SZ")
+    own["date"] = own["date"] + pd.Timedelta(days=365)  # the user reuses the frame
+    ar = result.ar
+    assert ar.loc[ar["rel_day"] == 0, "date"].tolist() == [pd.Timestamp("2021-09-13")]
+    assert result.provenance[0]["first"] == "2019-01-02"

@@ -392,8 +392,10 @@ def stock_table(checked: CheckedTable) -> StockTable:
         return values if order is None else values[order]
 
     codes = sort(checked.codes)
+    # The dates are looked up again by results later: never a view of the caller's column.
+    dates = checked.dates.copy() if order is None else checked.dates[order]
     prices = PriceArrays(
-        "", sort(checked.dates),
+        "", dates,
         *(sort(checked.column(c)) for c in ("close", "preclose", "adj_close", "volume")),
     )
     cuts = np.flatnonzero(codes[1:] != codes[:-1]) + 1

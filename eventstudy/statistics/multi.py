@@ -92,8 +92,9 @@ WILCOXON_EXACT_MAX = 50
 #: Events handled per block in the rank tests: a block's arrays stay in the processor's cache
 #: and no (events × days) temporary is ever made.
 BLOCK_ROWS = 256
-#: Events per block in the generalized rank test, whose blocks are (windows × events × days).
-GRANK_BLOCK_ROWS = 64
+#: Values per block in the generalized rank test, whose blocks are (windows × events × days):
+#: 64 events of 21 windows and 240 estimation days.
+GRANK_BLOCK_SIZE = 64 * 21 * 240
 
 
 class Statistic(NamedTuple):
@@ -928,7 +929,9 @@ def generalized_rank(
             ).reshape(n_windows, n_days)
         return above.sum(axis=2).T, day_sums
 
-    parts = map_blocks(block, n_events, GRANK_BLOCK_ROWS)
+    # Blocks of (windows × events × days) of about GRANK_BLOCK_SIZE values at most.
+    rows_per_block = max(1, GRANK_BLOCK_SIZE // max(n_windows * resid.shape[1], 1))
+    parts = map_blocks(block, n_events, rows_per_block)
     above_count = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, n_windows))
     for _, day_sums in parts:
         sums += day_sums
