@@ -84,12 +84,16 @@ def test_board_before_it_opened_is_an_error(ticker: str, day: str) -> None:
         ("688981.SS", "2020-07-16", 1, None, None),
         ("688981.SS", "2020-07-22", 5, None, None),
         ("688981.SS", "2020-07-23", 6, "0.20", "0.20"),
-        ("300999.SZ", "2020-10-15", 3, None, None),
+        # Listings: SMIC 2020-07-16 (STAR), Yihai Kerry Arawana 2020-10-15 and CATL 2018-06-11
+        # (ChiNext, after and before its 2020 reform), CICC 2020-11-02 (Shanghai main board),
+        # Shaanxi Energy 2023-04-10 (Shenzhen main board, first day of its registration
+        # rules), Beijing Stock Exchange's first trading day 2021-11-15.
+        ("300999.SZ", "2020-10-15", 1, None, None),
         ("300750.SZ", "2018-06-11", 1, "0.44", "0.36"),
         ("300750.SZ", "2018-06-12", 2, "0.10", "0.10"),
-        ("601238.SS", "2021-01-05", 1, "0.44", "0.36"),
-        ("601238.SS", "2021-01-06", 2, "0.10", "0.10"),
-        ("001979.SZ", "2023-04-10", 1, None, None),
+        ("601995.SS", "2020-11-02", 1, "0.44", "0.36"),
+        ("601995.SS", "2020-11-03", 2, "0.10", "0.10"),
+        ("001286.SZ", "2023-04-10", 1, None, None),
         ("830799.BJ", "2021-11-15", 1, None, None),
         ("830799.BJ", "2021-11-16", 2, "0.30", "0.30"),
     ],
@@ -103,8 +107,9 @@ def test_first_days_after_ipo(
 
 
 def test_ipo_listing_day_limits_are_144_and_64_percent_of_the_offer() -> None:
-    rule = limit_rule("601238.SS", "2021-01-05", days_listed=1)
-    assert limit_prices("10.00", rule) == (Decimal("14.40"), Decimal("6.40"))
+    # CICC's A shares were offered at 28.78 yuan and closed at the 41.44 cap on listing day.
+    rule = limit_rule("601995.SS", "2020-11-02", days_listed=1)
+    assert limit_prices("28.78", rule) == (Decimal("41.44"), Decimal("18.42"))
     assert "144%" in rule.note
 
 
@@ -165,3 +170,15 @@ def test_flags_outside_mainland_are_all_missing() -> None:
     flags = limit_flags(frame, "AAPL")
     assert flags["limit_up"].isna().all()
     assert flags["closed_limit_up"].isna().all()
+
+
+def test_vendor_float_noise_does_not_move_a_limit_by_a_tick() -> None:
+    # Real FAW Jiefang rows whose limit falls on a half cent (preclose × 1.1 = x.xx5), read as
+    # a float32 vendor would store them (6.85 → 6.849999904632568).
+    frame = load_prices("000800.SZ", "2019-01-29", "2019-02-20", source="bundled")
+    noisy = frame.copy()
+    for column in ("preclose", "high", "low", "close"):
+        noisy[column] = noisy[column].astype("float32").astype("float64")
+    pd.testing.assert_frame_equal(limit_flags(noisy), limit_flags(frame))
+    exact = limit_prices("6.85", limit_rule("000800.SZ", "2019-01-29"))
+    assert limit_flags(noisy).loc["2019-01-29", "limit_up"] == float(exact[0]) == 7.54

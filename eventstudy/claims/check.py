@@ -33,23 +33,28 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from eventstudy._typing import check_option
 from eventstudy.calendar import DateLike, locate_event, ticker_suffix
-from eventstudy.claims.extract import CURRENCIES
-from eventstudy.claims.limits import LimitRule, board_of, limit_prices, limit_rule, to_decimal
+from eventstudy.claims.extract import CURRENCIES, Direction
+from eventstudy.claims.limits import (
+    LimitRule,
+    board_of,
+    limit_prices,
+    limit_rule,
+    round_half_up,
+    to_decimal,
+)
 from eventstudy.errors import (
     DataUnavailableError,
     EventStudyError,
     InsufficientDataError,
     InvalidInputError,
 )
-
-Direction = Literal["up", "down"]
 
 #: Trading currency by Yahoo ticker suffix (prices on London are in pence, "GBp").
 CURRENCY_BY_SUFFIX: dict[str, str] = {
@@ -471,7 +476,7 @@ def _read_figure(value: object, name: str, *, percent: bool = False) -> Decimal:
         if percent:
             text = text.rstrip("%％").strip()
         text = text.removeprefix("+")
-        if not text or text[0] in "+" or not _looks_numeric(text):
+        if not _looks_numeric(text):
             raise InvalidInputError(
                 f"{name}={value!r} is not a number; write it as e.g. "
                 f"{'10%' if percent else '12.78'!r}."
@@ -567,11 +572,7 @@ def _day_prices(context: _Context) -> DayPrices:
     if _trades_in_cents(context.ticker):
         # A-share prices move in steps of 0.01 CNY; a vendor's binary noise (12.779999732971191
         # for 12.78) must not decide whether a limit price was reached.
-        cent = Decimal("0.01")
-        values = {
-            c: None if v is None else v.quantize(cent, rounding=ROUND_HALF_UP)
-            for c, v in values.items()
-        }
+        values = {c: None if v is None else round_half_up(v) for c, v in values.items()}
     for name, value in values.items():
         if value is not None and value <= 0:
             raise InvalidInputError(
@@ -874,8 +875,6 @@ def _judge(
 def _direction_of_level(claim: _Claim, prices: DayPrices) -> Direction:
     """Direction of a bare price claim: a rise when at or above the previous close."""
     level = claim.price
-    if level is None and claim.usd_price is not None:
-        return "up"
     base = prices.preclose if prices.preclose is not None else prices.close
     if level is None or base is None:
         return "up"

@@ -30,7 +30,7 @@ Rules
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -240,7 +240,6 @@ class _Draft:
     price: Decimal | None = None
     currency: str | None = None
     converted: tuple[Decimal, str] | None = None
-    figures: list[str] = field(default_factory=list)
 
     def finish(self, quote: str) -> Claim | None:
         direction = self.direction
@@ -345,7 +344,8 @@ class _SentenceReader:
 
     def _direction(self, direction: Direction, limit: bool) -> None:
         draft = self.draft
-        if draft.direction is not None and (draft.figures or draft.direction != direction):
+        has_figure = draft.pct is not None or draft.price is not None
+        if draft.direction is not None and (has_figure or draft.direction != direction):
             self.restart(direction)
         self.draft.direction = direction
         if limit:
@@ -356,7 +356,6 @@ class _SentenceReader:
             self.restart(self.draft.direction)
         self.draft.pct = value.copy_negate() if sign in ("-", "−") else value
         self.draft.signed = sign is not None
-        self.draft.figures.append("pct")
 
     def _price(self, match: re.Match[str], before: str) -> None:
         if _BEFORE_EARLIER_LEVEL.search(before):
@@ -382,7 +381,6 @@ class _SentenceReader:
         if draft.price is not None:
             self.restart(draft.direction)
         self.draft.price, self.draft.currency = value, currency
-        self.draft.figures.append("price")
 
 
 def _number(text: str) -> Decimal:

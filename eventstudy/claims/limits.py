@@ -355,7 +355,9 @@ def limit_prices(preclose: object, rule: LimitRule) -> tuple[Decimal | None, Dec
     """Return the limit-up and limit-down prices for a previous close under ``rule``.
 
     ``round_half_up(preclose × (1 ± limit), tick)`` in exact decimal arithmetic; ``None``
-    where the rule sets no limit. A float ``preclose`` is read through its shortest repr.
+    where the rule sets no limit. A float ``preclose`` is read through its shortest repr and
+    taken to the tick first: a previous close is a traded price, so a vendor's binary noise
+    (11.649999618530273 for 11.65) must not move a limit by a tick.
 
     Raises
     ------
@@ -368,7 +370,7 @@ def limit_prices(preclose: object, rule: LimitRule) -> tuple[Decimal | None, Dec
     >>> limit_prices(11.62, rule)
     (Decimal('12.78'), Decimal('10.46'))
     """
-    base = to_decimal(preclose, "preclose")
+    base = round_half_up(to_decimal(preclose, "preclose"), rule.tick)
     if base <= 0:
         raise InvalidInputError(
             f"preclose={preclose!r} must be a positive price; check the price data."

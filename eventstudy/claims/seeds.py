@@ -36,8 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from eventstudy.claims.check import ClaimVerdict, check_claim
 from eventstudy.errors import DataFormatError, InvalidInputError
 
@@ -256,14 +254,14 @@ def check_seed(
     verdicts = tuple(
         check_claim(
             c.ticker,
-            pd.Timestamp(c.date),
+            c.date,
             direction=c.direction,
             currency=c.currency,
             fx_rate=fx_rate,
             data=data,
             market=c.market,
             st=c.st,
-            **{k: v for k, v in c.figures.items()},
+            **c.figures,
         )
         for c in record.claims
     )
