@@ -24,7 +24,7 @@ any other model (:func:`eventstudy.statistics.single.beaver_u`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 
 import numpy as np
@@ -74,8 +74,6 @@ class Fit:
     c : numpy.ndarray, shape (N, D)
         Prediction-error factor: ``Var(AR_t) = σ² C_t`` out of sample
         (:meth:`prediction_factor` of every day, computed on first use).
-    xdev : numpy.ndarray, shape (N, D, k)
-        Regressors minus ``xbar`` (computed on first use).
     """
 
     model: str
@@ -89,12 +87,6 @@ class Fit:
     xbar: FloatArray
     sxx_inv: FloatArray
     x: FloatArray
-
-    @cached_property
-    def xdev(self) -> FloatArray:
-        """Regressors minus ``xbar``, shape (N, D, k)."""
-        xdev: FloatArray = self.x - self.xbar[:, None, :]
-        return xdev
 
     @cached_property
     def c(self) -> FloatArray:
@@ -130,24 +122,8 @@ class Fit:
 
     def take(self, rows: np.ndarray) -> Fit:
         """The fit of the events ``rows`` only."""
-        return replace(
-            self,
-            **{
-                name: getattr(self, name)[rows]
-                for name in (
-                    "alpha",
-                    "beta",
-                    "sigma",
-                    "df",
-                    "nobs",
-                    "r2",
-                    "ar",
-                    "xbar",
-                    "sxx_inv",
-                    "x",
-                )
-            },
-        )
+        arrays = (f.name for f in fields(self) if f.name != "model")
+        return replace(self, **{name: getattr(self, name)[rows] for name in arrays})
 
     def car_variance(self, mask: np.ndarray, exact: bool = True) -> FloatArray:
         """Variance of the cumulative abnormal return over the days in ``mask``.
@@ -253,7 +229,7 @@ def _ols_block(
         sxx = np.einsum("ndi,ndj->nij", xc, xc)
         sxy = np.einsum("ndi,nd->ni", xc, buf)
         sst = np.einsum("nd,nd->n", buf, buf)
-        sxx_inv = batched_inverse(sxx) if k else np.empty((len(nobs), 0, 0))
+        sxx_inv = batched_inverse(sxx)
         beta = np.einsum("nij,nj->ni", sxx_inv, sxy)
         alpha = ybar - (xbar * beta).sum(axis=1)
         if k == 1:

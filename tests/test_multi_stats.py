@@ -65,7 +65,7 @@ def auto_batch() -> Batch:
 def auto_result() -> StudyResult:
     return eventstudy.study(
         [(t, "2021-03-31") for t in AUTO_TICKERS],
-        market="000300.SS", estimation=(-250, -11), window=(-5, 5),
+        market="000300.SS", estimation=(-250, -11), window=(-5, 5), data="bundled",
     )
 
 

@@ -536,13 +536,9 @@ def sign_test(x: FloatArray) -> Statistic:
     Returns
     -------
     Statistic
+        The generalized sign test (:func:`generalized_sign`) with p̂ = ½.
     """
-    valid = np.isfinite(x)
-    n = valid.sum(axis=0).astype(float)
-    w = (np.where(valid, x, 0.0) > 0).sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = (w - n / 2.0) / np.sqrt(n / 4.0)
-    return Statistic(z, normal_pvalue(z))
+    return generalized_sign(x, 0.5)
 
 
 def positive_share(resid: FloatArray, valid: np.ndarray, how: PHat = "averaged") -> float:
@@ -1254,17 +1250,13 @@ def _window_rank(arrays: EventArrays, tested: np.ndarray) -> Statistic:
     stats_: list[float] = []
     pvals: list[float] = []
     for row in tested:
-        values, valid, codes, n_days = _rank_inputs(
-            arrays.resid,
-            arrays.est_valid,
-            arrays.codes,
-            arrays.n_est_days,
+        sums = rank_sums(
+            arrays.resid, arrays.est_valid, arrays.codes, arrays.n_est_days,
             arrays.ar[:, np.flatnonzero(row)],
         )
-        one = np.zeros((1, n_days), dtype=bool)
+        one = np.zeros((1, len(sums.counts)), dtype=bool)
         one[0, arrays.n_est_days :] = True
-        ranks = average_ranks(values, valid)
-        res = corrado_rank(ranks, valid, codes, n_days, one, missing=missing)
+        res = _corrado(sums, one, missing)
         stats_.append(float(res.statistic[0]))
         pvals.append(float(res.pvalue[0]))
     return Statistic(np.array(stats_), np.array(pvals))
