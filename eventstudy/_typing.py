@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, TypeVar, get_args
 
 from eventstudy.errors import InvalidInputError
@@ -40,6 +41,20 @@ def check_option(value: str, allowed: object, name: str) -> str:
         valid = ", ".join(repr(o) for o in options)
         raise InvalidInputError(f"{name}={value!r} is not valid; use one of {valid}.")
     return value
+
+
+def windows_inside(
+    wanted: Sequence[tuple[int, int]], window: tuple[int, int]
+) -> list[tuple[int, int]]:
+    """The windows of ``wanted`` that lie inside ``window``.
+
+    Examples
+    --------
+    >>> windows_inside([(0, 0), (-5, 5), (-10, 10)], (-5, 5))
+    [(0, 0), (-5, 5)]
+    """
+    lo, hi = window
+    return [(a, b) for a, b in wanted if lo <= a and b <= hi]
 
 
 def window_label(start: int, end: int) -> str:

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from eventstudy.errors import InvalidInputError
+from eventstudy.statistics.single import t_critical
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -145,9 +145,7 @@ def _shade_day0(ax: Axes, x0: float = 0.0, label: str | None = "event day") -> N
 
 
 def _critical(level: float, df: float) -> float:
-    if not 0.0 < level < 1.0:
-        raise InvalidInputError(f"level={level!r} must be between 0 and 1, e.g. 0.95.")
-    return float(stats.t.ppf(0.5 + level / 2.0, df))
+    return float(t_critical(level, df))
 
 
 def _date_ticks(ax: Axes, dates: pd.DatetimeIndex, every: int = 2) -> None:
@@ -560,9 +558,8 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
             f"model={result.model_name!r}. Run with model='market'."
         )
     quantity, unit, _, scale = _measure(result)
-    ols = result.ols
-    y = np.asarray(ols.model.endog) * scale
-    xs = np.asarray(ols.model.exog)[:, 1] * scale
+    x, y = result.estimation_xy
+    xs, y = x[:, 0] * scale, y * scale
     p = result.params
     table = result.abnormal
     with style():
@@ -825,6 +822,52 @@ def plot_cars(
     return fig
 
 
+def plot_caar(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figure:
+    """AAR bars and the CAAR with its confidence band, for a multi-event study.
+
+    Parameters
+    ----------
+    result : StudyResult
+        From :func:`eventstudy.study`.
+    ax : matplotlib Axes, optional
+        Draw into this Axes; a new Figure otherwise.
+    level : float
+        Confidence level of the band (:meth:`~eventstudy.results.study.StudyResult.cumulative`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import eventstudy
+    >>> res = eventstudy.study([("000800.SZ", "2021-09-13"), ("600104.SS", "2021-09-13")],
+    ...                        market="000300.SS", data="bundled")
+    >>> plot_caar(res).axes[0].get_ylabel()
+    'abnormal return (%)'
+    """
+    _, _, axis_label, scale = _measure(result)
+    cum = result.cumulative(level)
+    days = cum.index.to_numpy()
+    with style():
+        fig, ax = _axes(ax)
+        _shade_day0(ax)
+        ax.axhline(0.0, color="black", lw=0.8)
+        ax.bar(days, result.aar["aar"].to_numpy() * scale, color=COLORS["sky"], label="AAR")
+        ax.fill_between(
+            days, cum["lower"] * scale, cum["upper"] * scale, color=COLORS["blue"], alpha=0.2,
+            label=f"{level:.0%} band",
+        )
+        ax.plot(days, cum["caar"] * scale, color=COLORS["blue"], marker="o", label="CAAR")
+        ax.set_xlabel("relative trading day")
+        ax.set_ylabel(axis_label)
+        ax.set_title(f"{result.n_events} events")
+        ax.legend(loc="best")
+    return fig
+
+
 def plot_peers(
     result: Any,
     day: int = 0,
@@ -867,10 +910,12 @@ def plot_peers(
     lo, hi = result.window
     if not lo <= day <= hi:
         raise InvalidInputError(f"day={day} must lie inside the event window {result.window}.")
+    quantity, _, _, scale = _measure(result)
+    unit = "%" if scale == 100.0 else ""
     rows = result.ar[result.ar["rel_day"] == day].sort_values("ar")
-    values = rows["ar"].to_numpy() * 100.0
+    values = rows["ar"].to_numpy() * scale
     tickers = rows["ticker"].astype(str).tolist()
-    aar = float(result.aar.loc[day, "aar"]) * 100.0
+    aar = float(result.aar.loc[day, "aar"]) * scale
     colours = [COLORS["vermillion"] if t == highlight else COLORS["sky"] for t in tickers]
     date = pd.Timestamp(rows["date"].iloc[-1]) if len(rows) else None
     when = f"day {day:+d}" if day else "day 0"
@@ -878,7 +923,9 @@ def plot_peers(
         fig, ax = _axes(ax, figsize=(7.0, 0.9 + 0.38 * len(tickers)))
         ax.axvline(0.0, color="black", lw=0.8)
         ax.barh(np.arange(len(tickers)), values, color=colours, height=0.65)
-        ax.axvline(aar, color=COLORS["blue"], ls="--", lw=1.5, label=f"average (AAR) = {aar:.2f}%")
+        ax.axvline(
+            aar, color=COLORS["blue"], ls="--", lw=1.5, label=f"average (AAR) = {aar:.2f}{unit}"
+        )
         for y, v in enumerate(values):
             ax.annotate(
                 f"{v:+.2f}",
@@ -894,8 +941,8 @@ def plot_peers(
         ax.grid(axis="y", visible=False)
         span = max(float(np.abs(values).max()) if len(values) else 1.0, abs(aar)) * 1.3
         ax.set_xlim(-span, span)
-        ax.set_xlabel(f"abnormal return on {when} (%)")
-        title = f"{result.n_events} stocks: abnormal return on {when}"
+        ax.set_xlabel(f"{quantity} on {when}" + (f" ({unit})" if unit else ""))
+        title = f"{result.n_events} stocks: {quantity} on {when}"
         ax.set_title(title + (f" ({date:%d %b %Y})" if date is not None else ""))
         ax.legend(loc="lower right")
     return fig

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from eventstudy._typing import windows_inside
 from eventstudy.claims.check import limit_state
 from eventstudy.errors import EventStudyError, InvalidInputError
 from eventstudy.plots import window_text
@@ -204,7 +205,11 @@ def write_report(
         written.extend(save_figure(fig, folder, name))
         charts.append((name, caption))
 
-    price_claim = None if claim_price is None else float(str(claim_price))
+    # The claimed price as the claim check read it (commas, currency signs and all).
+    price_claim = next(
+        (float(c.claimed) for c in (verdict.checks if verdict else ()) if c.kind == "price"),
+        None,
+    )
     with plots.defaults():
         chart(
             "prices",
@@ -261,9 +266,7 @@ def write_report(
 
 
 def _robustness_windows(result: EventStudyResult) -> list[tuple[int, int]]:
-    lo, hi = result.window
-    wanted = [(0, 0), (-1, 1), (0, 5)]
-    return [(a, b) for a, b in wanted if lo <= a and b <= hi] or [(lo, hi)]
+    return windows_inside([(0, 0), (-1, 1), (0, 5)], result.window) or [result.window]
 
 
 def _verdict_dict(verdict: Any) -> dict[str, Any]:

@@ -127,6 +127,27 @@ def test_plot_peers_highlights_the_stock() -> None:
         plots.plot_peers(study, day=50)
 
 
+def test_study_plots_name_their_measure_and_check_the_level() -> None:
+    study = eventstudy.study([(t, "2021-09-13") for t in PEERS], market="000300.SS",
+                             data="bundled", measure="volume")
+    assert study.plot().axes[0].get_ylabel() == "abnormal log volume (log points)"
+    assert plots.plot_peers(study).axes[0].get_xlabel() == "abnormal log volume on day 0"
+    with pytest.raises(InvalidInputError, match="level=95"):
+        study.cumulative(95)
+
+
+def test_plot_fit_draws_the_estimation_days_without_statsmodels() -> None:
+    code = (
+        "import sys, matplotlib; matplotlib.use('Agg'); import eventstudy; "
+        "from eventstudy import plots; "
+        "r = eventstudy.run('000800.SZ', '2021-09-13', data='bundled'); "
+        "fig = plots.plot_fit(r); "
+        "assert len(fig.axes[0].collections[0].get_offsets()) == 240; "
+        "assert 'statsmodels' not in sys.modules, 'statsmodels imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_window_text() -> None:
     assert plots.window_text(0, 0) == "day 0"
     assert plots.window_text(-1, 1) == "[-1, +1]"

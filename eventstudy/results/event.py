@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from eventstudy._typing import window_label
+from eventstudy._typing import window_label, windows_inside
 from eventstudy.engine import Batch
 from eventstudy.errors import InvalidInputError
 from eventstudy.results._display import Summary, SummaryMixin
@@ -227,10 +227,14 @@ class EventStudyResult(SummaryMixin):
                 f"model={self.model_name!r} has no regression; ols exists for 'market' and "
                 "'factors'."
             )
-        f, panel = self._batch.fit, self._batch.panel
+        x, y = self.estimation_xy
+        return sm.OLS(y, sm.add_constant(x, has_constant="add")).fit()
+
+    @cached_property
+    def estimation_xy(self) -> tuple[np.ndarray, np.ndarray]:
+        """The days the model was fitted on: regressors, shape (L, k), and the measure (L,)."""
         cols = self._est_cols
-        design = sm.add_constant(f.x[0, cols], has_constant="add")
-        return sm.OLS(panel.y[0, cols], design).fit()
+        return self._batch.fit.x[0, cols], self._batch.panel.y[0, cols]
 
     @cached_property
     def _daily(self) -> Any:
@@ -344,8 +348,7 @@ class EventStudyResult(SummaryMixin):
         (empty for Beaver's U, which has no cumulative form)."""
         if self._beaver:
             return pd.DataFrame()
-        lo, hi = self.window
-        rows = [self.car(a, b).to_dict() for a, b in STANDARD_WINDOWS if lo <= a and b <= hi]
+        rows = [self.car(a, b).to_dict() for a, b in windows_inside(STANDARD_WINDOWS, self.window)]
         frame = pd.DataFrame(rows)
         frame.index = pd.Index(
             [window_label(int(r["start"]), int(r["end"])) for r in rows], name="window"

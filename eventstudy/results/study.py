@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from eventstudy.engine import Batch
+from eventstudy._typing import windows_inside
+from eventstudy.engine import OK, Batch
 from eventstudy.errors import InsufficientDataError, InvalidInputError
 from eventstudy.results._display import Summary, SummaryMixin
 from eventstudy.results.event import STANDARD_WINDOWS
@@ -22,6 +22,7 @@ from eventstudy.statistics.multi import (
     event_arrays,
     window_statistics,
 )
+from eventstudy.statistics.single import t_critical
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 #: Statistics shown in the summary, with their p-values.
 SUMMARY_STATS = ("csect_t", "patell", "bmp", "kp", "rank", "grank_t", "gsign")
 
-OK = "ok"
 
 
 def subset_batch(batch: Batch, keep: np.ndarray) -> Batch:
@@ -119,6 +119,11 @@ class StudyResult(SummaryMixin):
         return int(self._batch.panel.n_events)
 
     @property
+    def measure(self) -> str:
+        """What the events were studied on (``"returns"``, ``"volume"``, ...)."""
+        return self._batch.measure
+
+    @property
     def window(self) -> tuple[int, int]:
         """The event window (relative days)."""
         return self._batch.panel.window
@@ -195,10 +200,7 @@ class StudyResult(SummaryMixin):
     @cached_property
     def caars(self) -> pd.DataFrame:
         """:meth:`caar` of the standard windows that fit in the event window."""
-        lo, hi = self.window
-        windows = [(a, b) for a, b in STANDARD_WINDOWS if lo <= a and b <= hi]
-        if not windows:
-            windows = [(lo, hi)]
+        windows = windows_inside(STANDARD_WINDOWS, self.window) or [self.window]
         return window_statistics(self._arrays, windows)
 
     @cached_property
@@ -207,8 +209,6 @@ class StudyResult(SummaryMixin):
 
         Groups in which no event could be studied are left out (see :attr:`events`).
         """
-        if "group" not in self.events:
-            return {}
         labels = self.events["group"]
         out: dict[Any, StudyResult] = {}
         for value in labels.dropna().unique():
@@ -228,7 +228,7 @@ class StudyResult(SummaryMixin):
     def not_studied(self) -> pd.DataFrame:
         """The events that could not be studied, with their reason."""
         bad = self.events[self.events["status"] != OK]
-        return bad[["ticker", "requested", "status"]] if "requested" in bad else bad
+        return bad[["ticker", "requested", "status"]]
 
     def summary(self) -> Summary:
         """AAR and CAAR tables with the main tests, and notes on the events left out."""
@@ -250,14 +250,13 @@ class StudyResult(SummaryMixin):
             )
         ]
         notes += _first(skipped, "events not studied")
-        if "overlaps" in self.events:
-            flagged = self.events[self.events["overlaps"].fillna("").astype(str) != ""]
-            overlapping = [
-                f"Event {label} ({self.events.at[label, 'ticker']!s}): its event window overlaps "
-                f"that of event(s) {text} of the same stock"
-                for label, text in zip(flagged.index, flagged["overlaps"], strict=True)
-            ]
-            notes += _first(overlapping, "events with overlapping windows")
+        flagged = self.events[self.events["overlaps"].fillna("").astype(str) != ""]
+        overlapping = [
+            f"Event {label} ({self.events.at[label, 'ticker']!s}): its event window overlaps "
+            f"that of event(s) {text} of the same stock"
+            for label, text in zip(flagged.index, flagged["overlaps"], strict=True)
+        ]
+        notes += _first(overlapping, "events with overlapping windows")
         tables = [("Average abnormal returns", aar), ("Cumulative average abnormal returns", caars)]
         for group, result in self.groups.items():
             tables.append(
@@ -321,46 +320,17 @@ class StudyResult(SummaryMixin):
             mean = cars.sum(axis=0) / n
             sd = np.sqrt((np.where(seen, cars - mean, 0.0) ** 2).sum(axis=0) / (n - 1.0))
             se = sd / np.sqrt(n)
-        q = stats.t.ppf(0.5 + level / 2.0, np.maximum(n - 1.0, 1.0))
+        q = t_critical(level, np.maximum(n - 1.0, 1.0))
         return pd.DataFrame(
             {"caar": mean, "lower": mean - q * se, "upper": mean + q * se, "n": n},
             index=pd.Index(a.rel_days, name="rel_day"),
         )
 
     def plot(self, ax: Axes | None = None, level: float = 0.95) -> Figure:
-        """CAAR over the event window with its confidence band (see :meth:`cumulative`).
+        """CAAR over the event window with its confidence band (:func:`plots.plot_caar`)."""
+        from eventstudy import plots
 
-        Parameters
-        ----------
-        ax : matplotlib Axes, optional
-            Draw into this Axes; a new Figure otherwise.
-        level : float
-            Confidence level of the band.
-
-        Returns
-        -------
-        matplotlib.figure.Figure
-        """
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            fig, ax = plt.subplots(figsize=(8.0, 4.5), layout="constrained")
-        else:
-            fig = ax.get_figure()  # type: ignore[assignment]
-        cum = self.cumulative(level)
-        days = cum.index.to_numpy()
-        ax.axvspan(-0.5, 0.5, color="#F0E442", alpha=0.35, lw=0, label="day 0")
-        ax.axhline(0.0, color="black", lw=0.8)
-        ax.bar(days, self.aar["aar"].to_numpy(), color="#56B4E9", label="AAR")
-        ax.fill_between(
-            days, cum["lower"], cum["upper"], color="#0072B2", alpha=0.2, label=f"{level:.0%} band"
-        )
-        ax.plot(days, cum["caar"], color="#0072B2", marker="o", label="CAAR")
-        ax.set_xlabel("relative trading day")
-        ax.set_ylabel("abnormal return")
-        ax.set_title(f"{self.n_events} events")
-        ax.legend(loc="best")
-        return fig
+        return plots.plot_caar(self, ax, level)
 
     def __repr__(self) -> str:
         return f"<StudyResult: {self.n_events} of {len(self.events)} events, window {self.window}>"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from eventstudy.errors import InvalidInputError
 from eventstudy.models import Fit
 from eventstudy.panel import FloatArray, Panel
 
@@ -22,6 +23,21 @@ def t_pvalue(t: FloatArray, df: FloatArray) -> FloatArray:
     from scipy import stats
 
     return np.asarray(2.0 * stats.t.sf(np.abs(t), df))
+
+
+def t_critical(level: float, df: FloatArray | float) -> FloatArray:
+    """Two-sided critical value ``t_{1−α/2, df}`` of a confidence ``level`` (e.g. 0.95).
+
+    Raises
+    ------
+    InvalidInputError
+        If ``level`` is not between 0 and 1.
+    """
+    from scipy import stats
+
+    if not 0.0 < level < 1.0:
+        raise InvalidInputError(f"level={level!r} must be between 0 and 1, e.g. 0.95.")
+    return np.asarray(stats.t.ppf(0.5 + level / 2.0, df))
 
 
 def normal_pvalue(z: FloatArray) -> FloatArray:
