@@ -39,7 +39,7 @@ from eventstudy.panel import (
 )
 from eventstudy.sources import bundled_tickers, is_own_data, load_prices
 from eventstudy.sources._frame import PriceArrays, StockTable
-from eventstudy.sources.owndata import load_own_table
+from eventstudy.sources.owndata import OwnTable
 
 #: Default minimum number of estimation observations.
 MIN_ESTIMATION = 100
@@ -207,35 +207,34 @@ class PriceLoader:
         self.data = data
         self.span = span
         self.own = is_own_data(data)
-        self._own: StockTable | EventStudyError | None = None
-        self._own_position: dict[str, int] = {}
+        self._own: OwnTable | EventStudyError | None = None
         self._frames: dict[str, pd.DataFrame] = {}
         self._arrays: dict[str, PriceArrays | EventStudyError] = {}
 
-    def _load_frame(self, ticker: str) -> pd.DataFrame:
-        if self.own:
-            return load_prices(ticker, source=self.data)
-        if self.data == "bundled" or (self.data == "auto" and ticker in bundled_tickers()):
-            # The whole bundled series: no download is needed for any date it covers.
-            return load_prices(ticker, source=self.data)
-        return load_prices(ticker, self.span[0], self.span[1], source=self.data)
-
-    def _own_table(self) -> StockTable:
+    def _own_table(self) -> OwnTable:
         if self._own is None:
             try:
-                self._own = load_own_table(self.data)
-                self._own_position = {t: k for k, t in enumerate(self._own.tickers)}
+                self._own = OwnTable.read(self.data)
             except EventStudyError as exc:
                 self._own = exc
         if isinstance(self._own, EventStudyError):
             raise self._own
         return self._own
 
+    def _load_frame(self, ticker: str) -> pd.DataFrame:
+        if self.own:
+            return self._own_table().load(ticker)
+        if self.data == "bundled" or (self.data == "auto" and ticker in bundled_tickers()):
+            # The whole bundled series: no download is needed for any date it covers.
+            return load_prices(ticker, source=self.data)
+        return load_prices(ticker, self.span[0], self.span[1], source=self.data)
+
     def _load_arrays(self, ticker: str) -> PriceArrays:
         if self.own:
-            table = self._own_table()
-            if ticker in self._own_position:
-                return table.arrays(self._own_position[ticker])
+            own = self._own_table()
+            stocks = own.stocks
+            k = stocks.tickers.index(own.name_of(ticker))
+            return replace(stocks.arrays(k), ticker=ticker)
         return PriceArrays.from_frame(ticker, self.frame(ticker))
 
     def table(self, tickers: list[str]) -> StockTable:
@@ -243,8 +242,8 @@ class PriceLoader:
 
         A user's own table is used whole, as it is: no copy.
         """
-        if self.own and tickers and all(t in self._own_position for t in tickers):
-            return self._own_table()
+        if self.own and tickers and set(tickers) <= set(self._own_table().stocks.tickers):
+            return self._own_table().stocks
         arrays = [self(t) for t in tickers]
         return StockTable.of([a for a in arrays if isinstance(a, PriceArrays)])
 
@@ -269,15 +268,12 @@ class PriceLoader:
         for ticker, arrays in self._arrays.items():
             if isinstance(arrays, EventStudyError):
                 continue
-            if ticker in self._frames or not self.own:
+            if not self.own:
                 records.append(dict(self.frame(ticker).attrs.get("provenance", {})))
                 continue
-            is_frame = isinstance(self.data, pd.DataFrame)
             records.append(
                 {
-                    "source": "dataframe" if is_frame else "csv",
-                    "detail": "DataFrame passed as data" if is_frame else str(self.data),
-                    "fetched_at": None,
+                    **self._own_table().provenance,
                     "rows": len(arrays.dates),
                     "first": f"{pd.Timestamp(arrays.dates[0]):%Y-%m-%d}",
                     "last": f"{pd.Timestamp(arrays.dates[-1]):%Y-%m-%d}",

@@ -206,3 +206,12 @@ def test_results_do_not_change_when_the_users_table_does() -> None:
     ar = result.ar
     assert ar.loc[ar["rel_day"] == 0, "date"].tolist() == [pd.Timestamp("2021-09-13")]
     assert result.provenance[0]["first"] == "2019-01-02"
+
+
+def test_own_table_provenance_is_one_record_whatever_was_read_first() -> None:
+    result = eventstudy.run(FAW.lower(), "2021-09-13", market="399001.SZ", data=_own())
+    before = result.provenance
+    _ = result.prices  # the frame of the stock, read from the same checked table
+    assert result.provenance == before
+    assert before[0]["detail"] == f"DataFrame passed as source ({len(_own())} rows)"
+    assert [r["ticker"] for r in before] == [FAW.lower(), "399001.SZ"]

@@ -18,7 +18,7 @@ import pytest
 from eventstudy.errors import DataFormatError, DataUnavailableError, InvalidInputError
 from eventstudy.sources import PRICE_COLUMNS, bundled_span, bundled_tickers, load_prices
 from eventstudy.sources._frame import PriceArrays
-from eventstudy.sources.owndata import load_own_table
+from eventstudy.sources.owndata import OwnTable
 
 FAW = "000800.SZ"
 SZSE = "399001.SZ"
@@ -198,7 +198,7 @@ def test_dataframe_is_never_modified() -> None:
 
 
 def own_arrays(own: pd.DataFrame) -> dict[str, PriceArrays]:
-    table = load_own_table(own)
+    table = OwnTable.read(own).stocks
     return {t: table.arrays(k) for k, t in enumerate(table.tickers)}
 
 

@@ -80,41 +80,15 @@ def _day(value: DateLike, name: str) -> pd.Timestamp:
     return stamp.normalize()
 
 
-def tidy_table(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
-    """Check a tidy price table and return it normalised; ``raw`` is not modified.
-
-    Parameters
-    ----------
-    raw : pandas.DataFrame
-        One row per ticker and day; ``date`` as a column or as the index.
-    origin : str
-        Where the table came from (a file name), used in error messages.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``ticker``, ``date`` (tz-naive midnight ``datetime64[ns]``) and the numeric
-        columns of :data:`PRICE_COLUMNS` as float64 (NaN where the table lacks a column),
-        sorted by ticker and date, with a fresh RangeIndex.
-
-    Raises
-    ------
-    DataFormatError
-        Missing required columns, empty or unparseable tickers, dates or numbers, a missing
-        close, a non-positive price, or the same ticker and date twice.
-    """
-    checked = CheckedTable.from_raw(raw, origin)
-    out = pd.DataFrame(index=pd.RangeIndex(checked.n_rows))
-    out["ticker"] = pd.Series(checked.names, dtype="str").take(checked.codes).to_numpy()
-    out["date"] = checked.dates
-    for column in NUMERIC_COLUMNS:
-        out[column] = np.array(checked.column(column))  # a copy: the caller's data stays apart
-    return out if checked.order is None else out.take(checked.order).reset_index(drop=True)
-
-
 @dataclass(frozen=True)
 class CheckedTable:
-    """A price table that passed every check of :func:`tidy_table`, as numpy columns.
+    """A price table that passed every check, as numpy columns.
+
+    A *tidy price table* has one row per ticker and trading day with the columns ``ticker``,
+    ``date`` (as a column or the index), ``close`` and optionally the other columns of
+    :data:`PRICE_COLUMNS`. :meth:`from_raw` refuses missing required columns, empty or
+    unparseable tickers, dates or numbers, a missing close, a non-positive price, and the
+    same ticker and date twice.
 
     Attributes
     ----------
@@ -150,7 +124,13 @@ class CheckedTable:
 
     @classmethod
     def from_raw(cls, raw: pd.DataFrame, origin: str) -> CheckedTable:
-        """Check ``raw`` (see :func:`tidy_table`); ``raw`` is not modified."""
+        """Check ``raw``, naming ``origin`` (a file name) in errors; ``raw`` is not modified.
+
+        Raises
+        ------
+        DataFormatError
+            If the table fails a check (see the class docstring).
+        """
         table = _with_date_column(raw, origin)
         missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
         if missing:
@@ -406,14 +386,19 @@ def stock_table(checked: CheckedTable) -> StockTable:
     return StockTable(prices, [str(checked.names[codes[a]]) for a in starts], starts, stops)
 
 
-def split_by_ticker(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Split a tidy table into one frame per ticker, indexed by ``date``."""
-    frames: dict[str, pd.DataFrame] = {}
-    for ticker, group in table.groupby("ticker", sort=True):
-        frame = group.set_index("date")[list(PRICE_COLUMNS)]
-        frame.index = pd.DatetimeIndex(frame.index, name="date")
-        frames[str(ticker)] = frame
-    return frames
+def ticker_frame(checked: CheckedTable, k: int) -> pd.DataFrame:
+    """Ticker ``checked.names[k]``'s rows as a frame indexed by ``date`` (a copy).
+
+    Columns :data:`PRICE_COLUMNS`, numbers as float64 (NaN where the table lacks a column).
+    """
+    rows = np.flatnonzero(checked.codes == k)
+    rows = rows[np.argsort(checked.dates[rows], kind="stable")]
+    frame = pd.DataFrame(
+        {c: np.array(checked.column(c)[rows], dtype=float) for c in NUMERIC_COLUMNS},
+        index=pd.DatetimeIndex(checked.dates[rows], name="date"),
+    )
+    frame.insert(0, "ticker", pd.Series(str(checked.names[k]), index=frame.index, dtype="str"))
+    return frame
 
 
 def find_ticker(ticker: str, known: dict[str, Any], where: str) -> str:

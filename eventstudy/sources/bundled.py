@@ -15,10 +15,10 @@ import pandas as pd
 from eventstudy.errors import DataUnavailableError
 from eventstudy.sources._frame import (
     NUMERIC_COLUMNS,
+    CheckedTable,
     find_ticker,
     select,
-    split_by_ticker,
-    tidy_table,
+    ticker_frame,
 )
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -51,9 +51,10 @@ def bundled_path() -> Path:
 def _bundle() -> tuple[dict[str, pd.DataFrame], tuple[pd.Timestamp, pd.Timestamp]]:
     """Parse the bundled file once: frames by ticker, and the first and last day covered."""
     path = bundled_path()
-    table = tidy_table(pd.read_csv(path, dtype=_DTYPES), path.name)
-    span = (pd.Timestamp(table["date"].min()), pd.Timestamp(table["date"].max()))
-    return split_by_ticker(table), span
+    checked = CheckedTable.from_raw(pd.read_csv(path, dtype=_DTYPES), path.name)
+    span = (pd.Timestamp(checked.dates.min()), pd.Timestamp(checked.dates.max()))
+    frames = {str(name): ticker_frame(checked, k) for k, name in enumerate(checked.names)}
+    return frames, span
 
 
 #: How the bundled data is named in provenance records: the same on every machine.

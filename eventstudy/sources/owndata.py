@@ -9,6 +9,8 @@ index, say); :func:`load_own` picks one.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -20,27 +22,12 @@ from eventstudy.sources._frame import (
     StockTable,
     find_ticker,
     select,
-    split_by_ticker,
     stock_table,
-    tidy_table,
+    ticker_frame,
 )
 
 _TEXT = {"ticker": "str", "date": "str"}
 _DTYPES = {**_TEXT, **dict.fromkeys(NUMERIC_COLUMNS, "float64")}
-
-
-def read_price_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read a tidy price CSV and return it checked and normalised (see ``tidy_table``).
-
-    Numbers are parsed as float64 straight from the text, so ``12.11`` in the file is the
-    same double as the literal ``12.11``.
-
-    Raises
-    ------
-    DataFormatError
-        If the file cannot be parsed as CSV or fails the checks of a price table.
-    """
-    return tidy_table(_read_csv(path), str(Path(path)))
 
 
 def _read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -101,46 +88,68 @@ def load_own(
     >>> load_own(own, "X")["close"].tolist()
     [11.62, 12.11]
     """
-    frames, provenance, where = _read_own(source)
-    name = find_ticker(ticker, frames, where)
-    frame = frames[name]
-    span = (pd.Timestamp(frame.index[0]), pd.Timestamp(frame.index[-1]))
-    return select(frame, name, start, end, span, provenance)
+    return OwnTable.read(source).load(ticker, start, end)
 
 
-def load_own_table(source: str | os.PathLike[str] | pd.DataFrame) -> StockTable:
-    """Every ticker's prices in the user's own table, read and checked once, laid end to end.
+@dataclass(frozen=True)
+class OwnTable:
+    """The user's own price table, read and checked once.
 
-    A study of many events over one large table uses this: the table is validated once
-    (the same checks as :func:`load_own`) and kept as one table (without copying, when its
-    rows are already sorted by ticker and date).
-
-    Raises
-    ------
-    DataFormatError
-        If the table is malformed (see :func:`load_own`).
+    Attributes
+    ----------
+    checked : CheckedTable
+    provenance : dict
+        ``source`` (``"csv"`` or ``"dataframe"``), ``detail`` and ``fetched_at``.
+    where : str
+        How messages name the table.
     """
-    if isinstance(source, pd.DataFrame):
-        return stock_table(CheckedTable.from_raw(source, "the DataFrame passed as source"))
-    return stock_table(CheckedTable.from_raw(_read_csv(source), str(Path(source))))
 
+    checked: CheckedTable
+    provenance: dict[str, object]
+    where: str
 
-def _read_own(
-    source: str | os.PathLike[str] | pd.DataFrame,
-) -> tuple[dict[str, pd.DataFrame], dict[str, object], str]:
-    """The user's table split by ticker, its provenance and a name for messages."""
-    if isinstance(source, pd.DataFrame):
-        table = tidy_table(source, "the DataFrame passed as source")
-        detail = f"DataFrame passed as source ({len(source)} rows)"
-        provenance: dict[str, object] = {
-            "source": "dataframe",
-            "detail": detail,
-            "fetched_at": None,
-        }
-        where = "the DataFrame passed as source"
-    else:
-        table = read_price_csv(source)
+    @classmethod
+    def read(cls, source: str | os.PathLike[str] | pd.DataFrame) -> OwnTable:
+        """Read and check a CSV path or a DataFrame (see :func:`load_own`)."""
+        if isinstance(source, pd.DataFrame):
+            where = "the DataFrame passed as source"
+            detail = f"DataFrame passed as source ({len(source)} rows)"
+            return cls(
+                CheckedTable.from_raw(source, where),
+                {"source": "dataframe", "detail": detail, "fetched_at": None},
+                where,
+            )
         detail = str(source)  # as the user gave it: the same text on every machine
-        provenance = {"source": "csv", "detail": detail, "fetched_at": None}
-        where = detail
-    return split_by_ticker(table), provenance, where
+        return cls(
+            CheckedTable.from_raw(_read_csv(source), str(Path(source))),
+            {"source": "csv", "detail": detail, "fetched_at": None},
+            detail,
+        )
+
+    @cached_property
+    def stocks(self) -> StockTable:
+        """Every ticker's prices laid end to end (views, when the rows are already sorted)."""
+        return stock_table(self.checked)
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {str(name): k for k, name in enumerate(self.checked.names)}
+
+    def name_of(self, ticker: str) -> str:
+        """The table's spelling of ``ticker`` (case does not matter).
+
+        Raises
+        ------
+        DataUnavailableError
+            If the table does not hold it (the message lists those it does).
+        """
+        return find_ticker(ticker, self._position, self.where)
+
+    def load(
+        self, ticker: str, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
+    ) -> pd.DataFrame:
+        """One ticker's prices from ``start`` to ``end`` (see :func:`load_own`)."""
+        name = self.name_of(ticker)
+        frame = ticker_frame(self.checked, self._position[name])
+        span = (pd.Timestamp(frame.index[0]), pd.Timestamp(frame.index[-1]))
+        return select(frame, name, start, end, span, self.provenance)
