@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, TypeVar, get_args
+from typing import Literal, get_args
 
 from eventstudy.errors import InvalidInputError
 
@@ -11,12 +11,9 @@ ModelName = Literal["market", "market_adjusted", "constant_mean", "factors"]
 ReturnsKind = Literal["simple", "log"]
 SourceName = Literal["auto", "bundled", "yahoo", "cache"]
 Measure = Literal["returns", "volume", "raw_volume", "volatility"]
-CarVariance = Literal["exact", "simple"]
 GapRule = Literal["compound", "drop"]
 
 Window = tuple[int, int]
-
-T = TypeVar("T", bound=str)
 
 
 def check_option(value: str, allowed: object, name: str) -> str:

@@ -692,10 +692,10 @@ def _lay_out(
         name = "" if market is None else market.ticker
         if name not in by_market:
             x, gap = market_measure(table, market, returns, measure)
-            by_market[name] = Series("", name, table.prices.dates, y, x, gap)
+            by_market[name] = Series(table.prices.dates, y, x, gap)
     if not by_market:  # no pair to lay out
         x, gap = market_measure(table, None, returns, measure)
-        by_market[""] = Series("", "", table.prices.dates, y, x, gap)
+        by_market[""] = Series(table.prices.dates, y, x, gap)
     if len(by_market) == 1:
         laid, offsets = next(iter(by_market.values())), np.zeros(1, dtype=np.intp)
     else:
@@ -751,13 +751,10 @@ def _align_factors(factors: pd.DataFrame, panel: Panel) -> np.ndarray:
 
     Factors are matched to the stock's trading days by date; a row after a suspension takes
     the factor returns of its own date only (use ``gaps="drop"`` to leave such rows out).
+    ``factors`` is a table from :func:`_factor_table` (sorted unique dates, float columns).
     """
-    table = factors.copy()
-    table.index = pd.DatetimeIndex(pd.to_datetime(table.index)).normalize()
-    values = table.to_numpy(dtype=float)
-    keys = table.index.to_numpy(dtype="datetime64[ns]")
-    order = np.argsort(keys)
-    keys, values = keys[order], values[order]
+    values = factors.to_numpy(dtype=float)
+    keys = factors.index.to_numpy(dtype="datetime64[ns]")
     flat = panel.dates.ravel()
     j = np.clip(np.searchsorted(keys, flat), 0, max(len(keys) - 1, 0))
     hit = (keys[j] == flat) if len(keys) else np.zeros(len(flat), dtype=bool)

@@ -31,11 +31,12 @@ FloatArray = np.ndarray
 
 @dataclass(frozen=True)
 class Series:
-    """One stock's measure and its market's, on the stock's trading days.
+    """Stocks' measures and their markets', on the stocks' trading days.
+
+    One stock, or several laid end to end (:func:`lay_end_to_end`).
 
     Attributes
     ----------
-    ticker, market : str
     dates : numpy.ndarray of datetime64[ns]
         The stock's trading days.
     y : numpy.ndarray
@@ -46,8 +47,6 @@ class Series:
         The row's interval spans more than one market session (after a suspension).
     """
 
-    ticker: str
-    market: str
     dates: np.ndarray
     y: FloatArray
     x: FloatArray
@@ -238,8 +237,6 @@ class Panel:
         ``max(estimation[1], window[1])``.
     y, x : numpy.ndarray, shape (N, D)
         The stock's and the market's measure; NaN where there is no data.
-    gap : numpy.ndarray of bool, shape (N, D)
-        The row's interval spans several market sessions.
     estimation, window : tuple of int
         Closed windows of relative days.
     est_mask : numpy.ndarray of bool, shape (N, D)
@@ -260,7 +257,6 @@ class Panel:
     rel_days: np.ndarray
     y: FloatArray
     x: FloatArray
-    gap: np.ndarray
     estimation: Window
     window: Window
     est_mask: np.ndarray
@@ -300,7 +296,6 @@ class Panel:
             self,
             y=self.y[rows],
             x=self.x[rows],
-            gap=self.gap[rows],
             est_mask=self.est_mask[rows],
             day_slot=self.day_slot[rows],
             outside=self.outside[rows],
@@ -342,8 +337,6 @@ def lay_end_to_end(series: list[Series]) -> tuple[Series, np.ndarray]:
     lengths = np.array([len(one.dates) for one in series], dtype=np.intp)
     starts = np.cumsum(lengths) - lengths
     laid = Series(
-        "",
-        "",
         np.concatenate([one.dates for one in series]),
         np.concatenate([one.y for one in series]),
         np.concatenate([one.x for one in series]),
@@ -397,13 +390,11 @@ def build_panel(
     y[outside] = np.nan
     x = laid.x[slot]
     x[outside] = np.nan
-    gap = laid.gap[slot]
-    gap[outside] = False
     est_mask = np.isfinite(y) & (np.isfinite(x) if needs_market else True)
     est_mask[:, : estimation[0] - first] = False
     est_mask[:, estimation[1] - first + 1 :] = False
-    if gaps == "drop":
-        est_mask &= ~gap
+    if gaps == "drop":  # days beyond the data are out of the estimation already (y is NaN)
+        est_mask &= ~laid.gap[slot]
     return Panel(
-        rel_days, y, x, gap, estimation, window, est_mask, laid.dates, slot, outside
+        rel_days, y, x, estimation, window, est_mask, laid.dates, slot, outside
     )

@@ -428,11 +428,6 @@ def cross_check(ticker: str, bars: list[Bar], sources: Path, checks: Checks) -> 
         compare(ticker, bars, {b.date: b for b in read_xingbuxing(sources, xbx)}, xbx, checks,
                 level_tol=Decimal(0), volume_tol=FLOAT32_REL, amount_rel_tol=AMOUNT_REL,
                 compare_preclose=True)
-    elif ticker in BAOSTOCK:
-        bao = BAOSTOCK[ticker]
-        compare(ticker, bars, {b.date: b for b in read_baostock_stock(sources, bao)}, bao, checks,
-                level_tol=Decimal(0), volume_tol=FLOAT32_REL, amount_rel_tol=AMOUNT_REL,
-                compare_preclose=True)
     if ticker not in EASTMONEY and ticker not in BAOSTOCK:
         checks.note(f"  {ticker}: no second vendor among the source files; internal checks only")
 

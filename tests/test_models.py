@@ -100,7 +100,7 @@ def test_events_fitted_in_blocks_equal_events_fitted_alone(k: int) -> None:
     x = rng.normal(0.0, 0.01, len(days))
     y = 0.001 + 1.2 * x + rng.normal(0.0, 0.02, len(days))
     y[rng.random(len(days)) < 0.05] = np.nan  # missing days differ between events
-    series = Series("S", "M", days, y, x, np.zeros(len(days), dtype=bool))
+    series = Series(days, y, x, np.zeros(len(days), dtype=bool))
     n = 2 * FIT_BLOCK_ROWS + 7
     panel = build_panel(
         series, np.zeros(n, dtype=int), np.full(n, len(days)),

@@ -219,7 +219,7 @@ def vignette_panel() -> tuple[pd.DataFrame, object, object]:
         rows = rates[rates["ticker"] == ticker].sort_values("date")
         dates = pd.to_datetime(rows["date"]).to_numpy("datetime64[ns]")
         series.append(
-            Series(ticker, "^GSPC", dates, rows["r"].to_numpy(float),
+            Series(dates, rows["r"].to_numpy(float),
                    rows["r_m"].to_numpy(float), np.zeros(len(rows), dtype=bool))
         )
         day0.append(int(np.flatnonzero(rows["date"].to_numpy() == "2020-03-16")[0]))

@@ -22,7 +22,7 @@ from eventstudy.errors import (
     EventStudyWarning,
     InvalidInputError,
 )
-from eventstudy.sources._frame import PRICE_COLUMNS, check_ticker, check_window
+from eventstudy.sources._frame import PRICE_COLUMNS, check_ticker, check_window, iso_day
 from eventstudy.sources.bundled import bundled_span, bundled_tickers, load_bundled
 from eventstudy.sources.owndata import load_own
 
@@ -143,7 +143,7 @@ def _from_cache(ticker: str, start: pd.Timestamp | None, end: pd.Timestamp | Non
     frame: pd.DataFrame | None = default_cache().get(ticker, start, end)
     if frame is None:
         raise DataUnavailableError(
-            f"No cached prices for {ticker!r} from {_iso(start)} to {_iso(end)}. Download "
+            f"No cached prices for {ticker!r} from {iso_day(start)} to {iso_day(end)}. Download "
             f"them once with source='yahoo' (or 'auto') while online; they are cached then."
         )
     return frame
@@ -198,13 +198,11 @@ def _auto(
     except (DataUnavailableError, ImportError) as exc:
         tried.append(f"yahoo: {str(exc).rstrip('.')}")
     raise DataUnavailableError(
-        f"No prices for {ticker!r} from {_iso(start) or 'the start'} to "
-        f"{_iso(end) or 'the end'}. Tried " + "; ".join(tried) + ". To fix: connect to the "
+        f"No prices for {ticker!r} from {iso_day(start) or 'the start'} to "
+        f"{iso_day(end) or 'the end'}. Tried " + "; ".join(tried) + ". To fix: connect to the "
         "internet and try again (the download is then cached for offline use), or pass "
         "your own data with source=<DataFrame or CSV path> (columns ticker, date, close "
         "at least)."
     )
 
 
-def _iso(day: pd.Timestamp | None) -> str | None:
-    return None if day is None else day.strftime("%Y-%m-%d")

@@ -452,7 +452,7 @@ def select(
     covered = f"{span[0].date()} to {span[1].date()}"
     where = f"{provenance['source']} data ({provenance['detail']})"
     if (start is not None and start < span[0]) or (end is not None and end > span[1]):
-        asked = f"{_iso(start) or 'the first day'} to {_iso(end) or 'the last day'}"
+        asked = f"{iso_day(start) or 'the first day'} to {iso_day(end) or 'the last day'}"
         raise DataUnavailableError(
             f"The {where} for {ticker!r} cover {covered}, but {asked} was asked for. "
             f"Narrow start/end to that range, or use another source (source='yahoo' "
@@ -461,19 +461,20 @@ def select(
     chosen = frame.loc[start:end].copy()
     if chosen.empty:
         raise DataUnavailableError(
-            f"No trading day for {ticker!r} from {_iso(start)} to {_iso(end)} in the {where} "
+            f"No trading day for {ticker!r} from {iso_day(start)} to {iso_day(end)} in the {where} "
             f"(they cover {covered}; the stock may have been suspended or the days were "
             f"holidays). Widen the window."
         )
     chosen.attrs["provenance"] = {
         **provenance,
         "rows": len(chosen),
-        "first": _iso(chosen.index[0]),
-        "last": _iso(chosen.index[-1]),
+        "first": iso_day(chosen.index[0]),
+        "last": iso_day(chosen.index[-1]),
         "ticker": ticker,
     }
     return chosen
 
 
-def _iso(day: Hashable | dt.date | None) -> str | None:
+def iso_day(day: Hashable | dt.date | None) -> str | None:
+    """``"YYYY-MM-DD"`` of a date, or None."""
     return None if day is None else pd.Timestamp(day).strftime("%Y-%m-%d")  # type: ignore[arg-type]

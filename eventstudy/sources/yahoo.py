@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from eventstudy.errors import DataQualityWarning, DataUnavailableError, InvalidInputError
-from eventstudy.sources._frame import DATE_UNIT, PRICE_COLUMNS
+from eventstudy.errors import DataQualityWarning, DataUnavailableError
+from eventstudy.sources._frame import DATE_UNIT, PRICE_COLUMNS, check_window, iso_day
 
 #: Days fetched before ``start`` so that the first day's previous close is known.
 LOOKBACK = pd.Timedelta(days=366)
@@ -113,12 +113,7 @@ def download(
     >>> frame.loc["2021-09-13", ["high", "close", "preclose"]].tolist()  # doctest: +SKIP
     [12.78, 12.11, 11.62]
     """
-    first = None if start is None else pd.Timestamp(start).normalize()
-    last = None if end is None else pd.Timestamp(end).normalize()
-    if first is not None and last is not None and last < first:
-        raise InvalidInputError(
-            f"end={last.date()} is before start={first.date()}; swap them or fix one."
-        )
+    first, last = check_window(start, end)
     fetch_start = None if first is None else first - LOOKBACK
     history, version = _history(ticker, fetch_start, session, retries, backoff)
     prices = _as_traded(history)
@@ -126,8 +121,8 @@ def download(
     if window.empty:
         raise DataUnavailableError(
             f"Yahoo Finance has prices for {ticker!r} from {prices.index[0].date()} to "
-            f"{prices.index[-1].date()} but none from {_iso(first) or 'the first day'} to "
-            f"{_iso(last) or 'today'}; widen the window, {_FIX}."
+            f"{prices.index[-1].date()} but none from {iso_day(first) or 'the first day'} to "
+            f"{iso_day(last) or 'today'}; widen the window, {_FIX}."
         )
     _check_adjusted_returns(prices, ticker, first, last)
     frame = window.copy()
@@ -142,11 +137,11 @@ def download(
         ),
         "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "rows": len(frame),
-        "first": _iso(frame.index[0]),
-        "last": _iso(frame.index[-1]),
+        "first": iso_day(frame.index[0]),
+        "last": iso_day(frame.index[-1]),
         "ticker": ticker,
-        "start": _iso(first),
-        "end": _iso(complete_until),
+        "start": iso_day(first),
+        "end": iso_day(complete_until),
     }
     return frame[list(PRICE_COLUMNS)]
 
@@ -219,7 +214,7 @@ def _history(
         if history.empty or "Close" not in history.columns:
             raise DataUnavailableError(
                 f"Yahoo Finance returned no prices for {ticker!r} (from "
-                f"{_iso(start) or 'the first day'} to today). Check the ticker (Yahoo form, "
+                f"{iso_day(start) or 'the first day'} to today). Check the ticker (Yahoo form, "
                 f"e.g. '000800.SZ' or 'AAPL') and the internet connection, {_FIX}."
             )
         return history, str(yf.__version__)
@@ -342,5 +337,3 @@ def _check_adjusted_returns(
     )
 
 
-def _iso(day: pd.Timestamp | None) -> str | None:
-    return None if day is None else day.strftime("%Y-%m-%d")
