@@ -10,7 +10,7 @@ import pandas as pd
 
 from eventstudy._typing import GapRule, Measure, ModelName, ReturnsKind, Window
 from eventstudy.calendar import DateLike
-from eventstudy.engine import MIN_ESTIMATION, prepare
+from eventstudy.engine import MIN_ESTIMATION, PriceLoader, prepare
 from eventstudy.errors import DataQualityWarning, InvalidInputError
 from eventstudy.results.event import EventStudyResult
 
@@ -101,20 +101,26 @@ def run(
     >>> round(float(res.abnormal.loc[0, "ar"]), 6)
     0.045264
     """
-    batch = prepare(
-        [(ticker, date, market)],
-        market=market,
-        model=model,
-        estimation=estimation,
-        window=window,
-        returns=returns,
-        data=data,
-        factors=factors,
-        gaps=gaps,
-        min_estimation=min_estimation,
-        measure=measure,
-        strict=True,
-    )
+    settings = {
+        "market": market,
+        "model": model,
+        "estimation": estimation,
+        "window": window,
+        "returns": returns,
+        "data": data,
+        "factors": factors,
+        "gaps": gaps,
+        "min_estimation": min_estimation,
+        "measure": measure,
+    }
+    return run_batch_of_one(ticker, date, settings)
+
+
+def run_batch_of_one(
+    ticker: str, date: DateLike, settings: dict[str, Any], loader: PriceLoader | None = None
+) -> EventStudyResult:
+    """:func:`run` with its keyword arguments in ``settings``, reusing ``loader``'s prices."""
+    batch = prepare([(ticker, date, settings["market"])], **settings, strict=True, loader=loader)
     result = EventStudyResult(batch)
     missing = result.abnormal.loc[result.abnormal["ar"].isna(), "date"]
     if len(missing):
@@ -124,7 +130,7 @@ def run(
             "stock's or the market's data are missing there, so CARs over them sum the days "
             "that have one.",
             DataQualityWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     return result
 

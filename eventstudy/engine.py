@@ -13,6 +13,7 @@ data, a duplicate) keeps its row in ``Batch.events`` with the reason in ``status
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -89,7 +90,7 @@ class Batch:
     @property
     def provenance(self) -> list[dict[str, Any]]:
         """Where each ticker's prices came from (source, fetched_at, rows, first/last date)."""
-        return self.loader.provenance()
+        return self.loader.provenance({*self.events["ticker"], *self.events["market"]})
 
 
 def normalise_events(events: pd.DataFrame | Iterable[Sequence[Any]]) -> pd.DataFrame:
@@ -211,6 +212,15 @@ class PriceLoader:
         self._frames: dict[str, pd.DataFrame] = {}
         self._arrays: dict[str, PriceArrays | EventStudyError] = {}
 
+    def serves(self, data: Any, span: tuple[Any, Any]) -> bool:
+        """Whether this loader's prices are those ``data`` gives over ``span``."""
+        same = self.data is data or (
+            isinstance(data, str | os.PathLike)
+            and isinstance(self.data, str | os.PathLike)
+            and str(data) == str(self.data)
+        )
+        return same and self.span == span
+
     def _own_table(self) -> OwnTable:
         if self._own is None:
             try:
@@ -262,11 +272,12 @@ class PriceLoader:
             self._frames[ticker] = self._load_frame(ticker)
         return self._frames[ticker]
 
-    def provenance(self) -> list[dict[str, Any]]:
-        """One record per ticker loaded: source, detail, fetched_at, rows, first, last."""
+    def provenance(self, tickers: set[str]) -> list[dict[str, Any]]:
+        """One record per ticker of ``tickers`` loaded: source, detail, fetched_at, rows,
+        first, last."""
         records = []
         for ticker, arrays in self._arrays.items():
-            if isinstance(arrays, EventStudyError):
+            if isinstance(arrays, EventStudyError) or ticker not in tickers:
                 continue
             if not self.own:
                 records.append(dict(self.frame(ticker).attrs.get("provenance", {})))
@@ -373,11 +384,13 @@ def prepare(
     min_estimation: int = MIN_ESTIMATION,
     measure: Measure = "returns",
     strict: bool = False,
+    loader: PriceLoader | None = None,
 ) -> Batch:
     """Load, align and fit every event; see the module docstring.
 
     Parameters are those of :func:`eventstudy.study`; ``strict=True`` raises the first
-    event's problem instead of recording it.
+    event's problem instead of recording it. ``loader`` is the :class:`PriceLoader` of an
+    earlier batch: its prices are reused when the data and the calendar span are the same.
     """
     check_option(model, ModelName, "model")
     check_option(returns, ReturnsKind, "returns")
@@ -400,7 +413,10 @@ def prepare(
         )
     ]
     stamps, days, plain, date_errors = _requested(frame["date"])
-    load = PriceLoader(data, _load_span(days, estimation, window))
+    span = _load_span(days, estimation, window)
+    if loader is None or not loader.serves(data, span):
+        loader = PriceLoader(data, span)
+    load = loader
 
     n = len(frame)
     out: dict[str, Any] = {

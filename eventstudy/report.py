@@ -172,23 +172,22 @@ def write_report(
     folder.mkdir(parents=True, exist_ok=True)
 
     say(f"loading prices of {ticker} and its market index (data={data!r}) and fitting the model")
-    windows = {"estimation": estimation, "window": window, "data": data}
-    result = run(ticker, date, market=market, **windows)
+    result = run(ticker, date, market=market, estimation=estimation, window=window, data=data)
     specs = {f"market model, {result.market}": result}
     other = _comparison_market(result, compare_market)
     if other is not None:
         say(f"loading prices of {other} for the robustness check")
-        specs[f"market model, {other}"] = run(ticker, date, market=other, **windows)
-    specs[f"market-adjusted, {result.market}"] = run(
-        ticker, date, market=result.market, model="market_adjusted", **windows
+        specs[f"market model, {other}"] = result.rerun(market=other)
+    specs[f"market-adjusted, {result.market}"] = result.rerun(
+        market=result.market, model="market_adjusted"
     )
-    specs["constant mean"] = run(ticker, date, model="constant_mean", **windows)
+    specs["constant mean"] = result.rerun(market=None, model="constant_mean")
 
     say("volume study")
     volume: EventStudyResult | None = None
     volume_problem = ""
     try:
-        volume = run(ticker, date, market=result.market, measure="volume", **windows)
+        volume = result.rerun(market=result.market, measure="volume")
     except EventStudyError as exc:
         volume_problem = str(exc)
 

@@ -215,3 +215,17 @@ def test_own_table_provenance_is_one_record_whatever_was_read_first() -> None:
     assert result.provenance == before
     assert before[0]["detail"] == f"DataFrame passed as source ({len(_own())} rows)"
     assert [r["ticker"] for r in before] == [FAW.lower(), "399001.SZ"]
+
+
+def test_rerun_reuses_the_prices_already_loaded() -> None:
+    first = eventstudy.run(FAW, "2021-09-13", market="399001.SZ", data=_own())
+    adjusted = first.rerun(model="market_adjusted")
+    assert adjusted._batch.loader is first._batch.loader
+    assert adjusted.model_name == "market_adjusted"
+    alone = eventstudy.run(FAW, "2021-09-13", market="399001.SZ", model="market_adjusted",
+                           data=_own())
+    pd.testing.assert_frame_equal(adjusted.abnormal, alone.abnormal, check_exact=True)
+    assert adjusted.provenance == alone.provenance
+    assert first.rerun(window=(-5, 5))._batch.loader is not first._batch.loader  # new span
+    with pytest.raises(InvalidInputError, match="unknown setting"):
+        first.rerun(windw=(-5, 5))

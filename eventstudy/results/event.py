@@ -294,10 +294,32 @@ class EventStudyResult(SummaryMixin):
         >>> round(float(res.volume().abnormal.loc[0, "ar"]), 6)
         1.521593
         """
-        from eventstudy.api import run
+        return self.rerun(measure="volume")
 
-        settings = {**self._batch.settings, "measure": "volume"}
-        return run(self.ticker, self.requested_date, **settings)
+    def rerun(self, **changes: Any) -> EventStudyResult:
+        """The same event studied again with some of :func:`eventstudy.run`'s settings changed.
+
+        Prices already loaded are reused (no second download or read of the same table).
+
+        Examples
+        --------
+        >>> import eventstudy
+        >>> res = eventstudy.run("000800.SZ", "2021-09-13", data="bundled")
+        >>> res.rerun(model="market_adjusted").model_name
+        'market_adjusted'
+        """
+        from eventstudy.api import run_batch_of_one
+
+        unknown = sorted(set(changes) - set(self._batch.settings))
+        if unknown:
+            raise InvalidInputError(
+                f"rerun() got unknown setting(s) {', '.join(unknown)}; change any of "
+                f"{', '.join(self._batch.settings)}."
+            )
+        settings = {**self._batch.settings, **changes}
+        return run_batch_of_one(
+            self.ticker, self.requested_date, settings, loader=self._batch.loader
+        )
 
     @cached_property
     def estimation_residuals(self) -> pd.Series:
