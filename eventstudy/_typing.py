@@ -63,7 +63,9 @@ def window_label(start: int, end: int) -> str:
     ('[-1,+1]', '[0,+5]')
     """
 
-    def signed(day: int) -> str:
-        return f"+{day}" if day > 0 else str(day)
+    return f"[{signed_day(start)},{signed_day(end)}]"
 
-    return f"[{signed(start)},{signed(end)}]"
+
+def signed_day(day: int) -> str:
+    """A relative day with its sign: ``"+1"``, ``"0"``, ``"-1"``."""
+    return f"+{day}" if day > 0 else str(day)

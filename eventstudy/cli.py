@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 import pandas as pd
 
@@ -46,7 +46,7 @@ def _add_study_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--measure",
         default="returns",
-        choices=["returns", "volume", "raw_volume", "volatility"],
+        choices=get_args(Measure),
         help="study returns (default), log volume, volume in shares, or volatility",
     )
     parser.add_argument(
@@ -117,6 +117,14 @@ def _study_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _emit(result: Any, as_json: bool) -> None:
+    """Print a result's summary, or its numbers as JSON."""
+    if as_json:
+        print(json.dumps(to_jsonable(result.to_dict()), indent=2))
+    else:
+        print(result.summary().as_text())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 bad input or no data)."""
     args = build_parser().parse_args(argv)
@@ -124,11 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from eventstudy.api import run
 
-            result = run(args.ticker, args.date, **_study_kwargs(args))
-            if args.json:
-                print(json.dumps(to_jsonable(result.to_dict()), indent=2))
-            else:
-                print(result.summary().as_text())
+            _emit(run(args.ticker, args.date, **_study_kwargs(args)), args.json)
         elif args.command == "study":
             from eventstudy.api import study
 
@@ -140,11 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            study_result = study(events, **_study_kwargs(args))
-            if args.json:
-                print(json.dumps(to_jsonable(study_result.to_dict()), indent=2))
-            else:
-                print(study_result.summary().as_text())
+            _emit(study(events, **_study_kwargs(args)), args.json)
         elif args.command == "check":
             from eventstudy.claims.seeds import check_seed
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from eventstudy._typing import signed_day
 from eventstudy.errors import InvalidInputError
 from eventstudy.statistics.single import t_critical
 
@@ -140,7 +141,8 @@ def _measure(result: Any) -> tuple[str, str, str, float]:
     return _MEASURES.get(getattr(result, "measure", "returns"), _MEASURES["returns"])
 
 
-def _shade_day0(ax: Axes, x0: float = 0.0, label: str | None = "event day") -> None:
+def _shade_day0(ax: Axes, x0: float = 0.0, when: pd.Timestamp | None = None) -> None:
+    label = "event day" if when is None else f"event day ({when:%d %b %Y})"
     ax.axvspan(x0 - 0.5, x0 + 0.5, color=COLORS["yellow"], alpha=0.4, lw=0, label=label, zorder=0)
 
 
@@ -206,7 +208,7 @@ def plot_event(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figu
     car = table["car"].to_numpy() * scale
     with style():
         fig, ax = _axes(ax)
-        _shade_day0(ax, label=f"event day ({result.event_date:%d %b %Y})")
+        _shade_day0(ax, when=result.event_date)
         ax.axhline(0.0, color="black", lw=0.8)
         ax.bar(
             days,
@@ -241,7 +243,7 @@ def plot_event(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figu
             else f"{result.ticker}: {quantity}s around {result.event_date:%d %b %Y}"
         )
         ax.set_xticks(days)
-        ax.set_xticklabels([f"{d:+d}" if d else "0" for d in days])
+        ax.set_xticklabels([signed_day(int(d)) for d in days])
         ax.set_xlim(days[0] - 0.7, days[-1] + 0.7)
         ax.legend(loc="best")
     return fig
@@ -251,6 +253,13 @@ def _window_prices(result: Any) -> pd.DataFrame:
     dates = pd.DatetimeIndex(result.abnormal["date"])
     frame: pd.DataFrame = result.prices.loc[dates.min() : dates.max()]
     return frame
+
+
+def _window_days(result: Any) -> tuple[pd.DataFrame, pd.DatetimeIndex, np.ndarray, int]:
+    """The event window's prices, their dates, positions 0..n−1 and day 0's position."""
+    prices = _window_prices(result)
+    dates = pd.DatetimeIndex(prices.index)
+    return prices, dates, np.arange(len(dates)), int(np.flatnonzero(dates == result.event_date)[0])
 
 
 def _limit_frame(prices: pd.DataFrame, ticker: str) -> pd.DataFrame | None:
@@ -307,14 +316,11 @@ def plot_prices(
     >>> fig.axes[0].get_ylabel()
     'price (CNY)'
     """
-    prices = _window_prices(result)
-    dates = pd.DatetimeIndex(prices.index)
-    x = np.arange(len(dates))
-    day0 = int(np.flatnonzero(dates == result.event_date)[0])
+    prices, dates, x, day0 = _window_days(result)
     up = (prices["close"] >= prices["open"]).to_numpy()
     with style():
         fig, ax = _axes(ax, figsize=(9.0, 4.5))
-        _shade_day0(ax, day0, label=f"event day ({result.event_date:%d %b %Y})")
+        _shade_day0(ax, day0, when=result.event_date)
         for colour, rows, face in (
             (COLORS["blue"], up, "white"),
             (COLORS["vermillion"], ~up, COLORS["vermillion"]),
@@ -460,14 +466,11 @@ def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Fig
     >>> fig.axes[0].get_ylabel()
     'shares traded (millions)'
     """
-    prices = _window_prices(result)
-    dates = pd.DatetimeIndex(prices.index)
-    x = np.arange(len(dates))
-    day0 = int(np.flatnonzero(dates == result.event_date)[0])
+    prices, dates, x, day0 = _window_days(result)
     millions = prices["volume"].to_numpy() / 1e6
     with style():
         fig, ax = _axes(ax)
-        _shade_day0(ax, day0, label=f"event day ({result.event_date:%d %b %Y})")
+        _shade_day0(ax, day0, when=result.event_date)
         ax.bar(x, millions, width=0.7, color=COLORS["sky"], label="shares traded", zorder=2)
         if result.measure == "volume":
             table = result.abnormal.set_index("date").reindex(dates)
@@ -672,7 +675,7 @@ def plot_sq(result: Any, start: int = 0, end: int = 0, ax: Axes | None = None) -
     sq = test.sq
     sums = result.estimation_residuals.rolling(test.k).sum().dropna().to_numpy() * scale
     car = test.car * scale
-    pct = " (%)" if scale == 100.0 else ""
+    pct = f" ({_pct(scale)})" if _pct(scale) else ""
     name = short_label(quantity) if test.k == 1 else _SHORT[quantity][1]
     with style():
         fig, ax = _axes(ax, figsize=(8.0, 4.0))
@@ -717,12 +720,9 @@ def plot_sq(result: Any, start: int = 0, end: int = 0, ax: Axes | None = None) -
 def window_text(start: int, end: int) -> str:
     """``"day 0"`` or ``"[-1, +1]"``: a window of relative days in words."""
 
-    def signed(day: int) -> str:
-        return f"{day:+d}" if day else "0"
-
     if start == end:
-        return f"day {signed(start)}"
-    return f"[{signed(start)}, {signed(end)}]"
+        return f"day {signed_day(start)}"
+    return f"[{signed_day(start)}, {signed_day(end)}]"
 
 
 def plot_cars(
@@ -813,7 +813,7 @@ def plot_cars(
         ax.set_yticklabels(labels)
         ax.set_ylim(len(labels) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
-        pct = " (%)" if scale == 100.0 else ""
+        pct = f" ({_pct(scale)})" if _pct(scale) else ""
         ax.set_xlabel(f"{cum}{pct} with {level:.0%} confidence interval")
         ax.set_title(
             f"{first.ticker}: {cum} around {first.event_date:%d %b %Y} across specifications"
@@ -911,14 +911,14 @@ def plot_peers(
     if not lo <= day <= hi:
         raise InvalidInputError(f"day={day} must lie inside the event window {result.window}.")
     quantity, _, _, scale = _measure(result)
-    unit = "%" if scale == 100.0 else ""
+    unit = _pct(scale)
     rows = result.ar[result.ar["rel_day"] == day].sort_values("ar")
     values = rows["ar"].to_numpy() * scale
     tickers = rows["ticker"].astype(str).tolist()
     aar = float(result.aar.loc[day, "aar"]) * scale
     colours = [COLORS["vermillion"] if t == highlight else COLORS["sky"] for t in tickers]
     date = pd.Timestamp(rows["date"].iloc[-1]) if len(rows) else None
-    when = f"day {day:+d}" if day else "day 0"
+    when = window_text(day, day)
     with style():
         fig, ax = _axes(ax, figsize=(7.0, 0.9 + 0.38 * len(tickers)))
         ax.axvline(0.0, color="black", lw=0.8)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from eventstudy._typing import windows_inside
+from eventstudy._typing import signed_day, windows_inside
 from eventstudy.claims.check import limit_state
 from eventstudy.errors import EventStudyError, InvalidInputError
 from eventstudy.plots import window_text
@@ -335,7 +335,7 @@ def _day_table(result: EventStudyResult) -> pd.DataFrame:
     return _table(
         frame,
         {
-            "day": lambda v: "" if v == "" else (f"{v:+d}" if v else "0"),
+            "day": lambda v: "" if v == "" else signed_day(v),
             "open": lambda v: f"{v:.2f}",
             "high": lambda v: f"{v:.2f}",
             "low": lambda v: f"{v:.2f}",
