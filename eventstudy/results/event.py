@@ -155,6 +155,7 @@ class EventStudyResult(SummaryMixin):
         if batch.panel.n_events != 1:
             raise InvalidInputError("EventStudyResult holds exactly one event.")
         self._batch = batch
+        self._cars: dict[tuple[int, int], CarResult] = {}
         row = batch.studied.iloc[0]
         self.ticker: str = row["ticker"]
         self.market: str = row["market"]
@@ -353,11 +354,15 @@ class EventStudyResult(SummaryMixin):
             raise InvalidInputError(
                 f"CAR window [{start}, {end}] must lie inside the event window [{lo}, {hi}]."
             )
-        test = car_test(self._batch.fit, self._batch.panel, start, end)
-        sq = sq_test(
-            self.estimation_residuals.to_numpy(), float(test.car[0]), int(test.k[0]), start, end
-        )
-        return CarResult(test, sq)
+        key = (int(start), int(end))
+        if key not in self._cars:  # each window's tests are computed once
+            test = car_test(self._batch.fit, self._batch.panel, start, end)
+            sq = sq_test(
+                self.estimation_residuals.to_numpy(), float(test.car[0]), int(test.k[0]), start,
+                end,
+            )
+            self._cars[key] = CarResult(test, sq)
+        return self._cars[key]
 
     @property
     def _beaver(self) -> bool:
