@@ -111,6 +111,8 @@ def run_ours(n_events: int, measure: str = "returns") -> dict[str, float]:
     The modules the call uses (scipy.stats among them) are imported first: importing is a
     once-per-process cost, not part of a study.
     """
+    import scipy.stats  # noqa: F401 - the p-values' module, imported on first use
+
     import eventstudy
     import eventstudy.results.study
 
