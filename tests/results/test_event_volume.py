@@ -18,7 +18,7 @@ import eventstudy
 from eventstudy import DataQualityWarning, InsufficientDataError
 
 EXPECTED = json.loads(
-    (Path(__file__).parent / "results" / "faw_jiefang_volume" / "expected.json").read_text()
+    (Path(__file__).parent / "faw_jiefang_volume" / "expected.json").read_text()
 )
 TOL = 1e-12
 # 1e-12 is the oracle's suggested tolerance; numbers built from a 240-day OLS in double

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "data" / "prices.csv"
-SOURCES = Path(__file__).resolve().parents[2] / "shared" / "data-sources"
+SOURCES = Path(__file__).resolve().parents[3] / "shared" / "data-sources"
 needs_sources = pytest.mark.skipif(
     not SOURCES.is_dir(), reason="vendor files (../shared/data-sources) not present"
 )

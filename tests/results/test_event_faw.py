@@ -15,7 +15,7 @@ from numpy.testing import assert_allclose
 import eventstudy
 
 EXPECTED = json.loads(
-    (Path(__file__).parent / "results" / "faw_jiefang" / "expected.json").read_text()
+    (Path(__file__).parent / "faw_jiefang" / "expected.json").read_text()
 )
 RET_TOL = 1e-10
 STAT_TOL = 1e-8

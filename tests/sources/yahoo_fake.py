@@ -22,7 +22,7 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
-BUNDLE = Path(__file__).resolve().parents[1] / "data" / "prices.csv"
+BUNDLE = Path(__file__).resolve().parents[2] / "data" / "prices.csv"
 CRUMB = "fake-crumb"
 _OPEN = pd.Timedelta(hours=9, minutes=30)  # SZSE/SSE open; Yahoo stamps daily bars with it
 

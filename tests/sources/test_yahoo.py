@@ -1,6 +1,6 @@
 """The Yahoo source: yfinance's real code against a fake Yahoo web service.
 
-Only the HTTP layer is fake (tests/yahoo_fake.py); the prices it serves are the bundled
+Only the HTTP layer is fake (tests/sources/yahoo_fake.py); the prices it serves are the bundled
 rows of 000800.SZ, presented as Yahoo presents them (split-adjusted, with events).
 """
 
@@ -24,7 +24,7 @@ from eventstudy.errors import DataQualityWarning, DataUnavailableError, InvalidI
 from eventstudy.sources import load_prices
 from eventstudy.sources.yahoo import download, download_many
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FAW = "000800.SZ"
 AFTER_RANGE = Split("2022-06-01", 2, 1)  # fictitious 2-for-1 split after the bundled range
 PRICES = ["open", "high", "low", "close", "preclose"]

@@ -16,7 +16,7 @@ from eventstudy.errors import EventStudyWarning
 from eventstudy.sources import load_prices
 from eventstudy.sources.cache import CACHE_FILE_NAME, PriceCache, default_cache
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FAW = "000800.SZ"
 FETCHED = "2022-01-15T08:00:00+00:00"
 

@@ -11,7 +11,7 @@ from eventstudy.claims import check_seed, load_seed
 from eventstudy.cli import main
 from eventstudy.errors import DataFormatError, InvalidInputError
 
-SEED = Path(__file__).resolve().parents[1] / "seeds" / "xiaomi-faw-2021-09-11.toml"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "xiaomi-faw-2021-09-11.toml"
 
 VALID = """\
 format = 1

@@ -39,8 +39,8 @@ from eventstudy.statistics.multi import (
     window_statistics,
 )
 
-RESULTS = Path(__file__).parent / "results"
-ORACLES = Path(__file__).parents[2] / "shared" / "oracles"
+RESULTS = Path(__file__).parents[1] / "results"
+ORACLES = Path(__file__).resolve().parents[3] / "shared" / "oracles"
 TOL = 1e-8
 
 AUTO_TICKERS = [
