@@ -1,0 +1,253 @@
+"""Charts that compare results: CARs across specifications, a study's CAAR, peers on one day."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from eventstudy.errors import InvalidInputError
+from eventstudy.plots._style import (
+    COLORS,
+    SHORT_NAMES,
+    critical,
+    figure_axes,
+    measure_words,
+    percent_sign,
+    shade_day0,
+    style,
+    window_text,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+
+def plot_cars(
+    results: Mapping[str, Any],
+    windows: Sequence[tuple[int, int]] = ((0, 0), (-1, 1), (0, 5)),
+    ax: Axes | None = None,
+    level: float = 0.95,
+) -> Figure:
+    """CARs with confidence intervals, one row per result and one marker per window.
+
+    Used to compare specifications (markets, models) of the same event: each interval is
+    ``CAR ± t_{1−α/2, df} · se`` with the exact-variance standard error (MacKinlay 1997,
+    eq. 16).
+
+    Parameters
+    ----------
+    results : mapping of str to EventStudyResult
+        Labels (shown on the y axis) and results, top to bottom.
+    windows : sequence of (int, int)
+        CAR windows; each must lie inside every result's event window.
+    ax : matplotlib Axes, optional
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    InvalidInputError
+        If ``results`` is empty or a window lies outside an event window.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import eventstudy
+    >>> from eventstudy.plots import plot_cars
+    >>> specs = {m: eventstudy.run("000800.SZ", "2021-09-13", model=m, data="bundled")
+    ...          for m in ("market", "constant_mean")}
+    >>> fig = plot_cars(specs)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['market', 'constant_mean']
+    """
+    if not results:
+        raise InvalidInputError("results must hold at least one labelled EventStudyResult.")
+    labels = list(results)
+    first = results[labels[0]]
+    quantity, _, _, scale = measure_words(first)
+    palette = [
+        COLORS["blue"],
+        COLORS["vermillion"],
+        COLORS["green"],
+        COLORS["purple"],
+        COLORS["orange"],
+        COLORS["sky"],
+    ]
+    markers = ["o", "s", "D", "^", "v", "P"]
+    n_w = len(windows)
+    offsets = (np.arange(n_w) - (n_w - 1) / 2.0) * (0.6 / max(n_w, 1))
+    cum = SHORT_NAMES[quantity][1]
+    with style():
+        fig, ax = figure_axes(ax, figsize=(8.0, 1.2 + 0.55 * len(labels) * max(n_w, 2) / 2))
+        ax.axvline(0.0, color="black", lw=0.8)
+        for j, (start, end) in enumerate(windows):
+            cars, lows, highs = [], [], []
+            for label in labels:
+                res = results[label]
+                test = res.car(start, end)
+                half = critical(level, float(res.params["df"])) * test.se
+                cars.append(test.car * scale)
+                lows.append((test.car - half) * scale)
+                highs.append((test.car + half) * scale)
+            ys = np.arange(len(labels)) + offsets[j]
+            colour = palette[j % len(palette)]
+            ax.hlines(ys, lows, highs, color=colour, lw=2.0, alpha=0.55)
+            ax.plot(
+                cars,
+                ys,
+                ls="",
+                marker=markers[j % len(markers)],
+                color=colour,
+                ms=6,
+                label=f"{cum} {window_text(start, end)}",
+            )
+        ax.set_yticks(np.arange(len(labels)))
+        ax.set_yticklabels(labels)
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        pct = f" ({percent_sign(scale)})" if percent_sign(scale) else ""
+        ax.set_xlabel(f"{cum}{pct} with {level:.0%} confidence interval")
+        ax.set_title(
+            f"{first.ticker}: {cum} around {first.event_date:%d %b %Y} across specifications"
+        )
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="window")
+    return fig
+
+
+def plot_caar(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figure:
+    """AAR bars and the CAAR with its confidence band, for a multi-event study.
+
+    Parameters
+    ----------
+    result : StudyResult
+        From :func:`eventstudy.study`.
+    ax : matplotlib Axes, optional
+        Draw into this Axes; a new Figure otherwise.
+    level : float
+        Confidence level of the band (:meth:`~eventstudy.results.study.StudyResult.cumulative`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import eventstudy
+    >>> res = eventstudy.study([("000800.SZ", "2021-09-13"), ("600104.SS", "2021-09-13")],
+    ...                        market="000300.SS", data="bundled")
+    >>> plot_caar(res).axes[0].get_ylabel()
+    'abnormal return (%)'
+    """
+    _, _, axis_label, scale = measure_words(result)
+    cum = result.cumulative(level)
+    days = cum.index.to_numpy()
+    with style():
+        fig, ax = figure_axes(ax)
+        shade_day0(ax)
+        ax.axhline(0.0, color="black", lw=0.8)
+        ax.bar(days, result.aar["aar"].to_numpy() * scale, color=COLORS["sky"], label="AAR")
+        ax.fill_between(
+            days,
+            cum["lower"] * scale,
+            cum["upper"] * scale,
+            color=COLORS["blue"],
+            alpha=0.2,
+            label=f"{level:.0%} band",
+        )
+        ax.plot(days, cum["caar"] * scale, color=COLORS["blue"], marker="o", label="CAAR")
+        ax.set_xlabel("relative trading day")
+        ax.set_ylabel(axis_label)
+        ax.set_title(f"{result.n_events} events")
+        ax.legend(loc="best")
+    return fig
+
+
+def plot_peers(
+    result: Any,
+    day: int = 0,
+    ax: Axes | None = None,
+    highlight: str | None = None,
+) -> Figure:
+    """Each event's abnormal return on one relative day of a multi-event study.
+
+    Parameters
+    ----------
+    result : StudyResult
+        From :func:`eventstudy.study`.
+    day : int
+        The relative day shown (0 = the event day).
+    ax : matplotlib Axes, optional
+    highlight : str, optional
+        A ticker drawn in another colour (e.g. the stock the news was about).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    InvalidInputError
+        If ``day`` is not in the study's event window.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import eventstudy
+    >>> from eventstudy.plots import plot_peers
+    >>> res = eventstudy.study([("000800.SZ", "2021-09-13"), ("600104.SS", "2021-09-13")],
+    ...                        market="000300.SS", data="bundled")
+    >>> fig = plot_peers(res, highlight="000800.SZ")
+    >>> fig.axes[0].get_xlabel()
+    'abnormal return on day 0 (%)'
+    """
+    lo, hi = result.window
+    if not lo <= day <= hi:
+        raise InvalidInputError(f"day={day} must lie inside the event window {result.window}.")
+    quantity, _, _, scale = measure_words(result)
+    unit = percent_sign(scale)
+    rows = result.ar[result.ar["rel_day"] == day].sort_values("ar")
+    values = rows["ar"].to_numpy() * scale
+    tickers = rows["ticker"].astype(str).tolist()
+    aar = float(result.aar.loc[day, "aar"]) * scale
+    colours = [COLORS["vermillion"] if t == highlight else COLORS["sky"] for t in tickers]
+    date = pd.Timestamp(rows["date"].iloc[-1]) if len(rows) else None
+    when = window_text(day, day)
+    with style():
+        fig, ax = figure_axes(ax, figsize=(7.0, 0.9 + 0.38 * len(tickers)))
+        ax.axvline(0.0, color="black", lw=0.8)
+        ax.barh(np.arange(len(tickers)), values, color=colours, height=0.65)
+        ax.axvline(
+            aar, color=COLORS["blue"], ls="--", lw=1.5, label=f"average (AAR) = {aar:.2f}{unit}"
+        )
+        for y, v in enumerate(values):
+            ax.annotate(
+                f"{v:+.2f}",
+                (v, y),
+                xytext=(4 if v >= 0 else -4, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left" if v >= 0 else "right",
+                fontsize=8.5,
+            )
+        ax.set_yticks(np.arange(len(tickers)))
+        ax.set_yticklabels(tickers)
+        ax.grid(axis="y", visible=False)
+        span = max(float(np.abs(values).max()) if len(values) else 1.0, abs(aar)) * 1.3
+        ax.set_xlim(-span, span)
+        ax.set_xlabel(f"{quantity} on {when}" + (f" ({unit})" if unit else ""))
+        title = f"{result.n_events} stocks: {quantity} on {when}"
+        ax.set_title(title + (f" ({date:%d %b %Y})" if date is not None else ""))
+        ax.legend(loc="lower right")
+    return fig

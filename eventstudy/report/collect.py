@@ -1,0 +1,177 @@
+"""Everything a report shows, gathered once: the studies it runs and the numbers it prints.
+
+:func:`collect` runs the studies through the public API (:func:`eventstudy.run`,
+:meth:`~eventstudy.EventStudyResult.rerun`, :meth:`~eventstudy.EventStudyResult.check_claim`)
+and keeps the results; the charts, the Markdown, the HTML and the JSON are rendered from the
+:class:`Collection` without computing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from eventstudy._typing import windows_inside
+from eventstudy.errors import EventStudyError
+
+if TYPE_CHECKING:
+    from eventstudy.results.event import CarResult, EventStudyResult
+
+#: Index used for the robustness comparison of mainland China stocks (it spans both exchanges).
+CHINA_COMPARISON_MARKET = "000300.SS"
+
+#: Windows of the robustness comparison, where they fit in the event window.
+ROBUSTNESS_WINDOWS = ((0, 0), (-1, 1), (0, 5))
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Collection:
+    """The results of a report and the numbers taken from them.
+
+    Attributes
+    ----------
+    result : EventStudyResult
+        The main study (market model on the main index).
+    specs : dict of str to EventStudyResult
+        The robustness specifications, the main study first.
+    windows : list of (int, int)
+        The CAR windows of the robustness comparison.
+    volume : EventStudyResult or None
+        The same event on log volume; None with the reason in ``volume_problem``.
+    verdict : ClaimVerdict or None
+        The claim check, if a claim was given.
+    claimed_price : float or None
+        The claimed price as the claim check read it (commas, currency signs and all).
+    day0 : CarResult or None
+        The main study's CAR over day 0 (None when day 0 is outside the event window).
+    volume_day0 : CarResult or None
+        The volume study's CAR over day 0.
+    numbers : dict
+        Every number of every result, as written to ``report.json``.
+    """
+
+    result: EventStudyResult
+    specs: dict[str, EventStudyResult]
+    windows: list[tuple[int, int]]
+    volume: EventStudyResult | None
+    volume_problem: str
+    verdict: Any
+    claimed_price: float | None
+    day0: CarResult | None
+    volume_day0: CarResult | None
+    numbers: dict[str, Any]
+
+
+def comparison_market(result: EventStudyResult, compare_market: str | None) -> str | None:
+    """The second index of the robustness comparison, or None."""
+    if compare_market is not None:
+        return compare_market if compare_market != result.market else None
+    china = result.ticker.upper().endswith((".SZ", ".SS", ".SH"))
+    return CHINA_COMPARISON_MARKET if china and result.market != CHINA_COMPARISON_MARKET else None
+
+
+def collect(
+    ticker: str,
+    date: Any,
+    *,
+    market: str | None = None,
+    compare_market: str | None = None,
+    claim_pct: object = None,
+    claim_price: object = None,
+    data: Any = "auto",
+    estimation: tuple[int, int] = (-250, -11),
+    window: tuple[int, int] = (-10, 10),
+    progress: Progress | None = None,
+) -> Collection:
+    """Run every study of a report and gather its numbers (see :func:`write_report`).
+
+    Raises
+    ------
+    EventStudyError
+        Whatever the main study raises. A volume study that cannot be made is recorded in
+        ``volume_problem`` instead.
+    """
+    from eventstudy import __version__
+    from eventstudy.api import run
+
+    say = progress or (lambda message: None)
+    say(f"loading prices of {ticker} and its market index (data={data!r}) and fitting the model")
+    result = run(ticker, date, market=market, estimation=estimation, window=window, data=data)
+    specs = {f"market model, {result.market}": result}
+    other = comparison_market(result, compare_market)
+    if other is not None:
+        say(f"loading prices of {other} for the robustness check")
+        specs[f"market model, {other}"] = result.rerun(market=other)
+    specs[f"market-adjusted, {result.market}"] = result.rerun(
+        market=result.market, model="market_adjusted"
+    )
+    specs["constant mean"] = result.rerun(market=None, model="constant_mean")
+
+    say("volume study")
+    volume: EventStudyResult | None = None
+    volume_problem = ""
+    try:
+        volume = result.rerun(market=result.market, measure="volume")
+    except EventStudyError as exc:
+        volume_problem = str(exc)
+
+    verdict = None
+    if claim_pct is not None or claim_price is not None:
+        say("checking the claim")
+        verdict = result.check_claim(pct=claim_pct, price=claim_price, data=data)
+    claimed_price = next(
+        (float(c.claimed) for c in (verdict.checks if verdict else ()) if c.kind == "price"),
+        None,
+    )
+
+    day0_inside = result.window[0] <= 0 <= result.window[1]
+    numbers = {
+        "eventstudy_version": __version__,
+        "inputs": {
+            "ticker": ticker,
+            "date": str(date),
+            "market": market,
+            "compare_market": other,
+            "claim_pct": claim_pct,
+            "claim_price": claim_price,
+            "data": data if isinstance(data, str) else "user data",
+            "estimation": list(estimation),
+            "window": list(window),
+        },
+        "event": result.to_dict(),
+        "robustness": {label: res.to_dict() for label, res in specs.items()},
+        "volume": volume.to_dict() if volume is not None else {"not_studied": volume_problem},
+        "claim": _verdict_dict(verdict) if verdict is not None else None,
+    }
+    return Collection(
+        result=result,
+        specs=specs,
+        windows=windows_inside(ROBUSTNESS_WINDOWS, result.window) or [result.window],
+        volume=volume,
+        volume_problem=volume_problem,
+        verdict=verdict,
+        claimed_price=claimed_price,
+        day0=result.car(0, 0) if day0_inside else None,
+        volume_day0=volume.car(0, 0) if volume is not None and day0_inside else None,
+        numbers=numbers,
+    )
+
+
+def _verdict_dict(verdict: Any) -> dict[str, Any]:
+    frame = verdict.to_frame()
+    frame["matches"] = frame["matches"].astype(object).where(frame["matches"].notna(), None)
+    return {
+        "ticker": verdict.ticker,
+        "requested_date": f"{verdict.requested_date:%Y-%m-%d}",
+        "event_date": f"{verdict.event_date:%Y-%m-%d}",
+        "prices": {k: None if v is None else float(v) for k, v in asdict(verdict.prices).items()},
+        "limit_up": None if verdict.limit_up is None else float(verdict.limit_up),
+        "limit_down": None if verdict.limit_down is None else float(verdict.limit_down),
+        "rule": verdict.rule_note,
+        "abnormal_return": verdict.abnormal_return,
+        "sentences": list(verdict.sentences),
+        "checks": frame.to_dict(orient="records"),
+    }
