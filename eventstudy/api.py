@@ -16,7 +16,7 @@ from eventstudy.results.event import EventStudyResult
 
 if TYPE_CHECKING:
     from eventstudy.results.study import StudyResult
-    from eventstudy.statistics.multi import Conventions
+    from eventstudy.statistics.conventions import Conventions
 
 
 def run(
@@ -160,7 +160,7 @@ def study(
         ``(ticker, date, market)`` tuples.
     groups : str, optional
         A column of ``events`` whose values split the study into groups.
-    conventions : eventstudy.statistics.multi.Conventions, optional
+    conventions : eventstudy.statistics.conventions.Conventions, optional
         Where published implementations differ (residual-variance divisor, which days the
         rank test ranks, pooled or averaged p̂ of the generalized sign test, alignment of
         events by relative day or calendar date), the choice to follow; the default follows

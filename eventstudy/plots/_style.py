@@ -16,7 +16,7 @@ import pandas as pd
 
 from eventstudy._typing import signed_day
 from eventstudy.errors import InvalidInputError
-from eventstudy.statistics.single import t_critical
+from eventstudy.statistics.pvalues import t_critical
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -14,15 +14,15 @@ from eventstudy.engine import OK, Batch
 from eventstudy.errors import InsufficientDataError, InvalidInputError
 from eventstudy.results._display import Summary, SummaryMixin
 from eventstudy.results.event import STANDARD_WINDOWS
-from eventstudy.statistics.multi import (
+from eventstudy.statistics.conventions import Conventions
+from eventstudy.statistics.pvalues import t_critical
+from eventstudy.statistics.tables import (
     STAT_NAMES,
-    Conventions,
     EventArrays,
     daily_statistics,
     event_arrays,
     window_statistics,
 )
-from eventstudy.statistics.single import t_critical
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -72,7 +72,7 @@ class StudyResult(SummaryMixin):
         Where published implementations differ (residual-variance divisor, market terms of
         the prediction-error factor, p̂ of the generalized sign test, days ranked by the
         Corrado test over a window, relative-day or calendar-date alignment); see
-        :mod:`eventstudy.statistics.multi`. ``Conventions.estudy2()`` reproduces R estudy2.
+        :mod:`eventstudy.statistics.conventions`. ``Conventions.estudy2()`` reproduces R estudy2.
 
     Raises
     ------
@@ -166,7 +166,8 @@ class StudyResult(SummaryMixin):
         Columns ``aar, n, n_pos`` and, each with ``*_p``: ``csect_t, bw85, patell,
         adj_patell, bmp, kp, skew_adj_t, rank, grank_t, grank_z, gsign, sign, wilcoxon``
         (``wilcoxon`` is the normal score of W+, ``wilcoxon_w`` is W+; the p-value is exact
-        for up to 50 events). Formulas: :mod:`eventstudy.statistics.multi`.
+        for up to 50 events). Formulas: :mod:`eventstudy.statistics.parametric` and
+        :mod:`eventstudy.statistics.nonparametric`.
         """
         return daily_statistics(self._arrays)
 
@@ -182,7 +183,7 @@ class StudyResult(SummaryMixin):
         -------
         pandas.Series
             ``start, end, n_days, caar, n, n_pos`` and each test with ``*_p`` (as in
-            :attr:`aar`, on CARs; see :func:`eventstudy.statistics.multi.window_statistics`).
+            :attr:`aar`, on CARs; see :func:`eventstudy.statistics.tables.window_statistics`).
 
         Raises
         ------

@@ -3,8 +3,6 @@
 Notation (MacKinlay 1997): L estimation days, σ the model's residual standard deviation
 (divisor ``df``: L − 2 for the market model, L − 1 for the market-adjusted and constant-mean
 models), C_t the prediction-error factor of :class:`eventstudy.models.Fit`.
-
-scipy.stats is imported inside the functions that use it, so ``import eventstudy`` stays fast.
 """
 
 from __future__ import annotations
@@ -13,38 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from eventstudy.errors import InvalidInputError
 from eventstudy.models import Fit
 from eventstudy.panel import FloatArray, Panel
-
-
-def t_pvalue(t: FloatArray, df: FloatArray) -> FloatArray:
-    """Two-sided p-value of ``t`` under Student's t with ``df`` degrees of freedom."""
-    from scipy import stats
-
-    return np.asarray(2.0 * stats.t.sf(np.abs(t), df))
-
-
-def t_critical(level: float, df: FloatArray | float) -> FloatArray:
-    """Two-sided critical value ``t_{1−α/2, df}`` of a confidence ``level`` (e.g. 0.95).
-
-    Raises
-    ------
-    InvalidInputError
-        If ``level`` is not between 0 and 1.
-    """
-    from scipy import stats
-
-    if not 0.0 < level < 1.0:
-        raise InvalidInputError(f"level={level!r} must be between 0 and 1, e.g. 0.95.")
-    return np.asarray(stats.t.ppf(0.5 + level / 2.0, df))
-
-
-def normal_pvalue(z: FloatArray) -> FloatArray:
-    """Two-sided p-value of ``z`` under the standard normal."""
-    from scipy import stats
-
-    return np.asarray(2.0 * stats.norm.sf(np.abs(z)))
+from eventstudy.statistics.pvalues import f_upper, normal_pvalue, t_pvalue, t_upper
 
 
 @dataclass(frozen=True)
@@ -72,13 +41,11 @@ class DailyTests:
 
 def daily_tests(fit: Fit) -> DailyTests:
     """t and SAR of every abnormal return (see :class:`DailyTests`)."""
-    from scipy import stats
-
     df = fit.df[:, None].astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):  # σ = 0: t is ±inf or NaN, said so
         t = fit.ar / fit.sigma[:, None]
         sar = t / np.sqrt(fit.c)
-    upper = np.asarray(stats.t.sf(t, df))
+    upper = t_upper(t, df)
     return DailyTests(t, t_pvalue(t, df), upper, sar, t_pvalue(sar, df))
 
 
@@ -278,9 +245,7 @@ def beaver_u(fit: Fit) -> BeaverU:
     Beaver, W. H. (1968). The information content of annual earnings announcements. Journal
     of Accounting Research 6 (Supplement), 67–92.
     """
-    from scipy import stats
-
     df = fit.df[:, None].astype(float)
     u = (fit.ar / fit.sigma[:, None]) ** 2
     u_star = u / fit.c
-    return BeaverU(u, u_star, u - 1.0, stats.f.sf(u_star, 1.0, df), stats.f.sf(u, 1.0, df))
+    return BeaverU(u, u_star, u - 1.0, f_upper(u_star, 1.0, df), f_upper(u, 1.0, df))
