@@ -59,6 +59,7 @@ def _execute(path: Path) -> object:
 def test_faw_notebook_runs_and_concludes_with_computed_numbers() -> None:
     notebook = _execute(FAW)
     assert _outputs(notebook, "stderr") == []
+    assert len(_outputs(notebook, "image/png")) == 8  # each chart once
     conclusion = _outputs(notebook, "text/markdown")[-1]
     for fact in ("closed at **12.11 yuan (+4.22%)**", "high was 12.78**",
                  "the day's limit-up price", "abnormal return on day 0 was **+4.53%**",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -160,3 +162,34 @@ def test_plots_and_report_do_not_import_matplotlib_at_import() -> None:
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _kernel_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notebook kernel imports the same eventstudy as the tests."""
+    package_root = str(Path(eventstudy.__file__).resolve().parents[1])
+    path = os.environ.get("PYTHONPATH", "")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (package_root, path) if p))
+
+
+def test_a_plot_as_a_cells_last_line_is_shown_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    _kernel_env(monkeypatch)
+    cell = nbformat.v4.new_code_cell
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            cell(
+                "%matplotlib inline\nimport eventstudy\nfrom eventstudy import plots\n"
+                "res = eventstudy.run('000800.SZ', '2021-09-13', data='bundled')"
+            ),
+            cell("res.plot()"),
+            cell("plots.plot_prices(res)"),
+            cell("fig = plots.plot_sq(res)"),
+        ]
+    )
+    nbclient.NotebookClient(notebook, timeout=120).execute()
+    images = [
+        sum("image/png" in output.get("data", {}) for output in c.outputs)
+        for c in notebook.cells
+    ]
+    assert images == [0, 1, 1, 0]

@@ -91,9 +91,9 @@ def style() -> Iterator[None]:
     >>> with style():
     ...     pass
     """
-    import matplotlib.pyplot as plt
+    import matplotlib as mpl
 
-    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+    with mpl.rc_context(STYLE):  # type: ignore[arg-type]
         yield
 
 
@@ -113,11 +113,17 @@ def defaults() -> Iterator[None]:
 
 
 def figure_axes(ax: Axes | None, figsize: tuple[float, float] = (8.0, 4.5)) -> tuple[Figure, Axes]:
-    import matplotlib.pyplot as plt
+    """The Figure of ``ax``, or a new Figure with one Axes.
+
+    A new Figure is made without pyplot: pyplot does not hold it, so a notebook shows it
+    once, as the value of the cell that returned it (pyplot's inline backend would show
+    every figure it holds a second time), and it is freed when no longer used.
+    """
+    from matplotlib.figure import Figure
 
     if ax is None:
-        fig, new_ax = plt.subplots(figsize=figsize, layout="constrained")
-        return fig, new_ax
+        fig = Figure(figsize=figsize, layout="constrained")
+        return fig, fig.subplots()
     figure = ax.get_figure()
     if figure is None:  # pragma: no cover - an Axes always belongs to a Figure
         raise InvalidInputError("ax must belong to a matplotlib Figure.")

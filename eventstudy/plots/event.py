@@ -53,8 +53,6 @@ def plot_event(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figu
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import eventstudy
     >>> from eventstudy.plots import plot_event
     >>> fig = plot_event(eventstudy.run("000800.SZ", "2021-09-13", data="bundled"))
@@ -136,8 +134,6 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import eventstudy
     >>> from eventstudy.plots import plot_fit
     >>> fig = plot_fit(eventstudy.run("000800.SZ", "2021-09-13", data="bundled"))
@@ -242,8 +238,6 @@ def plot_sq(result: Any, start: int = 0, end: int = 0, ax: Axes | None = None) -
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import eventstudy
     >>> from eventstudy.plots import plot_sq
     >>> fig = plot_sq(eventstudy.run("000800.SZ", "2021-09-13", data="bundled"))

@@ -73,8 +73,6 @@ def plot_prices(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import eventstudy
     >>> from eventstudy.plots import plot_prices
     >>> res = eventstudy.run("000800.SZ", "2021-09-13", window=(-5, 5), data="bundled")
@@ -222,8 +220,6 @@ def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Fig
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import eventstudy
     >>> from eventstudy.plots import plot_volume
     >>> res = eventstudy.run("000800.SZ", "2021-09-13", window=(-5, 5), data="bundled",

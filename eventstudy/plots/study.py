@@ -59,8 +59,6 @@ def plot_cars(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import eventstudy
     >>> from eventstudy.plots import plot_cars
     >>> specs = {m: eventstudy.run("000800.SZ", "2021-09-13", model=m, data="bundled")
@@ -141,8 +139,6 @@ def plot_caar(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figur
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import eventstudy
     >>> res = eventstudy.study([("000800.SZ", "2021-09-13"), ("600104.SS", "2021-09-13")],
     ...                        market="000300.SS", data="bundled")
@@ -202,8 +198,6 @@ def plot_peers(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import eventstudy
     >>> from eventstudy.plots import plot_peers
     >>> res = eventstudy.study([("000800.SZ", "2021-09-13"), ("600104.SS", "2021-09-13")],

@@ -21,7 +21,7 @@ _SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None}
 
 
 def save_figure(fig: Figure, folder: Path, name: str) -> list[Path]:
-    """Save ``fig`` as ``name.png`` and ``name.svg`` in ``folder``, byte-reproducibly, and close it.
+    """Save ``fig`` as ``name.png`` and ``name.svg`` in ``folder``, byte-reproducibly.
 
     Parameters
     ----------
@@ -35,15 +35,12 @@ def save_figure(fig: Figure, folder: Path, name: str) -> list[Path]:
     list of pathlib.Path
         The two files written.
     """
-    import matplotlib.pyplot as plt
-
     from eventstudy.plots import style
 
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     with style():
         fig.savefig(paths[0], metadata=_PNG_METADATA)
         fig.savefig(paths[1], metadata=_SVG_METADATA)
-    plt.close(fig)
     return paths
 
 
