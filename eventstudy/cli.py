@@ -150,11 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(check_seed(args.seed, fx_rate=args.fx_rate, data=args.data))
         elif args.command == "report":
-            from eventstudy.report import DEFAULT_NOTEBOOK, render_notebook, write_report
+            from eventstudy.report import notebook_to_render, render_notebook, write_report
 
             def progress(message: str) -> None:
                 print(f"eventstudy: {message}", file=sys.stderr, flush=True)
 
+            # Checked before anything is written: the notebook and the tools that run it.
+            notebook = None if args.notebook is None else notebook_to_render(args.notebook or None)
             files = write_report(
                 args.ticker,
                 args.date,
@@ -168,9 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 window=tuple(args.window),
                 progress=progress,
             )
-            if args.notebook is not None:
+            if notebook is not None:
                 progress("executing the notebook")
-                files.append(render_notebook(args.notebook or DEFAULT_NOTEBOOK, args.out))
+                files.append(render_notebook(notebook, args.out))
             for path in files:
                 print(path)
     except EventStudyError as exc:

@@ -32,6 +32,10 @@ class CacheError(EventStudyError, OSError):
     """The local price cache could not be read or written."""
 
 
+class MissingDependencyError(EventStudyError, ImportError):
+    """An optional package that the requested feature needs is not installed."""
+
+
 class EventStudyWarning(UserWarning):
     """Base class of every warning issued by eventstudy."""
 

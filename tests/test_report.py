@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import matplotlib
@@ -14,7 +18,7 @@ matplotlib.rcParams["figure.max_open_warning"] = 20
 import eventstudy  # noqa: E402
 from eventstudy._json import to_jsonable  # noqa: E402
 from eventstudy.cli import main  # noqa: E402
-from eventstudy.errors import InvalidInputError  # noqa: E402
+from eventstudy.errors import InvalidInputError, MissingDependencyError  # noqa: E402
 from eventstudy.report import render_notebook  # noqa: E402
 
 ARGS = [
@@ -122,6 +126,50 @@ def test_report_shows_progress_and_errors(
 def test_render_notebook_needs_an_existing_notebook(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="not found"):
         render_notebook(tmp_path / "missing.ipynb", tmp_path)
+
+
+def test_report_notebook_without_the_extra_fails_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "nbclient", None)  # as if not installed
+    with pytest.raises(MissingDependencyError, match="nbclient"):
+        render_notebook(None, tmp_path)
+    out = tmp_path / "faw"
+    assert main([*ARGS, "--out", str(out), "--notebook"]) == 2
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert 'needs nbclient, which are not installed' in err
+    assert 'pip install "eventstudy-news[notebooks]"' in err
+
+
+@pytest.mark.slow
+def test_report_notebook_from_an_installed_wheel(tmp_path: Path) -> None:
+    pytest.importorskip("hatchling", reason="building the wheel offline needs hatchling")
+    pytest.importorskip("nbclient")
+    root = Path(eventstudy.__file__).resolve().parents[1]
+    if not (root / "pyproject.toml").is_file():
+        pytest.skip("not a source tree")
+    build = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index"]
+    build += ["--no-build-isolation", "--wheel-dir", str(tmp_path / "dist"), str(root)]
+    subprocess.run(build, check=True)
+    site = tmp_path / "site"
+    with zipfile.ZipFile(next((tmp_path / "dist").glob("*.whl"))) as wheel:
+        wheel.extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # Only the unpacked wheel is importable: no checkout, no notebooks/ or seeds/ folder.
+    env = {**os.environ, "PYTHONPATH": str(site), "MPLBACKEND": "Agg"}
+    where = [sys.executable, "-c", "import eventstudy; print(eventstudy.__file__)"]
+    imported = subprocess.run(where, cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert imported.stdout.startswith(str(site)), imported.stdout
+    argv = ["report", "000800.SZ", "2021-09-13", "--data", "bundled", "--out", "out"]
+    done = subprocess.run(
+        [sys.executable, "-m", "eventstudy.cli", *argv, "--notebook"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    page = (elsewhere / "out" / "01_faw_jiefang_xiaomi.html").read_text(encoding="utf-8")
+    assert "specific to FAW Jiefang" in page and "Traceback" not in page
 
 
 def test_report_for_recent_news_with_a_shorter_window(tmp_path: Path) -> None:

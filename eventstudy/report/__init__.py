@@ -35,13 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from eventstudy.report.collect import Collection, Progress, collect
-from eventstudy.report.notebook import DEFAULT_NOTEBOOK, render_notebook
+from eventstudy.report.notebook import notebook_to_render, render_notebook
 from eventstudy.report.render import save_figure
 
 __all__ = [
-    "DEFAULT_NOTEBOOK",
     "Collection",
     "collect",
+    "notebook_to_render",
     "render_notebook",
     "save_figure",
     "write_report",
