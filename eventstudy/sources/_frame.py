@@ -242,7 +242,10 @@ def _dates(values: pd.Series[Any], origin: str) -> np.ndarray:
 
 def _numbers(values: pd.Series[Any], column: str, origin: str) -> np.ndarray:
     if values.dtype == np.float64:
-        return values.to_numpy()  # a view of the caller's column: it is only read
+        # A view of the caller's column, made read-only (pandas 2 hands out writable views).
+        view: np.ndarray = values.to_numpy().view()
+        view.flags.writeable = False
+        return view
     if pd.api.types.is_float_dtype(values.dtype):
         return values.to_numpy(dtype="float64", na_value=np.nan)
     parsed = pd.to_numeric(values, errors="coerce").astype("float64")
