@@ -49,9 +49,10 @@ def run(
         suspension) moves day 0 to its next trading day; a moment at or after the exchange's
         close moves it to the next session. The result records why.
     market : str, optional
-        The market index. By default chosen by the ticker's suffix: ``.SZ`` → ``399001.SZ``,
-        ``.SS`` → ``000001.SS``, none (US) → ``^GSPC``, ``.HK`` → ``^HSI``, ``.T`` → ``^N225``,
-        ``.L`` → ``^FTSE``, ``.DE`` → ``^GDAXI``; any other suffix must be given.
+        The market index. By default the exchange's index from the market registry
+        (:mod:`eventstudy.markets`), chosen by the ticker's suffix: ``.SZ`` → ``399001.SZ``,
+        ``.SS`` → ``000001.SS``, none (US) → ``^GSPC``, ...; a suffix it does not know must
+        be given one.
     model : {"market", "market_adjusted", "constant_mean", "factors"}
         The normal-return model (see :mod:`eventstudy.models`).
     estimation, window : tuple of int

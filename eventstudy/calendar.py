@@ -1,10 +1,10 @@
 """Trading sessions and the choice of day 0.
 
 An event is announced on a calendar date (or at a moment in time); an event study needs a
-trading day. This module owns that translation: it names the exchange a ticker trades on,
-reads its sessions from ``exchange-calendars``, and moves a date that is not one of the
-stock's trading days to the next one, saying why (weekend, exchange holiday, suspension,
-after the close).
+trading day. This module owns that translation: it takes the exchange a ticker trades on
+from the market registry, reads its sessions from ``exchange-calendars``, and moves a date
+that is not one of the stock's trading days to the next one, saying why (weekend, exchange
+holiday, suspension, after the close).
 
 Relative days count the *stock's own* trading days: day 0 is the stock's first trading day
 on or after the event, day +1 the stock's next trading day, and so on.
@@ -22,89 +22,14 @@ import numpy as np
 import pandas as pd
 
 from eventstudy.errors import InsufficientDataError, InvalidInputError
+from eventstudy.markets import Market, find_market
 
 if TYPE_CHECKING:
     from exchange_calendars import ExchangeCalendar
 
 DateLike = str | dt.date | dt.datetime | pd.Timestamp
 
-#: Exchange-calendars code by Yahoo ticker suffix ("" is a US listing without a suffix).
-EXCHANGE_BY_SUFFIX: dict[str, str] = {
-    ".SZ": "XSHG",  # exchange-calendars' XSHG calendar serves Shenzhen too: same sessions
-    ".SS": "XSHG",
-    "": "XNYS",
-    ".HK": "XHKG",
-    ".T": "XTKS",
-    ".L": "XLON",
-    ".DE": "XETR",
-}
-
-#: Default market index by Yahoo ticker suffix.
-MARKET_BY_SUFFIX: dict[str, str] = {
-    ".SZ": "399001.SZ",
-    ".SS": "000001.SS",
-    "": "^GSPC",
-    ".HK": "^HSI",
-    ".T": "^N225",
-    ".L": "^FTSE",
-    ".DE": "^GDAXI",
-}
-
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def ticker_suffix(ticker: str) -> str:
-    """Return the exchange suffix of a Yahoo-style ticker (``".SZ"``), or ``""`` for none.
-
-    Index tickers such as ``^GSPC`` have no suffix.
-
-    Examples
-    --------
-    >>> ticker_suffix("000800.SZ"), ticker_suffix("AAPL"), ticker_suffix("BRK-B")
-    ('.SZ', '', '')
-    """
-    head, dot, tail = ticker.rpartition(".")
-    if dot and head and tail.isalpha():
-        return "." + tail.upper()
-    return ""
-
-
-def exchange_for(ticker: str) -> str | None:
-    """Return the exchange-calendars code for ``ticker``, or ``None`` if the suffix is unknown.
-
-    Examples
-    --------
-    >>> exchange_for("000800.SZ")
-    'XSHG'
-    """
-    return EXCHANGE_BY_SUFFIX.get(ticker_suffix(ticker))
-
-
-def default_market(ticker: str) -> str:
-    """Return the default market index for ``ticker``, chosen by its exchange suffix.
-
-    ``.SZ`` → ``399001.SZ`` (SZSE Component), ``.SS`` → ``000001.SS`` (SSE Composite),
-    no suffix (US) → ``^GSPC``, ``.HK`` → ``^HSI``, ``.T`` → ``^N225``, ``.L`` → ``^FTSE``,
-    ``.DE`` → ``^GDAXI``.
-
-    Raises
-    ------
-    InvalidInputError
-        If the suffix has no default; pass ``market=`` explicitly.
-
-    Examples
-    --------
-    >>> default_market("000800.SZ")
-    '399001.SZ'
-    """
-    suffix = ticker_suffix(ticker)
-    if suffix not in MARKET_BY_SUFFIX:
-        known = ", ".join(f"{s or '(none)'} -> {m}" for s, m in MARKET_BY_SUFFIX.items())
-        raise InvalidInputError(
-            f"No default market index for {ticker!r} (suffix {suffix!r}). "
-            f"Pass market='<index ticker>' explicitly. Defaults: {known}."
-        )
-    return MARKET_BY_SUFFIX[suffix]
 
 
 @lru_cache(maxsize=16)
@@ -164,28 +89,27 @@ class EventDay:
     reason: str
 
 
-def _session_close(code: str, session: pd.Timestamp) -> pd.Timestamp | None:
-    """The close of ``session`` in the exchange's time zone; None if it is not a session (or
-    lies outside the dates the calendar knows)."""
-    calendar = get_exchange_calendar(code)
+def _session_close(market: Market, session: pd.Timestamp) -> pd.Timestamp | None:
+    """The close of ``session`` (half days included) in the market's time zone; None if it is
+    not a session (or lies outside the dates the calendar knows)."""
+    calendar = get_exchange_calendar(market.calendar)
     if not calendar.first_session <= session <= calendar.last_session:
         return None
     if not calendar.is_session(session):
         return None
     close: Any = calendar.session_close(session)
-    return pd.Timestamp(close).tz_convert(calendar.tz)
+    return pd.Timestamp(close).tz_convert(market.timezone)
 
 
-def locate_event(
-    date: DateLike, trading_days: pd.DatetimeIndex, ticker: str, exchange: str | None = None
-) -> EventDay:
+def locate_event(date: DateLike, trading_days: pd.DatetimeIndex, ticker: str) -> EventDay:
     """Find day 0 for an event on ``date`` among a stock's ``trading_days``.
 
     Rules, in order:
 
     1. A moment with a time of day is read in the exchange's time zone (a tz-aware moment is
        converted; a naive one is taken as exchange-local). At or after the session's close,
-       the event moves to the next day.
+       the event moves to the next day. The exchange, its time zone and its calendar come
+       from the market registry (:mod:`eventstudy.markets`) by the ticker's suffix.
     2. If the stock traded on the date, that is day 0.
     3. Otherwise day 0 is the stock's next trading day, and the reason names why the date was
        not one: a weekend, an exchange holiday (from the exchange's calendar), or a day the
@@ -199,8 +123,6 @@ def locate_event(
         The stock's trading days (sorted, tz-naive, normalised).
     ticker : str
         The stock, for messages and to find its exchange.
-    exchange : str, optional
-        An ``exchange-calendars`` code; by default from the ticker's suffix.
 
     Returns
     -------
@@ -218,22 +140,22 @@ def locate_event(
     '2021-09-11 is a Saturday'
     """
     requested = to_timestamp(date)
-    code = exchange if exchange is not None else exchange_for(ticker)
+    market = find_market(ticker)
+    code = None if market is None else market.calendar
     day = requested.normalize()
     notes: list[str] = []
     has_time = requested != day or requested.tzinfo is not None
-    if has_time and code is not None:
-        calendar = get_exchange_calendar(code)
+    if has_time and market is not None:
         local = (
-            requested.tz_convert(calendar.tz)
+            requested.tz_convert(market.timezone)
             if requested.tzinfo is not None
-            else requested.tz_localize(calendar.tz)
+            else requested.tz_localize(market.timezone)
         )
         day = local.tz_localize(None).normalize()
-        close = _session_close(code, day)
+        close = _session_close(market, day)
         if close is not None and local >= close:
             notes.append(
-                f"{local:%Y-%m-%d %H:%M} {calendar.tz} is at or after the {code} close "
+                f"{local:%Y-%m-%d %H:%M} {market.timezone} is at or after the {code} close "
                 f"({close:%H:%M}), so the news first reaches prices on the next trading day"
             )
             day = day + pd.Timedelta(days=1)

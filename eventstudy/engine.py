@@ -22,12 +22,13 @@ import numpy as np
 import pandas as pd
 
 from eventstudy._typing import GapRule, Measure, ModelName, ReturnsKind, Window, check_option
-from eventstudy.calendar import default_market, locate_event, to_timestamp
+from eventstudy.calendar import locate_event, to_timestamp
 from eventstudy.errors import (
     EventStudyError,
     InsufficientDataError,
     InvalidInputError,
 )
+from eventstudy.markets import default_market
 from eventstudy.models import Fit, fit, fit_variance_ratio
 from eventstudy.panel import (
     Panel,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from eventstudy.calendar import default_market, exchange_for, locate_event, ticker_suffix
+from eventstudy.calendar import locate_event
 from eventstudy.errors import InsufficientDataError, InvalidInputError
 
 # 000800.SZ trading days around real events (suspended 2019-03-28 .. 2019-04-11).
@@ -73,13 +73,3 @@ def test_bad_date() -> None:
     with pytest.raises(InvalidInputError, match="not a date"):
         locate_event("13/09/2021x", DAYS, "000800.SZ")
 
-
-def test_suffixes_and_default_markets() -> None:
-    assert ticker_suffix("000800.SZ") == ".SZ"
-    assert ticker_suffix("AAPL") == ""
-    assert exchange_for("7203.T") == "XTKS"
-    assert default_market("600104.SS") == "000001.SS"
-    assert default_market("AAPL") == "^GSPC"
-    assert default_market("0700.HK") == "^HSI"
-    with pytest.raises(InvalidInputError, match="No default market index"):
-        default_market("SHOP.TO")

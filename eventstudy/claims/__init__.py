@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from eventstudy.claims.check import ClaimVerdict, FigureCheck, check_claim, check_claim_on_result
 from eventstudy.claims.extract import Claim, extract
-from eventstudy.claims.limits import LimitRule, limit_flags, limit_prices, limit_rule
+from eventstudy.claims.limits import limit_flags, limit_prices, limit_rule
 from eventstudy.claims.seeds import SeedRecord, SeedReport, check_seed, load_seed
+from eventstudy.markets import LimitRule
 
 __all__ = [
     "Claim",

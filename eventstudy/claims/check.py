@@ -39,35 +39,16 @@ import numpy as np
 import pandas as pd
 
 from eventstudy._typing import check_option
-from eventstudy.calendar import DateLike, locate_event, ticker_suffix
+from eventstudy.calendar import DateLike, locate_event
 from eventstudy.claims.extract import CURRENCIES, Direction
-from eventstudy.claims.limits import (
-    LimitRule,
-    board_of,
-    limit_prices,
-    limit_rule,
-    round_half_up,
-    to_decimal,
-)
+from eventstudy.claims.limits import limit_prices, limit_rule, to_decimal
 from eventstudy.errors import (
     DataUnavailableError,
     EventStudyError,
     InsufficientDataError,
     InvalidInputError,
 )
-
-#: Trading currency by Yahoo ticker suffix (prices on London are in pence, "GBp").
-CURRENCY_BY_SUFFIX: dict[str, str] = {
-    ".SZ": "CNY",
-    ".SS": "CNY",
-    ".SH": "CNY",
-    ".BJ": "CNY",
-    "": "USD",
-    ".HK": "HKD",
-    ".T": "JPY",
-    ".L": "GBp",
-    ".DE": "EUR",
-}
+from eventstudy.markets import LimitRule, board_of, currency_of, round_to_tick
 
 MATCHING_RULE = (
     "A figure matches when it equals the observed value rounded to the figure's own "
@@ -431,7 +412,7 @@ class _Claim:
         level = None if price is None else _positive(price, "price")
         usd = None if usd_price is None else _positive(usd_price, "usd_price")
         rate = None if fx_rate is None else _positive(fx_rate, "fx_rate")
-        own = CURRENCY_BY_SUFFIX.get(ticker_suffix(ticker))
+        own = currency_of(ticker)
         code = _currency_code(currency) if currency is not None else own
         if code is not None and own is not None and code != own:
             if code == "USD" and level is not None and usd is None:
@@ -569,10 +550,13 @@ def _day_prices(context: _Context) -> DayPrices:
     values = {
         c: _dec(row[c]) if c in row else None for c in ("preclose", "open", "high", "low", "close")
     }
-    if _trades_in_cents(context.ticker):
-        # A-share prices move in steps of 0.01 CNY; a vendor's binary noise (12.779999732971191
-        # for 12.78) must not decide whether a limit price was reached.
-        values = {c: None if v is None else round_half_up(v) for c, v in values.items()}
+    if _priced_on_tick(context.ticker):
+        # Such prices move in steps of the tick (0.01 CNY for A shares); a vendor's binary noise
+        # (12.779999732971191 for 12.78) must not decide whether a limit price was reached.
+        values = {
+            c: None if v is None else round_to_tick(context.ticker, v, context.day0)
+            for c, v in values.items()
+        }
     for name, value in values.items():
         if value is not None and value <= 0:
             raise InvalidInputError(
@@ -582,8 +566,8 @@ def _day_prices(context: _Context) -> DayPrices:
     return DayPrices(**values)
 
 
-def _trades_in_cents(ticker: str) -> bool:
-    """True for a mainland China A share (its prices have a 0.01 CNY tick)."""
+def _priced_on_tick(ticker: str) -> bool:
+    """True for a stock under daily limit rules (an A share): its prices lie on the tick."""
     try:
         return board_of(ticker) is not None
     except InvalidInputError:

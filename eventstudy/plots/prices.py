@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from eventstudy.errors import InvalidInputError
+from eventstudy.markets import currency_of
 from eventstudy.plots._style import COLORS, critical, date_ticks, figure_axes, shade_day0, style
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ def plot_prices(
             f"open {row0['open']:.2f}, high {row0['high']:.2f}\n"
             f"low {row0['low']:.2f}, close {row0['close']:.2f} ({change:+.2%})"
         )
-        currency = _currency(result.ticker)
+        currency = currency_of(result.ticker)
         ax.set_ylabel(f"price ({currency})" if currency else "price")
         ax.set_title(f"{result.ticker}: daily prices around {result.event_date:%d %b %Y}")
         date_ticks(ax, dates)
@@ -182,21 +183,6 @@ def plot_prices(
         )
         legend.get_title().set_fontsize(8.5)
     return fig
-
-
-def _currency(ticker: str) -> str:
-    suffix = ticker.rsplit(".", 1)[-1].upper() if "." in ticker else ""
-    return {
-        "SS": "CNY",
-        "SH": "CNY",
-        "SZ": "CNY",
-        "BJ": "CNY",
-        "HK": "HKD",
-        "T": "JPY",
-        "L": "GBp",
-        "DE": "EUR",
-        "": "USD",
-    }.get(suffix, "")
 
 
 def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figure:

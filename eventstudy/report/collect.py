@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from eventstudy._typing import windows_inside
 from eventstudy.errors import EventStudyError
+from eventstudy.markets import find_market
 
 if TYPE_CHECKING:
     from eventstudy.results.event import CarResult, EventStudyResult
-
-#: Index used for the robustness comparison of mainland China stocks (it spans both exchanges).
-CHINA_COMPARISON_MARKET = "000300.SS"
 
 #: Windows of the robustness comparison, where they fit in the event window.
 ROBUSTNESS_WINDOWS = ((0, 0), (-1, 1), (0, 5))
@@ -66,11 +64,13 @@ class Collection:
 
 
 def comparison_market(result: EventStudyResult, compare_market: str | None) -> str | None:
-    """The second index of the robustness comparison, or None."""
+    """The second index of the robustness comparison (the market registry's comparison index
+    unless one is given), or None."""
     if compare_market is not None:
         return compare_market if compare_market != result.market else None
-    china = result.ticker.upper().endswith((".SZ", ".SS", ".SH"))
-    return CHINA_COMPARISON_MARKET if china and result.market != CHINA_COMPARISON_MARKET else None
+    market = find_market(result.ticker)
+    other = None if market is None else market.comparison
+    return other if other != result.market else None
 
 
 def collect(

@@ -1,0 +1,226 @@
+"""Market registry: what the package knows about each exchange, by ticker suffix.
+
+One :class:`Market` entry per Yahoo-style suffix holds the exchange's ``exchange-calendars``
+code, time zone and regular close, default market index and the index reports compare with,
+trading currency, tick-size tables and daily price-limit rules (``None`` where the market has
+no daily limit). Every other module asks the registry; no other table of market facts exists.
+
+Adding a market is adding an entry (with its tests): a module beside this one defines the
+:class:`Market`, and :data:`MARKETS` lists it.
+
+Examples
+--------
+>>> from eventstudy.markets import market_of
+>>> m = market_of("000800.SZ")
+>>> m.calendar, m.timezone, str(m.close), m.index, m.currency
+('XSHG', 'Asia/Shanghai', '15:00:00', '399001.SZ', 'CNY')
+>>> daily_limit("000800.SZ", pd.Timestamp("2021-09-13")).note
+'main board: ±10% of the previous close'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from types import MappingProxyType
+
+import pandas as pd
+
+from eventstudy.errors import InvalidInputError
+from eventstudy.markets import ashare, basic
+from eventstudy.markets._market import (
+    Facts,
+    LimitRule,
+    LimitRules,
+    Market,
+    Rule,
+    TickTable,
+    round_half_up,
+    security_code,
+    ticker_suffix,
+)
+
+#: Every market, by ticker suffix (``""``: US listings, which have none).
+MARKETS: Mapping[str, Market] = MappingProxyType(
+    {m.suffix: m for m in (*ashare.MARKETS, *basic.MARKETS)}
+)
+
+
+def find_market(ticker: str) -> Market | None:
+    """Return the market of ``ticker`` by its suffix, or ``None`` if no market has it.
+
+    Examples
+    --------
+    >>> find_market("600104.SS").name, find_market("SHOP.TO") is None
+    ('Shanghai Stock Exchange', True)
+    """
+    return MARKETS.get(ticker_suffix(ticker))
+
+
+def market_of(ticker: str) -> Market:
+    """Return the market of ``ticker`` by its suffix.
+
+    Raises
+    ------
+    InvalidInputError
+        If no market has the suffix; the message lists the known ones.
+
+    Examples
+    --------
+    >>> market_of("AAPL").calendar
+    'XNYS'
+    """
+    market = find_market(ticker)
+    if market is None:
+        raise InvalidInputError(
+            f"No market is known for {ticker!r} (suffix {ticker_suffix(ticker)!r}); known "
+            f"suffixes: {_known(lambda m: m.name)}."
+        )
+    return market
+
+
+def default_market(ticker: str) -> str:
+    """Return the default market index for ``ticker``, chosen by its exchange suffix.
+
+    Raises
+    ------
+    InvalidInputError
+        If the suffix has no default; pass ``market=`` explicitly.
+
+    Examples
+    --------
+    >>> default_market("000800.SZ"), default_market("600104.SS"), default_market("AAPL")
+    ('399001.SZ', '000001.SS', '^GSPC')
+    """
+    market = find_market(ticker)
+    if market is None:
+        raise InvalidInputError(
+            f"No default market index for {ticker!r} (suffix {ticker_suffix(ticker)!r}). "
+            f"Pass market='<index ticker>' explicitly. Defaults: {_known(lambda m: m.index)}."
+        )
+    return market.index
+
+
+def currency_of(ticker: str) -> str | None:
+    """The trading currency of ``ticker``, or ``None`` if its market is not known.
+
+    Examples
+    --------
+    >>> currency_of("000800.SZ"), currency_of("AAPL"), currency_of("SHOP.TO")
+    ('CNY', 'USD', None)
+    """
+    market = find_market(ticker)
+    return None if market is None else market.currency
+
+
+def board_of(ticker: str) -> str | None:
+    """The board of ``ticker`` under its market's daily limit rules; ``None`` in a market
+    without such rules (or an unknown one).
+
+    Raises
+    ------
+    InvalidInputError
+        A code the rules do not cover (funds, bonds, B shares, indices such as
+        ``399001.SZ``); the message lists the known code prefixes.
+
+    Examples
+    --------
+    >>> board_of("000800.SZ"), board_of("300750.SZ"), board_of("688981.SS"), board_of("AAPL")
+    ('main', 'ChiNext', 'STAR', None)
+    """
+    market = find_market(ticker)
+    return None if market is None else market.board_of(ticker)
+
+
+def daily_limit(
+    ticker: str, day: pd.Timestamp, *, st: bool = False, days_listed: int | None = None
+) -> LimitRule:
+    """The daily price limit of ``ticker`` on ``day``.
+
+    Parameters
+    ----------
+    ticker : str
+        Yahoo-style ticker (``"000800.SZ"``; ``.SS``/``.SH`` Shanghai, ``.BJ`` Beijing).
+    day : pandas.Timestamp
+        The trading day.
+    st : bool, default False
+        Whether the stock is under risk warning (ST or \\*ST) that day.
+    days_listed : int, optional
+        The day's number among the stock's trading days since its listing (1 = listing day);
+        ``None`` when the stock is past its first trading days.
+
+    Returns
+    -------
+    LimitRule
+        With ``board == "none"`` and no limits in a market without daily limits; its note
+        says what applies there.
+
+    Raises
+    ------
+    InvalidInputError
+        A code the rules do not cover, a day before the board existed, or ``days_listed``
+        below 1.
+
+    Examples
+    --------
+    >>> rule = daily_limit("300750.SZ", pd.Timestamp("2020-08-24"))
+    >>> rule.up, rule.note
+    (Decimal('0.20'), 'ChiNext: ±20% of the previous close')
+    """
+    if isinstance(days_listed, bool):
+        raise InvalidInputError(
+            f"days_listed={days_listed!r} must be a whole number of trading days, at least 1 "
+            f"(1 is the listing day)."
+        )
+    market = find_market(ticker)
+    if market is None:
+        return LimitRule(
+            board="none",
+            up=None,
+            down=None,
+            tick=None,
+            note=f"{ticker}: no daily price limit is applied (no market is registered for its "
+            f"suffix {ticker_suffix(ticker)!r})",
+        )
+    return market.daily_limit(ticker, day.normalize(), st=st, days_listed=days_listed)
+
+
+def round_to_tick(ticker: str, price: Decimal, day: pd.Timestamp) -> Decimal:
+    """Round ``price`` half up to the price step of ``ticker``'s market on ``day``.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown market, or one whose tick size is not modelled.
+
+    Examples
+    --------
+    >>> round_to_tick("000800.SZ", Decimal("12.779999732971191"), pd.Timestamp("2021-09-13"))
+    Decimal('12.78')
+    """
+    return round_half_up(price, market_of(ticker).tick(price, day))
+
+
+def _known(field: Callable[[Market], str]) -> str:
+    return ", ".join(f"{s or '(none)'} -> {field(m)}" for s, m in MARKETS.items())
+
+
+__all__ = [
+    "MARKETS",
+    "Facts",
+    "LimitRule",
+    "LimitRules",
+    "Market",
+    "Rule",
+    "TickTable",
+    "board_of",
+    "currency_of",
+    "daily_limit",
+    "default_market",
+    "find_market",
+    "market_of",
+    "round_half_up",
+    "round_to_tick",
+    "security_code",
+    "ticker_suffix",
+]
