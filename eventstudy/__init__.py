@@ -7,8 +7,8 @@
 
 from __future__ import annotations
 
-from eventstudy.api import run, study
-from eventstudy.claims import check_claim
+from eventstudy.api import check_claim, check_seed, run, study
+from eventstudy.claims import ClaimVerdict
 from eventstudy.errors import (
     CacheError,
     DataFormatError,
@@ -27,6 +27,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CacheError",
     "CarResult",
+    "ClaimVerdict",
     "DataFormatError",
     "DataQualityWarning",
     "DataUnavailableError",
@@ -37,6 +38,7 @@ __all__ = [
     "InvalidInputError",
     "__version__",
     "check_claim",
+    "check_seed",
     "load_prices",
     "run",
     "study",

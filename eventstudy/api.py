@@ -1,7 +1,9 @@
-"""The public entry points: ``run`` for one event, ``study`` for many."""
+"""The public entry points: ``run`` for one event, ``study`` for many, ``check_claim`` and
+``check_seed`` for what news said about an event."""
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -9,10 +11,18 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from eventstudy._typing import GapRule, Measure, ModelName, ReturnsKind, Window
-from eventstudy.calendar import DateLike
+from eventstudy.calendar import DateLike, locate_event
+from eventstudy.claims import ClaimVerdict, SeedReport, gather_evidence, judge, load_seed
+from eventstudy.claims.figures import Claim, Direction, as_claim
 from eventstudy.engine import MIN_ESTIMATION, PriceLoader, prepare
-from eventstudy.errors import DataQualityWarning, InvalidInputError
+from eventstudy.errors import (
+    DataQualityWarning,
+    DataUnavailableError,
+    InsufficientDataError,
+    InvalidInputError,
+)
 from eventstudy.results.event import EventStudyResult
+from eventstudy.sources import load_prices
 
 if TYPE_CHECKING:
     from eventstudy.results.study import StudyResult
@@ -219,3 +229,134 @@ def study(
         measure=measure,
     )
     return StudyResult(batch, conventions=conventions)
+
+
+def check_claim(
+    ticker: str,
+    date: DateLike,
+    claim: Claim | None = None,
+    *,
+    pct: object = None,
+    price: object = None,
+    direction: Direction | None = None,
+    currency: str | None = None,
+    usd_price: object = None,
+    fx_rate: object = None,
+    data: Any = "auto",
+    market: str | None = None,
+    st: bool = False,
+    days_listed: int | None = None,
+) -> ClaimVerdict:
+    """Judge a claim about ``ticker``'s move on ``date`` against the prices.
+
+    Runs :func:`run` (market model, default windows) for the abnormal return, then
+    :meth:`EventStudyResult.check_claim`. If the event study cannot be run (too little
+    history, no market index), the figures are still judged on the prices and the abnormal
+    return is reported as unavailable, with the reason.
+
+    Parameters
+    ----------
+    ticker : str
+        The stock, e.g. ``"000800.SZ"``.
+    date : str, date or Timestamp
+        The claim's date; a day without trading moves to the next trading day, as in
+        :func:`run` (a Saturday news date is judged on Monday).
+    claim : Claim, optional
+        A claim from :func:`eventstudy.claims.extract` or a seed record; or else give its
+        figures:
+    pct, price, direction, currency, usd_price : optional
+        As in :func:`eventstudy.claims.read_claim`: ``pct="10%"``, ``price="12.78"``.
+    fx_rate : str, Decimal or float, optional
+        Units of the stock's currency per US dollar (CNY per USD), to judge a US-dollar
+        figure. By default the rate is looked up (:func:`eventstudy.sources.fx.usd_rate`);
+        when none is found the figure is reported as not checkable, never guessed.
+    data : str, path or DataFrame, default "auto"
+        Where prices come from, as in :func:`run`.
+    market : str, optional
+        The market index for the abnormal return (default by exchange suffix).
+    st : bool, default False
+        The stock was under risk warning (ST / *ST) that day (±5% on the main board).
+    days_listed : int, optional
+        The day's number among the stock's trading days since its IPO, for the first-days
+        rules (see :mod:`eventstudy.claims.limits`).
+
+    Returns
+    -------
+    ClaimVerdict
+
+    Raises
+    ------
+    InvalidInputError
+        No figure given, a non-positive price or rate, a fall of 100% or more, a direction
+        contradicting the sign of ``pct``, or a currency that is not the stock's.
+    DataUnavailableError
+        No prices for the stock.
+    InsufficientDataError
+        The stock has no trading day on or after ``date`` in the data.
+
+    Examples
+    --------
+    >>> import eventstudy, textwrap
+    >>> v = eventstudy.check_claim("000800.SZ", "2021-09-11", pct="10%", price="12.78",
+    ...                            data="bundled")
+    >>> print(textwrap.fill(v.sentences[0], 88))
+    12.78 CNY matches the intraday high (12.78, +9.98%), which was the 10% limit-up price;
+    it does not match the close (12.11, +4.22%).
+    """
+    chosen = as_claim(
+        claim, pct=pct, price=price, direction=direction, currency=currency, usd_price=usd_price
+    )
+    rest: dict[str, Any] = {"fx_rate": fx_rate, "data": data, "st": st, "days_listed": days_listed}
+    try:
+        result = run(ticker, date, market=market, data=data, window=(0, 0))
+    except (InsufficientDataError, DataUnavailableError) as exc:
+        frame = load_prices(ticker, source=data)
+        event = locate_event(date, pd.DatetimeIndex(frame.index), ticker)
+        evidence = gather_evidence(
+            chosen,
+            ticker,
+            frame,
+            event.day0,
+            requested_date=event.requested,
+            day0_reason=event.reason,
+            abnormal_note=str(exc),
+            **rest,
+        )
+        return judge(chosen, evidence)
+    return result.check_claim(chosen, **rest)
+
+
+def check_seed(
+    path: str | os.PathLike[str], *, fx_rate: object = None, data: Any = "auto"
+) -> SeedReport:
+    """Check every claim of a seed record against the prices (``eventstudy check``).
+
+    Parameters
+    ----------
+    path : str or path
+        The seed record (format: ``seeds/README.md``; read by
+        :func:`eventstudy.claims.load_seed`).
+    fx_rate : number or str, optional
+        Units of the stock's currency per US dollar, to judge US-dollar figures; without it
+        the rate is looked up (see :func:`check_claim`).
+    data : str, path or DataFrame, default "auto"
+        Where prices come from (see :func:`run`).
+
+    Returns
+    -------
+    SeedReport
+        ``print(report)`` shows the verdicts.
+
+    Raises
+    ------
+    InvalidInputError, DataFormatError
+        A bad record (see :func:`eventstudy.claims.load_seed`).
+    """
+    record = load_seed(path)
+    verdicts = tuple(
+        check_claim(
+            c.ticker, c.date, c.claim, fx_rate=fx_rate, data=data, market=c.market, st=c.st
+        )
+        for c in record.claims
+    )
+    return SeedReport(record=record, verdicts=verdicts)

@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             _emit(study(events, **_study_kwargs(args)), args.json)
         elif args.command == "check":
-            from eventstudy.claims.seeds import check_seed
+            from eventstudy.api import check_seed
 
             print(check_seed(args.seed, fx_rate=args.fx_rate, data=args.data))
         elif args.command == "report":

@@ -2,7 +2,8 @@
 
 :func:`extract` reads sentences such as "shares jumped 10% to 12.78 yuan ($1.98)" or
 "股价涨停至12.78元" and returns :class:`Claim` objects whose figures keep the precision they
-were written with, ready for :func:`eventstudy.claims.check.check_claim`.
+were written with, ready for :meth:`eventstudy.EventStudyResult.check_claim` and
+:func:`eventstudy.check_claim`.
 
 Rules
 -----
@@ -32,28 +33,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
 
+from eventstudy.claims.figures import CURRENCIES, Claim, Direction
 from eventstudy.errors import InvalidInputError
-
-Direction = Literal["up", "down"]
-
-#: Currency words and symbols, mapped to ISO codes.
-CURRENCIES: dict[str, str] = {
-    "us$": "USD",
-    "$": "USD",
-    "usd": "USD",
-    "美元": "USD",
-    "hk$": "HKD",
-    "hkd": "HKD",
-    "港元": "HKD",
-    "港币": "HKD",
-    "cny": "CNY",
-    "rmb": "CNY",
-    "yuan": "CNY",
-    "元": "CNY",
-    "人民币": "CNY",
-}
 
 #: Direction words: word → (direction, whether it says the move hit the daily limit).
 DIRECTION_WORDS: dict[str, tuple[Direction, bool]] = {
@@ -178,55 +160,6 @@ _BEFORE_CONVERSION = re.compile(
 _BEFORE_EARLIER_LEVEL = re.compile(r"(?:\bfrom|从)\s*$", re.IGNORECASE)
 _UP_TO = re.compile(r"\s+to\b", re.IGNORECASE)
 _BEFORE_LEVEL = re.compile(r"(?:\bto|\breach|\breaching|至|到)\s*$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One claim about a stock's move, as written in a sentence.
-
-    Attributes
-    ----------
-    quote : str
-        The sentence the claim was found in.
-    direction : {"up", "down"} or None
-        The direction the text gives; ``None`` for a bare price level.
-    pct : Decimal or None
-        The claimed percent move, signed (a fall is negative), with its written precision
-        (``Decimal("10")`` for "10%", ``Decimal("-3.5")`` for "fell 3.5%").
-    price : Decimal or None
-        The claimed price level, as written (``Decimal("20.10")`` keeps two decimals).
-    currency : str or None
-        ISO code of ``price`` (``"CNY"``, ``"USD"``, ``"HKD"``); ``None`` if none was written.
-    converted_price, converted_currency : Decimal, str or None
-        A conversion given in brackets after the price (``($1.98)``).
-    limit : {"up", "down"} or None
-        The text says the move hit the daily limit (涨停 / 跌停 / limit-up / limit-down).
-    """
-
-    quote: str
-    direction: Direction | None
-    pct: Decimal | None
-    price: Decimal | None
-    currency: str | None
-    converted_price: Decimal | None = None
-    converted_currency: str | None = None
-    limit: Direction | None = None
-
-    def to_kwargs(self) -> dict[str, Any]:
-        """The claim as keyword arguments of :func:`eventstudy.claims.check.check_claim`.
-
-        A conversion is passed as ``usd_price`` when it is in US dollars; other conversions
-        are left out.
-        """
-        kwargs: dict[str, Any] = {
-            "pct": self.pct,
-            "direction": self.direction,
-            "price": self.price,
-            "currency": self.currency,
-        }
-        if self.converted_currency == "USD":
-            kwargs["usd_price"] = self.converted_price
-        return {k: v for k, v in kwargs.items() if v is not None}
 
 
 @dataclass

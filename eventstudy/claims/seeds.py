@@ -3,7 +3,8 @@
 A seed record is a small TOML file (format described in ``seeds/README.md``) holding an
 article's headline, publisher, news date and, for each claim, the ticker, a short quotation
 and the claimed figures as numbers. :func:`load_seed` reads and validates one;
-:func:`check_seed` checks every claim against the prices (what ``eventstudy check`` runs).
+:func:`eventstudy.check_seed` checks every claim against the prices (what ``eventstudy check``
+runs).
 
 Example record::
 
@@ -23,7 +24,9 @@ Example record::
     currency = "CNY"
 
 Figures are best written as strings so they keep their precision ("10", "12.78"); TOML
-numbers are accepted and read as :func:`eventstudy.claims.check.check_claim` reads numbers.
+numbers are accepted and read as :func:`eventstudy.claims.read_claim` reads numbers. Each
+claim's figures become a :class:`~eventstudy.claims.Claim`, the type
+:func:`eventstudy.claims.extract` returns.
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ import html
 import os
 import tomllib
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from eventstudy.claims.check import ClaimVerdict, check_claim
+from eventstudy.claims.figures import Claim, read_claim
+from eventstudy.claims.verdict import ClaimVerdict
 from eventstudy.errors import DataFormatError, InvalidInputError
 
 FORMAT_VERSION = 1
@@ -85,7 +90,7 @@ class SeedArticle:
 
 @dataclass(frozen=True)
 class SeedClaim:
-    """One claim of a seed record, with the figures as written.
+    """One claim of a seed record.
 
     Attributes
     ----------
@@ -93,24 +98,35 @@ class SeedClaim:
     date : datetime.date
         The date the claim is about (default: the article's news date); a day without
         trading is judged on the next trading day.
-    quote : str
-        A short quotation of the claim.
-    figures : dict
-        ``pct``, ``price`` and/or ``usd_price`` as given (strings or numbers).
-    direction, currency, company, market, note : str or None
+    claim : Claim
+        The quotation, direction and figures, read at the precision they were written with.
+    company, market, note : str or None
     st : bool
     """
 
     ticker: str
     date: dt.date
-    quote: str
-    figures: dict[str, Any]
-    direction: str | None = None
-    currency: str | None = None
+    claim: Claim
     company: str | None = None
     market: str | None = None
     note: str | None = None
     st: bool = False
+
+    @property
+    def quote(self) -> str:
+        """A short quotation of the claim."""
+        return self.claim.quote
+
+    @property
+    def figures(self) -> dict[str, Decimal]:
+        """The claimed figures by name (``pct``, ``price``, ``usd_price``), for display."""
+        c = self.claim
+        usd = c.converted_price if c.converted_currency == "USD" else None
+        if c.currency == "USD" and usd is None:
+            named = {"pct": c.pct, "usd_price": c.price}
+        else:
+            named = {"pct": c.pct, "price": c.price, "usd_price": usd}
+        return {name: value for name, value in named.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -224,50 +240,6 @@ def load_seed(path: str | os.PathLike[str]) -> SeedRecord:
     )
 
 
-def check_seed(
-    path: str | os.PathLike[str], *, fx_rate: object = None, data: Any = "auto"
-) -> SeedReport:
-    """Check every claim of a seed record against the prices.
-
-    Parameters
-    ----------
-    path : str or path
-        The seed record.
-    fx_rate : number or str, optional
-        Units of the stock's currency per US dollar, to judge US-dollar figures; without it
-        the rate is looked up in ``data`` and, if none is found, those figures are reported
-        as not checkable offline.
-    data : str, path or DataFrame, default "auto"
-        Where prices come from (see :func:`eventstudy.run`).
-
-    Returns
-    -------
-    SeedReport
-        ``print(report)`` shows the verdicts.
-
-    Raises
-    ------
-    InvalidInputError, DataFormatError
-        A bad record (see :func:`load_seed`) or bad figures in it.
-    """
-    record = load_seed(path)
-    verdicts = tuple(
-        check_claim(
-            c.ticker,
-            c.date,
-            direction=c.direction,
-            currency=c.currency,
-            fx_rate=fx_rate,
-            data=data,
-            market=c.market,
-            st=c.st,
-            **c.figures,
-        )
-        for c in record.claims
-    )
-    return SeedReport(record=record, verdicts=verdicts)
-
-
 def _no_unknown(table: dict[str, Any], allowed: set[str], where: str, prefix: str) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
@@ -342,13 +314,19 @@ def _claim(table: object, file: str, index: int, news_date: dt.date) -> SeedClai
     direction = _text(table, "direction", where, required=False) or None
     if direction not in (None, "up", "down"):
         raise DataFormatError(f'{where}.direction must be "up" or "down", got {direction!r}.')
+    try:
+        claim = read_claim(
+            **figures,
+            direction=direction,
+            currency=_text(table, "currency", where, required=False) or None,
+            quote=_text(table, "quote", where, required=True),
+        )
+    except InvalidInputError as exc:
+        raise DataFormatError(f"{where}: {exc}") from exc
     return SeedClaim(
         ticker=_text(table, "ticker", where, required=True),
         date=_date(table["date"], f"{where}.date") if "date" in table else news_date,
-        quote=_text(table, "quote", where, required=True),
-        figures=figures,
-        direction=direction,
-        currency=_text(table, "currency", where, required=False) or None,
+        claim=claim,
         company=_text(table, "company", where, required=False) or None,
         market=_text(table, "market", where, required=False) or None,
         note=_text(table, "note", where, required=False) or None,

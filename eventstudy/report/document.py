@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from eventstudy._typing import signed_day
-from eventstudy.claims.check import limit_state
+from eventstudy.claims.wording import limit_state
 from eventstudy.plots import window_text
 
 if TYPE_CHECKING:

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from eventstudy.claims import Claim, ClaimVerdict
+    from eventstudy.claims.figures import Direction
+
 #: Windows reported by ``EventStudyResult.cars`` when they fit in the event window.
 STANDARD_WINDOWS: tuple[tuple[int, int], ...] = (
     (0, 0),
@@ -486,15 +489,77 @@ class EventStudyResult(SummaryMixin):
             "provenance": self.provenance,
         }
 
-    def check_claim(self, pct: Any = None, price: Any = None, **kwargs: Any) -> Any:
+    def check_claim(
+        self,
+        claim: Claim | None = None,
+        *,
+        pct: object = None,
+        price: object = None,
+        direction: Direction | None = None,
+        currency: str | None = None,
+        usd_price: object = None,
+        fx_rate: object = None,
+        data: Any = "auto",
+        st: bool = False,
+        days_listed: int | None = None,
+    ) -> ClaimVerdict:
         """Judge a news claim about this event day's move against the prices.
 
-        See :func:`eventstudy.claims.check.check_claim_on_result`; ``pct`` is the claimed
-        percent move (``10`` or ``"10%"``), ``price`` the claimed price (``"12.78"``).
-        """
-        from eventstudy.claims.check import check_claim_on_result
+        Each claimed figure is compared with day 0's close, intraday high (low, for a fall)
+        and limit price, and a percent also with this result's abnormal return (see
+        :mod:`eventstudy.claims` for the matching rule).
 
-        return check_claim_on_result(self, pct=pct, price=price, **kwargs)
+        Parameters
+        ----------
+        claim : Claim, optional
+            A claim from :func:`eventstudy.claims.extract` or a seed record; or else give
+            its figures:
+        pct, price, direction, currency, usd_price : optional
+            As in :func:`eventstudy.claims.read_claim` (``pct=10``, ``price="12.78"``).
+        fx_rate : str, Decimal or float, optional
+            Units of the stock's currency per US dollar, to judge a US-dollar figure; by
+            default looked up in ``data`` (:func:`eventstudy.sources.fx.usd_rate`).
+        data : str, path or DataFrame, default "auto"
+            Where to look up that rate.
+        st : bool, default False
+            The stock was under risk warning (ST / *ST) that day.
+        days_listed : int, optional
+            The day's number among the stock's trading days since its IPO.
+
+        Returns
+        -------
+        ClaimVerdict
+
+        Examples
+        --------
+        >>> import eventstudy
+        >>> res = eventstudy.run("000800.SZ", "2021-09-13", data="bundled")
+        >>> res.check_claim(pct=10, price="12.78").matched("pct")
+        ['intraday high', 'limit-up price']
+        """
+        from eventstudy.claims.evidence import gather_evidence
+        from eventstudy.claims.figures import as_claim
+        from eventstudy.claims.verdict import judge
+
+        chosen = as_claim(
+            claim, pct=pct, price=price, direction=direction, currency=currency,
+            usd_price=usd_price,
+        )
+        ar, note = np.nan, "day 0 is not in the event window"
+        if self.measure != "returns":
+            note = f"this result studies {self.measure}, not returns"
+        elif 0 in self.abnormal.index:
+            ar, t, p = map(float, self.abnormal.loc[0, ["ar", "t", "pvalue"]])
+            note = f"{self.model_name} model, market {self.market}; t = {t:.2f}, p = {p:.3f}"
+            if not np.isfinite(ar):
+                note = "no abnormal return on day 0: the stock's or the market's data are missing"
+        evidence = gather_evidence(
+            chosen, self.ticker, self.prices, self.event_date,
+            requested_date=self.requested_date, day0_reason=self.day0_reason,
+            abnormal_return=ar, abnormal_note=note, fx_rate=fx_rate, data=data, st=st,
+            days_listed=days_listed,
+        )
+        return judge(chosen, evidence)
 
     def plot(self, ax: Axes | None = None) -> Figure:
         """Plot the abnormal returns and the running CAR; returns the matplotlib Figure."""

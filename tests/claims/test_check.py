@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import eventstudy
-from eventstudy.claims import ClaimVerdict, check_claim
-from eventstudy.claims.check import round_like
+from eventstudy import ClaimVerdict, check_claim
+from eventstudy.claims.comparison import round_like
 from eventstudy.errors import InsufficientDataError, InvalidInputError
 from eventstudy.sources import load_prices
 
@@ -237,3 +237,54 @@ def test_extracted_claim_feeds_check_claim() -> None:
     (claim,) = eventstudy.claims.extract("Shares jumped 10% to 12.78 yuan.")
     verdict = check_claim(FAW, "2021-09-11", data="bundled", **claim.to_kwargs())
     assert verdict.matched("price") == ["intraday high", "limit-up price"]
+
+
+def test_an_extracted_claim_is_passed_in_whole(faw: ClaimVerdict) -> None:
+    (claim,) = eventstudy.claims.extract("Shares jumped 10% to 12.78 yuan.")
+    result = eventstudy.run(FAW, "2021-09-11", data="bundled")
+    for verdict in (result.check_claim(claim), check_claim(FAW, "2021-09-11", claim=claim,
+                                                           data="bundled")):
+        assert verdict.claim is claim
+        assert verdict.sentences == faw.sentences
+        pd.testing.assert_frame_equal(verdict.to_frame(), faw.to_frame())
+
+
+def test_claim_or_figures_not_both() -> None:
+    result = eventstudy.run(FAW, "2021-09-13", data="bundled")
+    (claim,) = eventstudy.claims.extract("Shares jumped 10% to 12.78 yuan.")
+    with pytest.raises(InvalidInputError, match="either claim= or the figures"):
+        result.check_claim(claim, pct=10)
+    with pytest.raises(InvalidInputError, match="is not a Claim"):
+        result.check_claim(10)  # type: ignore[arg-type]
+
+
+def test_the_verdict_type_is_exported() -> None:
+    assert eventstudy.ClaimVerdict is eventstudy.claims.ClaimVerdict
+    assert "ClaimVerdict" in eventstudy.__all__
+
+
+def test_judge_takes_evidence_passed_in(faw_rows: pd.DataFrame) -> None:
+    # The claims package judges what it is given: here an abnormal return the caller chose.
+    claim = eventstudy.claims.read_claim(pct="5")
+    evidence = eventstudy.claims.gather_evidence(
+        claim, FAW, faw_rows.set_index("date"), pd.Timestamp("2021-09-13"),
+        abnormal_return=0.0452, abnormal_note="given",
+    )
+    verdict = eventstudy.claims.judge(claim, evidence)
+    assert verdict.matched("pct") == ["abnormal return"]
+
+
+def test_a_decimal_comma_is_refused_not_read_as_thousands() -> None:
+    with pytest.raises(InvalidInputError, match=r"write a decimal point as '\.' \(12\.78\)"):
+        check_claim(FAW, "2021-09-13", price="12,78", data="bundled")
+    verdict = check_claim(FAW, "2021-09-13", price="1,278.50", data="bundled")
+    assert verdict.checks[0].claimed == Decimal("1278.50")
+
+
+def test_moved_names_say_where_they_went() -> None:
+    with pytest.raises(AttributeError, match=r"moved to eventstudy\.check_claim"):
+        eventstudy.claims.check_claim  # noqa: B018
+    result = eventstudy.run(FAW, "2021-09-13", data="bundled")
+    with pytest.warns(DeprecationWarning, match="result.check_claim"):
+        old = eventstudy.claims.check_claim_on_result(result, pct=10)
+    assert old.matched("pct") == ["intraday high", "limit-up price"]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from eventstudy.claims import check_seed, load_seed
+from eventstudy import check_seed
+from eventstudy.claims import load_seed
 from eventstudy.cli import main
 from eventstudy.errors import DataFormatError, InvalidInputError
 
@@ -34,9 +36,10 @@ def test_faw_record() -> None:
     assert record.article.publisher == "unknown"
     assert record.article.news_date == dt.date(2021, 9, 11)
     (claim,) = record.claims
-    assert (claim.ticker, claim.date, claim.direction) == ("000800.SZ", dt.date(2021, 9, 11), "up")
-    assert claim.figures == {"pct": "10", "price": "12.78", "usd_price": "1.98"}
-    assert claim.currency == "CNY"
+    assert (claim.ticker, claim.date) == ("000800.SZ", dt.date(2021, 9, 11))
+    assert claim.figures == {"pct": Decimal("10"), "price": Decimal("12.78"),
+                             "usd_price": Decimal("1.98")}
+    assert (claim.claim.direction, claim.claim.currency) == ("up", "CNY")
     assert len(claim.quote) < 80
 
 
@@ -113,7 +116,15 @@ def test_missing_file(tmp_path: Path) -> None:
         load_seed(tmp_path / "nothing.toml")
 
 
-def test_bad_figure_in_a_record_is_an_error(tmp_path: Path) -> None:
-    path = _write(tmp_path, VALID.replace('price = "12.78"', 'price = "-12.78"'))
-    with pytest.raises(InvalidInputError, match="price"):
-        check_seed(path, data="bundled")
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('price = "12.78"', 'price = "-12.78"', r"claims\[0\]: price='-12.78' must be a positive"),
+        ('price = "12.78"', 'price = "12,78"', r"claims\[0\]: price='12,78' is not a number"),
+        ('pct = "10"', 'pct = "ten"', r"claims\[0\]: pct='ten' is not a number"),
+    ],
+)
+def test_bad_figure_in_a_record_names_it(tmp_path: Path, old: str, new: str,
+                                         message: str) -> None:
+    with pytest.raises(DataFormatError, match=message):
+        load_seed(_write(tmp_path, VALID.replace(old, new)))
