@@ -20,6 +20,7 @@ from eventstudy.errors import (
     InvalidInputError,
 )
 from eventstudy.results.event import CarResult, EventStudyResult
+from eventstudy.securities import security
 from eventstudy.sources import load_prices
 
 __version__ = "0.1.0"
@@ -41,5 +42,6 @@ __all__ = [
     "check_seed",
     "load_prices",
     "run",
+    "security",
     "study",
 ]
