@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from eventstudy.errors import DataUnavailableError, InvalidInputError
+from eventstudy.markets import MARKETS, find_market, market_of, security_code
 
 #: First and last day the security master covers.
 COVERED = (pd.Timestamp("2019-01-02"), pd.Timestamp("2022-01-14"))
@@ -51,13 +52,6 @@ _CANDIDATES = (
     _PACKAGE.parent / "data" / "securities.csv",  # source checkout
 )
 _NS_PER_DAY = 86_400 * 10**9
-_EXCHANGES = {".SS": "SSE", ".SZ": "SZSE", ".BJ": "BSE"}
-_BOARDS = {
-    "main": "main board",
-    "ChiNext": "ChiNext",
-    "STAR": "STAR Market",
-    "Beijing": "Beijing Stock Exchange",
-}
 
 
 def securities_path() -> Path:
@@ -91,10 +85,26 @@ def name_runs() -> pd.DataFrame:
     return runs
 
 
-def _canonical(ticker: str) -> str:
-    """Upper case, ``.SH`` (Wind / Tushare spelling of Shanghai) as ``.SS``."""
+def _spellings(ticker: str) -> list[str]:
+    """The ticker in upper case, then with each other suffix of the same exchange (``.SH``,
+    the Wind / Tushare spelling of Shanghai, for Yahoo's ``.SS``)."""
     key = ticker.strip().upper()
-    return key[:-3] + ".SS" if key.endswith(".SH") else key
+    market = find_market(key)
+    if market is None:
+        return [key]
+    code = security_code(key)
+    same = [m.suffix for m in MARKETS.values() if m.exchange == market.exchange]
+    return [key] + [code + suffix for suffix in same if code + suffix != key]
+
+
+@lru_cache(maxsize=1)
+def _tickers() -> set[str]:
+    return set(name_runs()["ticker"])
+
+
+def _canonical(ticker: str, known: set[str]) -> str:
+    """The spelling of ``ticker`` the table uses, or ``ticker`` when it holds none."""
+    return next((t for t in _spellings(ticker) if t in known), ticker)
 
 
 @dataclass(frozen=True)
@@ -154,6 +164,11 @@ class Security:
             return f"listed before {COVERED[0]:%Y-%m-%d}; first traded in the data on {day}"
         return f"listed before {COVERED[0]:%Y-%m-%d}"
 
+    @property
+    def _board_name(self) -> str:
+        rules = market_of(self.ticker).limits
+        return self.board if rules is None else rules.names[self.board]
+
     def _table(self) -> pd.DataFrame:
         table = self.names.assign(
             start=self.names["start"].dt.strftime("%Y-%m-%d"),
@@ -163,7 +178,7 @@ class Security:
 
     def __str__(self) -> str:
         head = (
-            f"{self.ticker} {self.name}: {self.exchange}, {_BOARDS[self.board]}; "
+            f"{self.ticker} {self.name}: {self.exchange}, {self._board_name}; "
             f"{self.listing_note()}; last day in the table {self.last_day:%Y-%m-%d}"
         )
         return head + "\n" + self._table().to_string(index=False)
@@ -205,7 +220,7 @@ def security(key: str) -> Security:
     if not isinstance(key, str) or not key.strip():
         raise InvalidInputError(f"key={key!r}: give a ticker such as '000800.SZ' or a name.")
     runs = name_runs()
-    ticker = _canonical(key)
+    ticker = _canonical(key, _tickers())
     rows = runs[runs["ticker"] == ticker]
     if rows.empty:
         plain = unicodedata.normalize("NFKC", key).replace(" ", "")
@@ -223,7 +238,7 @@ def security(key: str) -> Security:
         ticker = str(tickers[0])
         rows = runs[runs["ticker"] == ticker]
     names = rows[["name", "start", "end", "risk", "event"]].reset_index(drop=True)
-    return Security(ticker, _EXCHANGES[ticker[-3:]], str(rows["board"].iloc[0]), names)
+    return Security(ticker, market_of(ticker).exchange, str(rows["board"].iloc[0]), names)
 
 
 @dataclass(frozen=True)
@@ -280,7 +295,7 @@ def day_facts(tickers: np.ndarray, days: np.ndarray) -> DayFacts:
     runs = name_runs()
     names = pd.Index(pd.unique(runs["ticker"]))
     row_ticker, distinct = pd.factorize(np.asarray(tickers, dtype=object))
-    wanted = pd.Index([_canonical(str(t)) for t in distinct])
+    wanted = pd.Index([_canonical(str(t), _tickers()) for t in distinct])
     code = names.get_indexer(wanted)[row_ticker] if len(distinct) else row_ticker
     run_code = names.get_indexer(pd.Index(runs["ticker"]))
     day = np.asarray(days, dtype="datetime64[ns]").view("int64")

@@ -15,7 +15,8 @@ what happened on its first day:
 column    meaning
 ========  ================================================================================
 ticker    Yahoo-style ticker (``.SS`` Shanghai, ``.SZ`` Shenzhen, ``.BJ`` Beijing)
-board     ``main``, ``ChiNext``, ``STAR`` or ``Beijing``, by the code's prefix
+board     ``main``, ``ChiNext``, ``STAR`` or ``Beijing``, by the code's prefix (the market
+          registry's board rules, :func:`eventstudy.markets.board_of`)
 name      the short name as the exchange printed it (``*ST东科``, ``一汽解放``)
 start     first trading day of the run
 end       last trading day of the run
@@ -58,6 +59,10 @@ import numpy as np
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the checkout's eventstudy, for its board rules
+
+from eventstudy.markets import board_of  # noqa: E402
+
 MARKET = REPO.parent / "shared" / "data-sources" / "ashare-market" / "ashare-2019-2022.csv.gz"
 SHA256 = "8e2ba25b5fbf4de35f48e4cdfdee733f95aed5e2a248cf6ea79e469cb8453da5"
 FIRST_DAY = "2019-01-02"
@@ -120,20 +125,6 @@ def plain(name: str) -> str:
     return unicodedata.normalize("NFKC", name).replace(" ", "")
 
 
-def board(ticker: str) -> str:
-    """The board of an A share by its code's prefix (SSE / SZSE / BSE Trading Rules)."""
-    code, suffix = ticker[:6], ticker[6:]
-    if suffix == ".BJ":
-        return "Beijing"
-    if code[:3] in ("300", "301"):
-        return "ChiNext"
-    if code[:3] in ("688", "689"):
-        return "STAR"
-    if code[:3] in ("600", "601", "603", "605", "000", "001", "002", "003"):
-        return "main"
-    raise BuildError(f"{ticker}: code on no known A-share board")
-
-
 def read_market(path: Path) -> pd.DataFrame:
     """Ticker, date and name of every stock-day, sorted by ticker and date (as in the file)."""
     if not path.is_file():
@@ -192,7 +183,7 @@ def name_runs(days: pd.DataFrame, event: pd.Series) -> pd.DataFrame:
         "risk": risk.to_numpy(), "event": event.to_numpy(), "run": run,
     }).groupby("run", sort=False)
     return pd.DataFrame({
-        "ticker": runs["ticker"].first(), "board": runs["ticker"].first().map(board),
+        "ticker": runs["ticker"].first(), "board": runs["ticker"].first().map(board_of),
         "name": runs["name"].first(),
         "start": runs["date"].first(), "end": runs["date"].last(),
         "risk": runs["risk"].first(), "event": runs["event"].first(),
