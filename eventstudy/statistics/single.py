@@ -14,6 +14,7 @@ import numpy as np
 from eventstudy.models import Fit
 from eventstudy.panel import FloatArray, Panel
 from eventstudy.statistics.pvalues import f_upper, normal_pvalue, t_pvalue, t_upper
+from eventstudy.statistics.ranks import average_ranks
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,10 @@ def corrado_single(fit: Fit, panel: Panel) -> tuple[FloatArray, FloatArray]:
     z, pvalue : numpy.ndarray, shape (N, D)
         NaN outside the event window.
     """
-    from scipy import stats
-
     event = np.zeros(fit.ar.shape, dtype=bool)
     event[:, panel.event_cols] = True
     used = (panel.est_mask | event) & np.isfinite(fit.ar)
-    ranks = stats.rankdata(np.where(used, fit.ar, np.inf), axis=1, method="average")
+    ranks = average_ranks(fit.ar, used)
     t_count = used.sum(axis=1)[:, None]
     u = np.where(used, ranks - (t_count + 1) / 2.0, 0.0)
     scale = np.sqrt((u**2).sum(axis=1, keepdims=True) / t_count)
