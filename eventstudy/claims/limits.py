@@ -21,7 +21,7 @@ import pandas as pd
 
 from eventstudy.calendar import DateLike, to_timestamp
 from eventstudy.errors import InvalidInputError
-from eventstudy.markets import LimitRule, daily_limit, round_half_up
+from eventstudy.markets import LimitRule, daily_limit, daily_limits, round_half_up
 
 
 def to_decimal(value: object, name: str) -> Decimal:
@@ -176,8 +176,8 @@ def limit_flags(
     name = ticker if ticker is not None else _frame_ticker(prices)
     ups: list[float] = []
     downs: list[float] = []
-    for day, preclose in zip(prices.index, prices["preclose"], strict=True):
-        rule = limit_rule(name, day, st=st)
+    rules = daily_limits(name, prices.index, st=st)
+    for rule, preclose in zip(rules, prices["preclose"], strict=True):
         if not rule.has_limits or not np.isfinite(preclose) or preclose <= 0:
             ups.append(np.nan)
             downs.append(np.nan)

@@ -24,11 +24,15 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from eventstudy.errors import InvalidInputError
 from eventstudy.markets import ashare, basic
 from eventstudy.markets._market import (
+    Days,
+    DaysListed,
     Facts,
     LimitRule,
     LimitRules,
@@ -132,34 +136,69 @@ def board_of(ticker: str) -> str | None:
     return None if market is None else market.board_of(ticker)
 
 
-def daily_limit(
-    ticker: str, day: pd.Timestamp, *, st: bool = False, days_listed: int | None = None
-) -> LimitRule:
-    """The daily price limit of ``ticker`` on ``day``.
+def daily_limits(
+    ticker: str,
+    days: Days,
+    *,
+    st: npt.ArrayLike = False,
+    days_listed: DaysListed = None,
+) -> list[LimitRule]:
+    """The daily price limit of ``ticker`` on each of ``days``, the rules evaluated once.
 
     Parameters
     ----------
     ticker : str
         Yahoo-style ticker (``"000800.SZ"``; ``.SS``/``.SH`` Shanghai, ``.BJ`` Beijing).
-    day : pandas.Timestamp
-        The trading day.
-    st : bool, default False
-        Whether the stock is under risk warning (ST or \\*ST) that day.
-    days_listed : int, optional
-        The day's number among the stock's trading days since its listing (1 = listing day);
-        ``None`` when the stock is past its first trading days.
+    days : array-like of dates
+        The trading days.
+    st : bool or array-like of bool, default False
+        Whether the stock is under risk warning (ST or \\*ST) on each day.
+    days_listed : int, None or array-like, optional
+        Each day's number among the stock's trading days since its listing (1 = listing
+        day); ``None`` (or NaN) when the stock is past its first trading days.
 
     Returns
     -------
-    LimitRule
-        With ``board == "none"`` and no limits in a market without daily limits; its note
-        says what applies there.
+    list of LimitRule
+        One per day. In a market without daily limits each has ``board == "none"`` and no
+        limits, and its note says what applies there.
 
     Raises
     ------
     InvalidInputError
         A code the rules do not cover, a day before the board existed, or ``days_listed``
         below 1.
+
+    Examples
+    --------
+    >>> days = pd.DatetimeIndex(["2020-08-21", "2020-08-24"])
+    >>> [rule.note for rule in daily_limits("300750.SZ", days)]
+    ['ChiNext: ±10% of the previous close', 'ChiNext: ±20% of the previous close']
+    """
+    market = find_market(ticker)
+    if market is not None:
+        return market.daily_limits(ticker, days, st=st, days_listed=days_listed)
+    none = LimitRule(
+        board="none",
+        up=None,
+        down=None,
+        tick=None,
+        note=f"{ticker}: no daily price limit is applied (no market is registered for its "
+        f"suffix {ticker_suffix(ticker)!r})",
+    )
+    return [none] * len(np.atleast_1d(np.asarray(days)))
+
+
+def daily_limit(
+    ticker: str, day: pd.Timestamp, *, st: bool = False, days_listed: int | None = None
+) -> LimitRule:
+    """The daily price limit of ``ticker`` on ``day``: :func:`daily_limits` for one day.
+
+    Raises
+    ------
+    InvalidInputError
+        A code the rules do not cover, a day before the board existed, or ``days_listed``
+        not a whole number of days of at least 1.
 
     Examples
     --------
@@ -172,17 +211,7 @@ def daily_limit(
             f"days_listed={days_listed!r} must be a whole number of trading days, at least 1 "
             f"(1 is the listing day)."
         )
-    market = find_market(ticker)
-    if market is None:
-        return LimitRule(
-            board="none",
-            up=None,
-            down=None,
-            tick=None,
-            note=f"{ticker}: no daily price limit is applied (no market is registered for its "
-            f"suffix {ticker_suffix(ticker)!r})",
-        )
-    return market.daily_limit(ticker, day.normalize(), st=st, days_listed=days_listed)
+    return daily_limits(ticker, [day], st=st, days_listed=days_listed)[0]
 
 
 def round_to_tick(ticker: str, price: Decimal, day: pd.Timestamp) -> Decimal:
@@ -216,6 +245,7 @@ __all__ = [
     "board_of",
     "currency_of",
     "daily_limit",
+    "daily_limits",
     "default_market",
     "find_market",
     "market_of",

@@ -6,7 +6,7 @@ Nothing here names a real market; the entries are in the modules beside this one
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,6 +17,11 @@ import pandas as pd
 from eventstudy.errors import InvalidInputError
 
 _NO_LIMIT = np.nan
+
+#: Trading days: a DatetimeIndex, an array or a sequence of dates.
+Days = npt.ArrayLike | Sequence[pd.Timestamp | dt.date | str]
+#: Days since listing, one per stock-day (1 = listing day); None or NaN past the first days.
+DaysListed = npt.ArrayLike | Sequence[float | None] | None
 
 
 def ticker_suffix(ticker: str) -> str:
@@ -156,10 +161,10 @@ class Facts:
     @classmethod
     def of(
         cls,
-        board: object,
-        day: object,
-        st: object = False,
-        days_listed: object = None,
+        board: npt.ArrayLike,
+        day: Days,
+        st: npt.ArrayLike = False,
+        days_listed: DaysListed = None,
     ) -> Facts:
         """Build the facts from array-likes or scalars (scalars apply to every row).
 
@@ -176,9 +181,11 @@ class Facts:
         >>> facts.st.tolist(), facts.days_listed.tolist()
         ([True, False], [nan, nan])
         """
-        boards = np.atleast_1d(np.asarray(board, dtype=str))
-        n = len(boards)
         days = np.asarray(pd.DatetimeIndex(np.atleast_1d(np.asarray(day))).normalize())
+        boards = np.atleast_1d(np.asarray(board, dtype=str))
+        n = max(len(days), len(boards))
+        boards = np.broadcast_to(boards, (n,))
+        days = np.broadcast_to(days, (n,))
         flags = np.broadcast_to(np.asarray(st, dtype=bool), (n,))
         listed = np.broadcast_to(np.asarray(days_listed, dtype=float), (n,))
         bad = listed < 1
@@ -316,24 +323,32 @@ class LimitRules:
         downs = np.array([_NO_LIMIT if r.down is None else r.down for r in self.rules], dtype=float)
         return pd.DataFrame({"rule": labels[chosen], "up": ups[chosen], "down": downs[chosen]})
 
-    def rule(
-        self,
-        board: str,
-        day: pd.Timestamp,
-        *,
-        st: bool = False,
-        days_listed: int | None = None,
-    ) -> LimitRule:
-        """The rule in force on one stock-day, as a :class:`LimitRule` (a table of one row)."""
-        chosen = self.rules[int(self.choose(Facts.of(board, day, st, days_listed))[0])]
+    def limit_rules(self, facts: Facts) -> list[LimitRule]:
+        """The rule in force on each stock-day, as a :class:`LimitRule` with its note."""
+        made: dict[tuple[int, str, bool, float], LimitRule] = {}
+        out = []
+        for key in zip(
+            self.choose(facts).tolist(),
+            facts.board.tolist(),
+            facts.st.tolist(),
+            facts.days_listed.tolist(),
+            strict=True,
+        ):
+            if key not in made:
+                made[key] = self._limit_rule(*key)
+            out.append(made[key])
+        return out
+
+    def _limit_rule(self, at: int, board: str, st: bool, days_listed: float) -> LimitRule:
+        chosen = self.rules[at]
         name = self.names[board]
-        note = chosen.note.format(board=name, st=", ST" if st else "", days_listed=days_listed)
+        listed = None if np.isnan(days_listed) else int(days_listed)
         return LimitRule(
             board=name,
             up=None if chosen.up is None else Decimal(chosen.up).scaleb(-2),
             down=None if chosen.down is None else Decimal(chosen.down).scaleb(-2),
             tick=self.tick,
-            note=note,
+            note=chosen.note.format(board=name, st=", ST" if st else "", days_listed=listed),
         )
 
 
@@ -409,21 +424,22 @@ class Market:
             return None
         return self.limits.board_of(security_code(ticker), self.exchange, ticker)
 
-    def daily_limit(
+    def daily_limits(
         self,
         ticker: str,
-        day: pd.Timestamp,
+        days: Days,
         *,
-        st: bool = False,
-        days_listed: int | None = None,
-    ) -> LimitRule:
-        """The daily price limit of ``ticker`` on ``day``.
+        st: npt.ArrayLike = False,
+        days_listed: DaysListed = None,
+    ) -> list[LimitRule]:
+        """The daily price limit of ``ticker`` on each of ``days``.
 
-        See :func:`eventstudy.markets.daily_limit`.
+        See :func:`eventstudy.markets.daily_limits`.
         """
         board = self.board_of(ticker)
         if self.limits is None or board is None:
-            return LimitRule(
+            none = LimitRule(
                 board="none", up=None, down=None, tick=None, note=f"{ticker}: {self.limit_note}"
             )
-        return self.limits.rule(board, day, st=st, days_listed=days_listed)
+            return [none] * len(np.atleast_1d(np.asarray(days)))
+        return self.limits.limit_rules(Facts.of(board, days, st, days_listed))

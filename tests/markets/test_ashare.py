@@ -11,7 +11,7 @@ import pytest
 import eventstudy
 from eventstudy.claims.limits import limit_prices
 from eventstudy.errors import InvalidInputError
-from eventstudy.markets import Facts, board_of, daily_limit, market_of
+from eventstudy.markets import Facts, board_of, daily_limit, daily_limits, market_of
 from eventstudy.markets.ashare import RULES
 from eventstudy.sources import load_prices
 
@@ -98,6 +98,18 @@ def test_table_of_many_rows_is_the_rules_of_each_row() -> None:
     )
     assert set(table["rule"]) == {r.label for r in RULES}  # the cases cover every rule
     assert all(r.source for r in RULES)
+
+
+def test_many_days_at_once_are_each_days_rule() -> None:
+    days = pd.DatetimeIndex(["2018-06-11", "2018-06-12", "2020-08-21", "2020-08-24"])
+    rules = daily_limits("300750.SZ", days, days_listed=[1, 2, None, None])
+    singles = [
+        daily_limit("300750.SZ", day, days_listed=listed)
+        for day, listed in zip(days, [1, 2, None, None], strict=True)
+    ]
+    assert rules == singles
+    assert [r.up for r in rules] == [Decimal(x) for x in ("0.44", "0.10", "0.10", "0.20")]
+    assert daily_limits("AAPL", days) == [daily_limit("AAPL", days[0])] * 4
 
 
 @pytest.mark.parametrize(
