@@ -13,7 +13,7 @@ import numpy as np
 
 from eventstudy.models import Fit
 from eventstudy.panel import FloatArray, Panel
-from eventstudy.statistics.pvalues import f_upper, normal_pvalue, t_pvalue, t_upper
+from eventstudy.statistics.pvalues import f_upper, t_pvalue, t_upper
 from eventstudy.statistics.ranks import average_ranks
 
 
@@ -108,7 +108,7 @@ def car_test(fit: Fit, panel: Panel, start: int, end: int) -> CarTest:
 
 
 def corrado_single(fit: Fit, panel: Panel) -> tuple[FloatArray, FloatArray]:
-    """Corrado (1989) rank statistic of each event day for one firm, and its normal p-value.
+    """Corrado (1989) rank statistic of each event day for one firm, and its exact p-value.
 
     The firm's L estimation residuals and its event-window abnormal returns (T values in all)
     are ranked together, ties taking their average rank (Corrado 1989, p. 387). With
@@ -116,8 +116,13 @@ def corrado_single(fit: Fit, panel: Panel) -> tuple[FloatArray, FloatArray]:
 
     ``z_t = U_t / sqrt( (1/T) Σ_τ U_τ² )``,
 
-    the single-firm case (N = 1) of Corrado's eq. (3)–(4); its reference distribution is the
-    standard normal.
+    the single-firm case (N = 1) of Corrado's eq. (3)–(4).
+
+    The p-value is exact (:func:`exact_rank_pvalue`), not normal. With one firm K_t is one
+    of T ranks, so ``|z_t| ≤ √(3 (T − 1)/(T + 1))`` (1.73 for T = 251) and the normal
+    p-value never falls below about 0.085: the test could not reject at 5% whatever the
+    effect. The normal approximation holds for the mean rank over many events, where
+    :func:`eventstudy.statistics.nonparametric.corrado_rank` keeps it.
 
     Returns
     -------
@@ -132,7 +137,58 @@ def corrado_single(fit: Fit, panel: Panel) -> tuple[FloatArray, FloatArray]:
     u = np.where(used, ranks - (t_count + 1) / 2.0, 0.0)
     scale = np.sqrt((u**2).sum(axis=1, keepdims=True) / t_count)
     z = np.where(event & used, u / scale, np.nan)
-    return z, normal_pvalue(z)
+    pvalue = np.full(z.shape, np.nan)
+    cols = np.arange(z.shape[1])[panel.event_cols]
+    pvalue[:, cols] = exact_rank_pvalue(fit.ar, used, cols)
+    return z, pvalue
+
+
+def exact_rank_pvalue(values: FloatArray, valid: np.ndarray, cols: np.ndarray) -> FloatArray:
+    """Exact two-sided p-value of the rank of each value in ``cols`` among its row's values.
+
+    Under the null of the rank test the row's T valid values are exchangeable (Corrado 1989),
+    so the value on a tested day is equally likely to be any of the T: its rank K_t is
+    drawn from the T ranks observed, ties keeping their average rank (a permutation test;
+    Lehmann & Romano 2022, section 17.2). The smaller tail is doubled, as for the SQ test
+    (:func:`sq_test`):
+
+    ``p_t = min(1, 2 min(#{τ: X_τ ≤ X_t}, #{τ: X_τ ≥ X_t}) / T)``,
+
+    which without ties is ``2 min(K_t, T − K_t + 1) / T``.
+
+    Parameters
+    ----------
+    values : numpy.ndarray, shape (N, M)
+    valid : numpy.ndarray of bool, shape (N, M)
+        The values ranked in each row.
+    cols : numpy.ndarray of int, shape (K,)
+        The columns tested.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, K)
+        NaN where the tested value is not valid.
+
+    References
+    ----------
+    Lehmann, E. L., Romano, J. P. (2022). Testing Statistical Hypotheses, 4th ed. Springer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(1.0, 252.0)[None, :]  # T = 251 values, the tested one ranks 246th
+    >>> round(float(exact_rank_pvalue(x, np.ones_like(x, dtype=bool), np.array([245]))[0, 0]), 6)
+    0.047809
+    """
+    x = np.where(valid, values, np.nan)  # NaN is neither below nor above any value
+    t_count = valid.sum(axis=1)
+    pvalue = np.full((len(x), len(cols)), np.nan)
+    for j, col in enumerate(cols):
+        below = (x <= x[:, col, None]).sum(axis=1)
+        above = (x >= x[:, col, None]).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pvalue[:, j] = np.minimum(1.0, 2.0 * np.minimum(below, above) / t_count)
+    return np.where(valid[:, cols], pvalue, np.nan)
 
 
 @dataclass(frozen=True)
