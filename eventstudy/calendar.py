@@ -13,6 +13,7 @@ on or after the event, day +1 the stock's next trading day, and so on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,11 +51,29 @@ def get_exchange_calendar(code: str) -> ExchangeCalendar:
 def to_timestamp(value: DateLike, name: str = "date") -> pd.Timestamp:
     """Parse a date or moment given by a user into a ``pd.Timestamp``.
 
+    Text is read as :func:`parse_dates` reads it: ISO 8601 and other forms that cannot be
+    misread; a moment with a time zone comes back in UTC.
+
     Raises
     ------
     InvalidInputError
-        If ``value`` cannot be read as a date.
+        If ``value`` cannot be read as a date, or is a day-month order that could be misread.
+
+    Examples
+    --------
+    >>> to_timestamp("2021-09-13"), to_timestamp("13 Sep 2021")
+    (Timestamp('2021-09-13 00:00:00'), Timestamp('2021-09-13 00:00:00'))
+    >>> to_timestamp("09/10/2021")
+    Traceback (most recent call last):
+    ...
+    eventstudy.errors.InvalidInputError: date='09/10/2021' is ambiguous: it could be ...
     """
+    if isinstance(value, str):
+        parsed = parse_dates(np.array([value], dtype=object))
+        if parsed.problems[0]:
+            raise InvalidInputError(f"{name}={parsed.problems[0]}.")
+        stamp = pd.Timestamp(parsed.stamps[0])
+        return stamp.tz_localize("UTC") if parsed.aware[0] else stamp
     if isinstance(value, bool | int | float | np.number):
         raise InvalidInputError(
             f"{name}={value!r} is a number, not a date; give an ISO date such as '2021-09-13'."
@@ -68,6 +87,167 @@ def to_timestamp(value: DateLike, name: str = "date") -> pd.Timestamp:
     if pd.isna(stamp):
         raise InvalidInputError(f"{name}={value!r} is not a date.")
     return stamp
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """Dates read from a column, as :func:`parse_dates` returns them.
+
+    Attributes
+    ----------
+    stamps : numpy.ndarray of datetime64[ns]
+        Each value's moment: the wall time for a value without a time zone, UTC for one
+        with a time zone; NaT where the value could not be read.
+    aware : numpy.ndarray of bool
+        Which values carried a time zone (their ``stamps`` are UTC).
+    problems : numpy.ndarray of str
+        Why a value is not a date (``"'09/10/2021' is ambiguous: ..."``); ``""`` where it was
+        read.
+    """
+
+    stamps: np.ndarray
+    aware: np.ndarray
+    problems: np.ndarray
+
+
+# Numbers with the year last (09/10/2021, 13.09.21): day-first and month-first look alike.
+_YEAR_LAST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?=$|[\sT])")
+# A month written as a word, a day and a four-digit year: "13 Sep 2021", "Sep 13, 2021".
+_NAMED_MONTH = re.compile(r"^(?=.*[A-Za-z]{3})(?=.*(?<!\d)\d{1,2}(?!\d))(?=.*(?<!\d)\d{4}(?!\d))")
+
+
+def parse_dates(values: pd.Series[Any] | pd.Index | np.ndarray) -> ParsedDates:
+    """Read a column of dates the way a user means them, or say why a value cannot be.
+
+    Accepted: datetime values (with or without a time zone), ``datetime.date`` objects, and
+    text in ISO 8601 (``2021-09-13``, ``20210913``, ``2021/09/13``, ``2021-09-13 10:30``,
+    ``2021-09-13T10:30+08:00``) or with the month as a word and a four-digit year
+    (``13 Sep 2021``, ``Sep 13, 2021``). Refused: numbers with the year last
+    (``09/10/2021`` is 10 September in one country and 9 October in another), numbers,
+    empty cells and anything else.
+
+    The distinct values are parsed once each, so a long column of repeated dates is cheap.
+
+    Parameters
+    ----------
+    values : pandas.Series, pandas.Index or numpy.ndarray
+
+    Returns
+    -------
+    ParsedDates
+
+    Examples
+    --------
+    >>> parsed = parse_dates(np.array(["2021-09-13", "2021-09-12T16:00Z", "09/10/2021"]))
+    >>> parsed.stamps[:2].astype(str).tolist(), parsed.aware.tolist()
+    (['2021-09-13T00:00:00.000000000', '2021-09-12T16:00:00.000000000'], [False, True, False])
+    >>> parsed.problems[2]
+    "'09/10/2021' is ambiguous: it could be 2021-09-10 or 2021-10-09; write it as YYYY-MM-DD"
+    """
+    n = len(values)
+    dtype = getattr(values, "dtype", None)
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        utc = pd.DatetimeIndex(values).tz_convert("UTC").tz_localize(None)
+        return _parsed(utc.to_numpy(dtype="datetime64[ns]"), np.ones(n, dtype=bool))
+    if dtype is not None and pd.api.types.is_datetime64_dtype(dtype):
+        return _parsed(np.asarray(values, dtype="datetime64[ns]"), np.zeros(n, dtype=bool))
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+    stamps, aware = _read_iso_column(distinct)
+    problems = np.full(len(distinct) + 1, "", dtype=object)
+    for i in np.flatnonzero(np.isnat(stamps[:-1])):  # few: what ISO 8601 did not read
+        stamps[i], aware[i], problems[i] = _parse_one(distinct[i])
+    problems[-1] = "an empty cell is not a date"  # code -1: a missing value
+    return ParsedDates(stamps[codes], aware[codes], problems[codes])
+
+
+def _read_iso_column(distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Moments of the values that are ISO 8601 text with one UTC offset or none (one call),
+    and whether they had one; NaT elsewhere. The arrays have one more slot, for "missing"."""
+    stamps = np.full(len(distinct) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+    aware = np.zeros(len(distinct) + 1, dtype=bool)
+    if not len(distinct) or not all(isinstance(v, str) and v[:1].isdigit() for v in distinct):
+        return stamps, aware  # pandas reads "today" and "now" too: those go one by one
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            read = pd.DatetimeIndex(pd.to_datetime(distinct, format="ISO8601", errors="coerce"))
+        except (ValueError, TypeError, OverflowError, Warning):  # e.g. mixed UTC offsets
+            return stamps, aware
+    if read.tz is not None:
+        read = read.tz_convert("UTC").tz_localize(None)
+        aware[:-1] = True
+    stamps[:-1] = read.to_numpy(dtype="datetime64[ns]")
+    aware &= ~np.isnat(stamps)
+    return stamps, aware
+
+
+def _parsed(stamps: np.ndarray, aware: np.ndarray) -> ParsedDates:
+    problems = np.where(np.isnat(stamps), "an empty cell is not a date", "").astype(object)
+    return ParsedDates(stamps, aware & ~np.isnat(stamps), problems)
+
+
+def _parse_one(value: object) -> tuple[np.datetime64, bool, str]:
+    """(moment, has a time zone, "") for a readable value, (NaT, False, why) otherwise."""
+    nat = np.datetime64("NaT", "ns")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return nat, False, "an empty cell is not a date"
+        year_last = _YEAR_LAST.match(text)
+        if year_last:
+            return nat, False, _ambiguous(value, year_last)
+        stamp = _read_text(text)
+        if stamp is not None:
+            return _moment(stamp)
+        return nat, False, f"{value!r} is not a date; write dates as YYYY-MM-DD"
+    if isinstance(value, bool | int | float | np.number):
+        return nat, False, f"{value!r} is a number, not a date; write dates as YYYY-MM-DD"
+    if isinstance(value, dt.date | np.datetime64):
+        return _moment(pd.Timestamp(value))
+    return nat, False, f"{value!r} is not a date; write dates as YYYY-MM-DD"
+
+
+def _read_text(text: str) -> pd.Timestamp | None:
+    """The moment ISO 8601 text (else a named month's) gives; None if none or pandas warns."""
+    formats = ["ISO8601"] if text[0].isdigit() else []
+    if _NAMED_MONTH.match(text):
+        formats.append("mixed")  # dateutil: the month is a word, the order is clear
+    for form in formats:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                stamp = pd.to_datetime(text, format=form)
+            except (ValueError, TypeError, OverflowError, Warning):
+                continue
+        if not pd.isna(stamp):
+            return pd.Timestamp(stamp)
+    return None
+
+
+def _moment(stamp: pd.Timestamp) -> tuple[np.datetime64, bool, str]:
+    if stamp.tzinfo is not None:
+        return stamp.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64(), True, ""
+    return stamp.as_unit("ns").to_datetime64(), False, ""
+
+
+def _ambiguous(value: str, match: re.Match[str]) -> str:
+    first, second, year = (int(g) for g in match.groups())
+    year = year + 2000 if len(match.group(3)) == 2 else year
+    readings = []
+    for month, day in ((first, second), (second, first)):
+        try:
+            readings.append(dt.date(year, month, day).isoformat())
+        except ValueError:
+            continue
+    if len(set(readings)) == 2:
+        return (
+            f"{value!r} is ambiguous: it could be {readings[0]} or {readings[1]}; write it as "
+            f"YYYY-MM-DD"
+        )
+    return (
+        f"{value!r} puts the year last, a form read day-first in some places and month-first "
+        f"in others; write it as YYYY-MM-DD" + (f" ({readings[0]}?)" if readings else "")
+    )
 
 
 @dataclass(frozen=True)

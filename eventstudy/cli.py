@@ -40,7 +40,10 @@ def _add_window_options(parser: argparse.ArgumentParser, window_hint: str = "") 
 def _add_study_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--market", help="market index ticker (default: by exchange suffix)")
     parser.add_argument(
-        "--model", default="market", choices=["market", "market_adjusted", "constant_mean"]
+        "--model",
+        default="market",
+        choices=["market", "market_adjusted", "constant_mean"],
+        help="normal-return model (default: market)",
     )
     _add_window_options(parser)
     parser.add_argument(
@@ -63,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="eventstudy",
         description="Measure how a stock reacted to news, and check what the news said.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run_p = commands.add_parser("run", help="event study of one stock around one date")
@@ -77,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     check_p = commands.add_parser("check", help="check the claims of a seed record")
     check_p.add_argument("seed", help="path of a seed record (TOML), e.g. seeds/....toml")
     check_p.add_argument("--fx-rate", type=float, help="CNY per USD, to judge a USD figure")
-    check_p.add_argument("--data", default="auto")
+    check_p.add_argument("--data", default="auto", help="price source, as for 'run'")
 
     report_p = commands.add_parser(
         "report", help="write charts, Markdown, HTML and JSON of one event study into a folder"
@@ -102,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
         "as HTML into the folder",
     )
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("eventstudy-news")
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def _study_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -177,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(path)
     except EventStudyError as exc:
         print(f"eventstudy: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file or folder that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"eventstudy: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     return 0
 

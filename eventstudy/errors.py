@@ -7,6 +7,12 @@ expected, and what to do about it.
 
 from __future__ import annotations
 
+import sys
+import warnings
+from pathlib import Path
+
+_PACKAGE = str(Path(__file__).resolve().parent)
+
 
 class EventStudyError(Exception):
     """Base class of every error raised by eventstudy."""
@@ -42,3 +48,17 @@ class EventStudyWarning(UserWarning):
 
 class DataQualityWarning(EventStudyWarning):
     """The data allow the computation but with a caveat (e.g. no dividend adjustment)."""
+
+
+def warn(message: str, category: type[Warning]) -> None:
+    """Issue a warning that points at the user's line: the first caller outside eventstudy.
+
+    A fixed ``stacklevel`` points inside the package whenever the same warning is reached
+    through another entry point (``run``, ``study``, the CLI, a result's method).
+    """
+    frame = sys._getframe(1)
+    level = 2  # warnings.warn(stacklevel=2) names this function's caller
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)

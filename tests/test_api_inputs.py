@@ -15,7 +15,7 @@ FAW = "000800.SZ"
 
 
 def _own() -> pd.DataFrame:
-    frames = [eventstudy.load_prices(t, source="bundled").reset_index() for t in (FAW, "399001.SZ")]
+    frames = [eventstudy.load_prices(t, data="bundled").reset_index() for t in (FAW, "399001.SZ")]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -25,7 +25,7 @@ def test_one_missing_preclose_falls_back_for_that_day_only() -> None:
     with pytest.warns(DataQualityWarning, match=r"1 day\(s\) have neither.*2020-01-06"):
         res = eventstudy.run(FAW, "2021-07-15", window=(-1, 1), data=table)
     # The ex-dividend day keeps its total return: close / preclose with preclose 11.56.
-    stock = eventstudy.load_prices(FAW, source="bundled")
+    stock = eventstudy.load_prices(FAW, data="bundled")
     assert stock.loc["2021-07-15", "preclose"] == 11.56
     assert_allclose(res.abnormal.loc[0, "ret"], stock.loc["2021-07-15", "close"] / 11.56 - 1)
 
@@ -46,7 +46,7 @@ def test_beavers_u_is_single_event_only() -> None:
 
 
 def _factors_from(start: str) -> pd.DataFrame:
-    index = eventstudy.load_prices("399001.SZ", source="bundled")
+    index = eventstudy.load_prices("399001.SZ", data="bundled")
     mkt = (index["close"] / index["close"].shift(1) - 1).dropna()
     return pd.DataFrame({"mkt": mkt.loc[start:]})
 
@@ -75,7 +75,7 @@ def test_time_varying_risk_free_rate() -> None:
     # Expected value computed directly: OLS of r - RF on [1, mkt] over the estimation days.
     plain = eventstudy.run(FAW, "2021-09-13", window=(-5, 5), data="bundled")
     days = plain.estimation_residuals.index
-    stock = eventstudy.load_prices(FAW, source="bundled")
+    stock = eventstudy.load_prices(FAW, data="bundled")
     y = (stock["close"] / stock["preclose"] - 1).loc[days] - factors["RF"].loc[days]
     x = factors["mkt"].loc[days]
     design = np.column_stack([np.ones(len(x)), x])
@@ -185,7 +185,7 @@ def test_a_refused_own_table_is_every_events_status() -> None:
 
 def test_close_to_close_is_warned_once_per_stock_with_its_days() -> None:
     own = pd.concat(
-        [eventstudy.load_prices(t, source="bundled").reset_index()
+        [eventstudy.load_prices(t, data="bundled").reset_index()
          for t in ("000625.SZ", FAW, "399001.SZ")],
         ignore_index=True,
     ).drop(columns=["preclose", "adj_close"])
@@ -213,7 +213,7 @@ def test_own_table_provenance_is_one_record_whatever_was_read_first() -> None:
     before = result.provenance
     _ = result.prices  # the frame of the stock, read from the same checked table
     assert result.provenance == before
-    assert before[0]["detail"] == f"DataFrame passed as source ({len(_own())} rows)"
+    assert before[0]["detail"] == f"DataFrame passed as data ({len(_own())} rows)"
     assert [r["ticker"] for r in before] == [FAW.lower(), "399001.SZ"]
 
 

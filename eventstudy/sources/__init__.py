@@ -8,7 +8,6 @@ frame carries its provenance in ``frame.attrs["provenance"]``.
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 from typing import Any, get_args
 
@@ -21,6 +20,7 @@ from eventstudy.errors import (
     DataUnavailableError,
     EventStudyWarning,
     InvalidInputError,
+    warn,
 )
 from eventstudy.sources._frame import PRICE_COLUMNS, check_ticker, check_window, iso_day
 from eventstudy.sources.bundled import bundled_span, bundled_tickers, load_bundled
@@ -33,9 +33,10 @@ def load_prices(
     ticker: str,
     start: DateLike | None = None,
     end: DateLike | None = None,
-    source: str | os.PathLike[str] | pd.DataFrame = "auto",
+    data: str | os.PathLike[str] | pd.DataFrame = "auto",
     *,
     session: Any = None,
+    source: str | os.PathLike[str] | pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return daily prices of one ticker, indexed by exchange-local trading date.
 
@@ -47,7 +48,7 @@ def load_prices(
     start, end : str, date, datetime or pandas.Timestamp, optional
         First and last day, both inclusive. ``None`` means from the first or to the last
         day the source has.
-    source : {"auto", "bundled", "yahoo", "cache"}, path or pandas.DataFrame, default "auto"
+    data : {"auto", "bundled", "yahoo", "cache"}, path or pandas.DataFrame, default "auto"
         ``"bundled"``: the data shipped with the package. ``"yahoo"``: download with
         yfinance (the download is stored in the cache). ``"cache"``: earlier downloads only.
         ``"auto"``: the cache, then the bundled data, then Yahoo (stored in the cache).
@@ -55,6 +56,9 @@ def load_prices(
         ``ticker, date, close`` (it may hold several tickers; ``date`` may be the index).
     session : object, optional
         HTTP session handed to yfinance (e.g. a ``requests.Session``); Yahoo only.
+    source : optional
+        The former name of ``data`` (the name ``run``, ``study`` and ``check_claim`` use);
+        deprecated.
 
     Returns
     -------
@@ -72,7 +76,7 @@ def load_prices(
     Raises
     ------
     InvalidInputError
-        A date that cannot be read, ``end`` before ``start``, or an unknown ``source``.
+        A date that cannot be read, ``end`` before ``start``, or an unknown ``data``.
     DataUnavailableError
         No source has the ticker, or the window reaches outside the data; the message
         says what was tried, what the data cover and how to fix it.
@@ -84,30 +88,37 @@ def load_prices(
     -----
     The bundled file is parsed once per process; later calls copy a slice (about a
     millisecond). The returned frame is always a copy and never shares data with a cache
-    or with a DataFrame passed as ``source``.
+    or with a DataFrame passed as ``data``.
 
     Examples
     --------
-    >>> frame = load_prices("000800.SZ", "2021-09-01", "2021-09-30", source="bundled")
+    >>> frame = load_prices("000800.SZ", "2021-09-01", "2021-09-30", data="bundled")
     >>> len(frame), frame.loc["2021-09-13", "high"], frame.loc["2021-09-13", "close"]
     (20, np.float64(12.78), np.float64(12.11))
     >>> frame.attrs["provenance"]["source"]
     'bundled'
     """
+    if source is not None:
+        if not (isinstance(data, str) and data == "auto"):
+            raise InvalidInputError(
+                "load_prices() got both data= and source=; give data= only (source= is its "
+                "former name)."
+            )
+        data = source
     name = check_ticker(ticker)
     first, last = check_window(start, end)
-    if is_own_data(source):
-        return load_own(source, name, first, last)
-    if source == "bundled":
+    if is_own_data(data):
+        return load_own(data, name, first, last)
+    if data == "bundled":
         return load_bundled(name, first, last)
-    if source == "cache":
+    if data == "cache":
         return _from_cache(name, first, last)
-    if source == "yahoo":
+    if data == "yahoo":
         return _download(name, first, last, session)
     return _auto(name, first, last, session)
 
 
-def is_own_data(source: object) -> bool:
+def is_own_data(data: object) -> bool:
     """True for the user's own table (a DataFrame or an existing CSV file), False for a source
     name (``"auto"``, ``"bundled"``, ``"yahoo"``, ``"cache"``).
 
@@ -117,18 +128,21 @@ def is_own_data(source: object) -> bool:
         For anything else (a misspelt source name, a missing file, a number), naming the valid
         choices.
     """
-    if isinstance(source, pd.DataFrame):
+    if isinstance(data, pd.DataFrame):
         return True
-    if isinstance(source, str) and source in get_args(SourceName):
+    if isinstance(data, str) and data in get_args(SourceName):
         return False
-    if isinstance(source, str | os.PathLike):
-        if Path(source).is_file():
+    if isinstance(data, str | os.PathLike):
+        path = Path(data)
+        if path.is_file():
             return True
+        if path.exists():
+            raise InvalidInputError(f"data={data!r} is a folder, not a CSV file.")
         raise InvalidInputError(
-            f"source={source!r} is neither one of {_options()} nor an existing CSV file."
+            f"data={data!r} is neither one of {_options()} nor an existing CSV file."
         )
     raise InvalidInputError(
-        f"source={source!r} is not valid; use one of {_options()}, a CSV path or a "
+        f"data={data!r} is not valid; use one of {_options()}, a CSV path or a "
         f"pandas DataFrame."
     )
 
@@ -140,11 +154,14 @@ def _options() -> str:
 def _from_cache(ticker: str, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.DataFrame:
     from eventstudy.sources.cache import default_cache
 
-    frame: pd.DataFrame | None = default_cache().get(ticker, start, end)
+    cache = default_cache()
+    frame: pd.DataFrame | None = cache.get(ticker, start, end)
     if frame is None:
+        state = "" if cache.enabled else f" (the cache {cache.path} cannot be used: see warning)"
         raise DataUnavailableError(
-            f"No cached prices for {ticker!r} from {iso_day(start)} to {iso_day(end)}. Download "
-            f"them once with source='yahoo' (or 'auto') while online; they are cached then."
+            f"No cached prices for {ticker!r} from {iso_day(start) or 'the first day'} to "
+            f"{iso_day(end) or 'the last day'}{state}. Download them once with data='yahoo' (or "
+            f"'auto') while online; they are cached then."
         )
     return frame
 
@@ -160,11 +177,10 @@ def _download(
     try:
         default_cache().put(ticker, frame)
     except CacheError as exc:
-        warnings.warn(
+        warn(
             f"Prices of {ticker!r} were downloaded but not cached ({exc}); a later offline "
             f"run will not find them. Set EVENTSTUDY_CACHE_DIR to a writable folder.",
             EventStudyWarning,
-            stacklevel=3,
         )
     return frame
 
@@ -176,14 +192,15 @@ def _auto(
     from eventstudy.sources.cache import default_cache
 
     tried: list[str] = []
+    cache = default_cache()
     try:
-        cached: pd.DataFrame | None = default_cache().get(ticker, start, end)
+        cached: pd.DataFrame | None = cache.get(ticker, start, end)
     except CacheError as exc:
         tried.append(f"cache: unavailable ({exc})")
     else:
         if cached is not None:
             return cached
-        tried.append("cache: miss")
+        tried.append("cache: miss" if cache.enabled else f"cache: {cache.path} cannot be used")
 
     if ticker.upper() in {t.upper() for t in bundled_tickers()}:
         first, last = bundled_span()
@@ -201,7 +218,7 @@ def _auto(
         f"No prices for {ticker!r} from {iso_day(start) or 'the start'} to "
         f"{iso_day(end) or 'the end'}. Tried " + "; ".join(tried) + ". To fix: connect to the "
         "internet and try again (the download is then cached for offline use), or pass "
-        "your own data with source=<DataFrame or CSV path> (columns ticker, date, close "
+        "your own data with data=<DataFrame or CSV path> (columns ticker, date, close "
         "at least)."
     )
 

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from eventstudy.calendar import DateLike, to_timestamp
+from eventstudy.calendar import DateLike, get_exchange_calendar, parse_dates, to_timestamp
 from eventstudy.errors import DataFormatError, DataUnavailableError, InvalidInputError
+from eventstudy.markets import find_market, ticker_suffix
 
 #: Columns of the frame returned by ``load_prices``, in order (the index is ``date``).
 PRICE_COLUMNS: tuple[str, ...] = (
@@ -37,6 +38,10 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("ticker", "date", "close")
 NUMERIC_COLUMNS: tuple[str, ...] = PRICE_COLUMNS[1:]
 #: Columns that hold prices and so must be positive where present.
 POSITIVE_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "preclose", "adj_close")
+#: Smallest and largest price accepted. No market quotes a price outside this range; a value
+#: outside it is a vendor's fill value (1e300) or a unit error, and its returns would swamp
+#: or overflow every sum of squares in a fit.
+PRICE_RANGE: tuple[float, float] = (1e-9, 1e12)
 #: Resolution of the returned DatetimeIndex, fixed so frames from every source compare equal.
 DATE_UNIT = "ns"
 
@@ -140,7 +145,7 @@ class CheckedTable:
                 f"the columns ticker, date, close (one row per ticker and trading day)."
             )
         names, codes = _tickers(table["ticker"], origin)
-        dates = _dates(table["date"], origin)
+        dates = _dates(table["date"], origin, names, codes)
         numbers = {
             column: _numbers(table[column], column, origin)
             for column in NUMERIC_COLUMNS
@@ -190,11 +195,19 @@ def _with_date_column(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
     return raw
 
 
-def _rows(mask: np.ndarray, names: np.ndarray, codes: np.ndarray, dates: np.ndarray) -> str:
-    """Describe up to _SHOWN rows selected by ``mask`` (row numbers count data rows from 1)."""
+def _rows(
+    mask: np.ndarray,
+    names: np.ndarray,
+    codes: np.ndarray,
+    dates: np.ndarray,
+    column: np.ndarray | None = None,
+) -> str:
+    """Describe up to _SHOWN rows selected by ``mask`` (row numbers count data rows from 1),
+    with the row's value of ``column`` if given."""
     positions = np.flatnonzero(mask)
     parts = [
-        f"row {pos + 1} {names[codes[pos]]} {pd.Timestamp(dates[pos])}"
+        f"row {pos + 1} {names[codes[pos]]} {pd.Timestamp(dates[pos]):%Y-%m-%d}"
+        + ("" if column is None else f": {column[pos]:g}")
         for pos in positions[:_SHOWN]
     ]
     more = f" and {len(positions) - _SHOWN} more" if len(positions) > _SHOWN else ""
@@ -217,27 +230,88 @@ def _tickers(values: pd.Series[Any], origin: str) -> tuple[np.ndarray, np.ndarra
     return np.asarray(names, dtype=object), codes
 
 
-def _dates(values: pd.Series[Any], origin: str) -> np.ndarray:
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        parsed = values.dt.tz_localize(None)
-    elif pd.api.types.is_datetime64_dtype(values.dtype):
-        parsed = values
-    else:
-        parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
-        if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-            parsed = parsed.dt.tz_localize(None)
-    bad = parsed.isna().to_numpy()
+def _dates(
+    values: pd.Series[Any], origin: str, names: np.ndarray, codes: np.ndarray
+) -> np.ndarray:
+    """Each row's trading day (midnight, datetime64[ns]).
+
+    A date with a time zone is a moment: it is converted to the zone of the ticker's exchange
+    and its date there is the trading day. A time of day without a zone keeps its date.
+    """
+    parsed = parse_dates(values)
+    bad = parsed.problems != ""
     if bad.any():
-        shown = ", ".join(f"row {p + 1}: {values.iloc[p]!r}" for p in np.flatnonzero(bad)[:_SHOWN])
+        rows = np.flatnonzero(bad)[:_SHOWN]
+        shown = "; ".join(f"row {p + 1}: {parsed.problems[p]}" for p in rows)
+        raise DataFormatError(f"{origin}: {int(bad.sum())} date(s) could not be read ({shown}).")
+    moments = parsed.stamps
+    if parsed.aware.any():
+        moments = _exchange_local(moments, parsed.aware, values, names, codes, origin)
+    return moments.astype("datetime64[D]").astype(f"datetime64[{DATE_UNIT}]")
+
+
+def _exchange_zone(ticker: str) -> tuple[str, str, str] | None:
+    """The calendar code, time zone and trading weekdays (``"1111100"``, Monday first) of
+    ``ticker``'s exchange; None when no market has its suffix."""
+    market = find_market(ticker)
+    if market is None:
+        return None
+    weekmask = str(get_exchange_calendar(market.calendar).weekmask)
+    return market.calendar, market.timezone, weekmask
+
+
+def _exchange_local(
+    moments: np.ndarray,
+    aware: np.ndarray,
+    values: pd.Series[Any],
+    names: np.ndarray,
+    codes: np.ndarray,
+    origin: str,
+) -> np.ndarray:
+    """``moments`` with the rows ``aware`` (UTC) turned into exchange-local wall times.
+
+    Raises
+    ------
+    DataFormatError
+        If a ticker's exchange (so its zone) is unknown, or a converted date falls on a
+        weekday its exchange never trades: the moments were not that exchange's trading
+        days (dates stamped at midnight UTC, say), and reading them would shift every day.
+    """
+    exchanges = [_exchange_zone(str(name)) for name in names]
+    rows = np.flatnonzero(aware)
+    unknown = [k for k in np.unique(codes[rows]) if exchanges[k] is None]
+    if unknown:
+        name = str(names[unknown[0]])
         raise DataFormatError(
-            f"{origin}: {int(bad.sum())} date(s) could not be read ({shown}); "
-            f"write dates as YYYY-MM-DD."
+            f"{origin}: the dates of {name!r} have a time zone, but its exchange, and so the "
+            f"zone its trading dates are in, is unknown (suffix {ticker_suffix(name)!r}). "
+            f"Give its dates without a time zone, as the exchange's trading dates."
         )
-    days: np.ndarray = parsed.to_numpy(dtype=f"datetime64[{DATE_UNIT}]")
-    day_ns = np.timedelta64(1, "D").astype(f"timedelta64[{DATE_UNIT}]").astype("int64")
-    if bool(np.any(days.view("int64") % day_ns)):  # times of day: keep the calendar date
-        days = days.astype("datetime64[D]").astype(f"datetime64[{DATE_UNIT}]")
-    return days
+    local = moments.copy()
+    for found in set(exchanges):
+        if found is None:
+            continue
+        code, zone, weekmask = found
+        chosen = rows[[exchanges[k] == found for k in codes[rows]]]
+        wall = pd.DatetimeIndex(moments[chosen]).tz_localize("UTC").tz_convert(zone)
+        local[chosen] = wall.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+        closed = np.array([flag == "0" for flag in weekmask])[wall.day_of_week]
+        if closed.any():
+            first = int(np.flatnonzero(closed)[0])
+            row, name = int(chosen[first]), str(names[codes[chosen[first]]])
+            assumed = (
+                ", the exchange assumed for a ticker without a suffix"
+                if ticker_suffix(name) == "" else ""
+            )
+            raise DataFormatError(
+                f"{origin}: dates with a time zone are moments, read as dates in the zone of "
+                f"the ticker's exchange ({zone}, {code}{assumed}); then {int(closed.sum())} "
+                f"row(s) fall on a day {code} never trades (row {row + 1} {name} "
+                f"{values.iloc[row]} is {wall[first]:%A %Y-%m-%d %H:%M} there). Give the "
+                f"trading dates without a time zone (e.g. "
+                f"table['date'] = table['date'].dt.tz_localize(None))."
+            )
+    return local
 
 
 def _numbers(values: pd.Series[Any], column: str, origin: str) -> np.ndarray:
@@ -273,15 +347,46 @@ def _check_values(
             f"({_rows(no_close, names, codes, dates)}); drop days without a trade "
             f"(suspended days have no row) or fill in the close."
         )
-    for column in POSITIVE_COLUMNS:
-        if column not in numbers:
+    for column, values in numbers.items():
+        infinite = np.isinf(values)
+        if infinite.any():
+            raise DataFormatError(
+                f"{origin}: column {column!r} has {int(infinite.sum())} infinite value(s) "
+                f"({_rows(infinite, names, codes, dates)}); give finite numbers, or leave the "
+                f"cell empty where the value is unknown."
+            )
+        if column not in POSITIVE_COLUMNS:
+            negative = values < 0
+            if negative.any():
+                raise DataFormatError(
+                    f"{origin}: column {column!r} has {int(negative.sum())} negative value(s) "
+                    f"({_rows(negative, names, codes, dates)}); it counts shares or money "
+                    f"traded, which cannot be negative."
+                )
             continue
-        bad = numbers[column] <= 0
+        bad = values <= 0
         if bad.any():
             raise DataFormatError(
                 f"{origin}: column {column!r} has {int(bad.sum())} zero or negative price(s) "
                 f"({_rows(bad, names, codes, dates)}); prices must be positive."
             )
+        absurd = ~np.isnan(values) & ~valid_prices(values)
+        if absurd.any():
+            low, high = PRICE_RANGE
+            raise DataFormatError(
+                f"{origin}: column {column!r} has {int(absurd.sum())} price(s) outside "
+                f"{low:g} to {high:g} ({_rows(absurd, names, codes, dates, column=values)}), "
+                f"which no market quotes: a vendor's fill value or a unit error. Fix or drop "
+                f"those rows."
+            )
+
+
+def valid_prices(values: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are prices: finite, inside :data:`PRICE_RANGE` (NaN is not)."""
+    low, high = PRICE_RANGE
+    with np.errstate(invalid="ignore"):
+        valid: np.ndarray = (values >= low) & (values <= high)
+    return valid
 
 
 @dataclass(frozen=True)
@@ -454,17 +559,19 @@ def select(
     """
     covered = f"{span[0].date()} to {span[1].date()}"
     where = f"{provenance['source']} data ({provenance['detail']})"
-    if (start is not None and start < span[0]) or (end is not None and end > span[1]):
+    outside = [day for day in (start, end) if day is not None and not span[0] <= day <= span[1]]
+    if outside:
         asked = f"{iso_day(start) or 'the first day'} to {iso_day(end) or 'the last day'}"
         raise DataUnavailableError(
             f"The {where} for {ticker!r} cover {covered}, but {asked} was asked for. "
-            f"Narrow start/end to that range, or use another source (source='yahoo' "
-            f"online, or your own data with source=<DataFrame or CSV path>)."
+            f"Narrow start/end to that range, or use another source (data='yahoo' "
+            f"online, or your own data with data=<DataFrame or CSV path>)."
         )
     chosen = frame.loc[start:end].copy()
     if chosen.empty:
         raise DataUnavailableError(
-            f"No trading day for {ticker!r} from {iso_day(start)} to {iso_day(end)} in the {where} "
+            f"No trading day for {ticker!r} from {iso_day(start) or 'the first day'} to "
+            f"{iso_day(end) or 'the last day'} in the {where} "
             f"(they cover {covered}; the stock may have been suspended or the days were "
             f"holidays). Widen the window."
         )

@@ -18,7 +18,6 @@ import datetime as dt
 import os
 import sqlite3
 import time
-import warnings
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from eventstudy.errors import CacheError, EventStudyWarning
+from eventstudy.errors import CacheError, EventStudyWarning, warn
 from eventstudy.sources._frame import DATE_UNIT, PRICE_COLUMNS
 
 #: Environment variable naming the folder of the cache file.
@@ -124,24 +123,51 @@ class PriceCache:
         return f"PriceCache({str(self.path)!r}{state})"
 
     def _create(self) -> bool:
-        """Create the folder, the file and the tables; warn and return False on failure."""
+        """Create the folder, the file and the tables; warn and return False on failure.
+
+        A damaged file (not SQLite, or truncated) is moved aside, with a warning naming both
+        files, and a new cache is started in its place.
+        """
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connection() as connection:
-                _use_wal(connection)
-            with self._transaction() as connection:
-                for statement in _SCHEMA:
-                    connection.execute(statement)
+            try:
+                self._create_tables()
+            except sqlite3.DatabaseError as exc:
+                if not _damaged(exc):
+                    raise
+                self._move_aside(exc)
+                self._create_tables()
         except (OSError, sqlite3.Error) as exc:
-            warnings.warn(
+            warn(
                 f"The price cache {self.path} cannot be written ({exc}); downloads will not "
                 f"be cached, so a later offline run cannot reuse them. Set the environment "
                 f"variable {CACHE_DIR_VARIABLE} to a writable folder.",
                 EventStudyWarning,
-                stacklevel=4,
             )
             return False
         return True
+
+    def _create_tables(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connection() as connection:
+            _use_wal(connection)
+        with self._transaction() as connection:
+            for statement in _SCHEMA:
+                connection.execute(statement)
+
+    def _move_aside(self, exc: sqlite3.Error) -> None:
+        """Rename the damaged file (and its WAL files) to ``<name>.damaged-<UTC time>``."""
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        for suffix in ("-wal", "-shm", ""):
+            part = self.path.with_name(self.path.name + suffix)
+            if part.exists():
+                part.rename(aside.with_name(aside.name + suffix))
+        warn(
+            f"The price cache {self.path} is damaged ({exc}); it was moved to {aside} and a "
+            f"new, empty cache started in its place. Prices downloaded before will be "
+            f"downloaded again when needed; delete {aside.name} once you no longer need it.",
+            EventStudyWarning,
+        )
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -273,10 +299,16 @@ class PriceCache:
         return frame
 
     def _error(self, action: str, exc: sqlite3.Error) -> CacheError:
+        state = "it is damaged" if _damaged(exc) else "another process may hold it"
         return CacheError(
-            f"Could not {action} the price cache {self.path} ({exc}). Delete the file to "
-            f"start a fresh cache, or set {CACHE_DIR_VARIABLE} to another folder."
+            f"Could not {action} the price cache {self.path} ({exc}; {state}). Move or delete "
+            f"the file to start a fresh cache, or set {CACHE_DIR_VARIABLE} to another folder."
         )
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    """Whether SQLite says the file is not a database or is corrupt (truncated, overwritten)."""
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 def _covering_range(

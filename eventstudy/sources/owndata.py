@@ -112,8 +112,8 @@ class OwnTable:
     def read(cls, source: str | os.PathLike[str] | pd.DataFrame) -> OwnTable:
         """Read and check a CSV path or a DataFrame (see :func:`load_own`)."""
         if isinstance(source, pd.DataFrame):
-            where = "the DataFrame passed as source"
-            detail = f"DataFrame passed as source ({len(source)} rows)"
+            where = "the DataFrame passed as data"
+            detail = f"DataFrame passed as data ({len(source)} rows)"
             return cls(
                 CheckedTable.from_raw(source, where),
                 {"source": "dataframe", "detail": detail, "fetched_at": None},

@@ -22,8 +22,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from eventstudy.errors import DataQualityWarning, DataUnavailableError
-from eventstudy.sources._frame import DATE_UNIT, PRICE_COLUMNS, check_window, iso_day
+from eventstudy.errors import DataQualityWarning, DataUnavailableError, warn
+from eventstudy.sources._frame import (
+    DATE_UNIT,
+    PRICE_COLUMNS,
+    PRICE_RANGE,
+    check_window,
+    iso_day,
+    valid_prices,
+)
 
 #: Days fetched before ``start`` so that the first day's previous close is known.
 LOOKBACK = pd.Timedelta(days=366)
@@ -32,7 +39,7 @@ RETURN_TOLERANCE = 1e-4
 _TIMEOUT = 10  # seconds yfinance waits for one HTTP answer
 _SHOWN = 10  # dates named in a warning
 _FIX = (
-    "or pass your own prices with source=<DataFrame or CSV path> (columns ticker, date, "
+    "or pass your own prices with data=<DataFrame or CSV path> (columns ticker, date, "
     "close at least)"
 )
 
@@ -116,7 +123,7 @@ def download(
     first, last = check_window(start, end)
     fetch_start = None if first is None else first - LOOKBACK
     history, version = _history(ticker, fetch_start, session, retries, backoff)
-    prices = _as_traded(history)
+    prices = _as_traded(history, ticker)
     window = prices.loc[first:last]
     if window.empty:
         raise DataUnavailableError(
@@ -276,11 +283,13 @@ def _status(exc: BaseException) -> int | None:
     return status if isinstance(status, int) else None
 
 
-def _as_traded(history: pd.DataFrame) -> pd.DataFrame:
+def _as_traded(history: pd.DataFrame, ticker: str) -> pd.DataFrame:
     """Turn yfinance's split-adjusted history into as-traded prices with ``preclose``.
 
     Rows without prices (yfinance adds them for events after the last trading day) count
-    for the split factors and are then dropped.
+    for the split factors and are then dropped, and so are rows whose close is not a price
+    (zero, negative, infinite or outside :data:`PRICE_RANGE`: Yahoo serves such rows now and
+    then), with a warning: the next day's return then spans both days, as after a suspension.
     """
     local = pd.DatetimeIndex(history.index)
     if local.tz is not None:
@@ -306,11 +315,36 @@ def _as_traded(history: pd.DataFrame) -> pd.DataFrame:
     traded["adj_close"] = history["Adj Close"].to_numpy("float64")
     traded["volume"] = history["Volume"].to_numpy("float64") / later
     traded["amount"] = np.nan
+    _drop_non_prices(traded, ticker)
     trading = traded["close"].notna().to_numpy()
     previous_close = traded["close"][trading].shift(1).to_numpy("float64")
     traded.loc[trading, "preclose"] = (previous_close - dividend[trading]) / ratio[trading]
     traded = traded[trading]
     return traded[~traded.index.duplicated(keep="last")]
+
+
+def _drop_non_prices(traded: pd.DataFrame, ticker: str) -> None:
+    """Blank (NaN) the prices that are not prices; warn naming the days whose close was one."""
+    closes = traded["close"].to_numpy("float64")
+    bad_close = ~np.isnan(closes) & ~valid_prices(closes)
+    for column in ("open", "high", "low", "close"):
+        values = traded[column].to_numpy("float64")
+        traded[column] = np.where(valid_prices(values), values, np.nan)
+    if not bad_close.any():
+        return
+    days = traded.index[bad_close]
+    values = closes[bad_close][:_SHOWN]
+    shown = ", ".join(
+        f"{day:%Y-%m-%d} ({value:g})" for day, value in zip(days[:_SHOWN], values, strict=True)
+    )
+    more = f" and {len(days) - _SHOWN} more" if len(days) > _SHOWN else ""
+    warn(
+        f"{ticker}: Yahoo Finance gave a close that is not a price (zero, negative, infinite, "
+        f"or outside {PRICE_RANGE[0]:g} to {PRICE_RANGE[1]:g}) on {len(days)} day(s): "
+        f"{shown}{more}. Those days are left out, as days without a trade; the next day's "
+        f"return spans them. Check them against the exchange's data.",
+        DataQualityWarning,
+    )
 
 
 def _check_adjusted_returns(
@@ -327,13 +361,12 @@ def _check_adjusted_returns(
         f"{day.date()} ({implied[day]:+.4%} vs {adjusted[day]:+.4%})" for day in bad.index[:_SHOWN]
     )
     more = f" and {len(bad) - _SHOWN} more" if len(bad) > _SHOWN else ""
-    warnings.warn(
+    warn(
         f"{ticker}: on {len(bad)} day(s) the return close/preclose - 1 rebuilt from Yahoo's "
         f"split and dividend events differs from the return of Yahoo's Adj Close: {shown}"
         f"{more}. Yahoo may have missed or misdated a dividend or split there; compare "
         f"with the exchange's data before relying on those days.",
         DataQualityWarning,
-        stacklevel=3,
     )
 
 

@@ -23,7 +23,7 @@ FETCHED = "2022-01-15T08:00:00+00:00"
 
 def bundled(ticker: str, first: str, last: str, **provenance: object) -> pd.DataFrame:
     """Bundled rows dressed as a download made at FETCHED (with extra provenance keys)."""
-    frame = load_prices(ticker, first, last, source="bundled")
+    frame = load_prices(ticker, first, last, data="bundled")
     frame.attrs["provenance"] = {
         **frame.attrs["provenance"], "source": "yahoo", "fetched_at": FETCHED, **provenance
     }
@@ -175,7 +175,7 @@ def test_crash_in_the_middle_of_a_write_loses_nothing(cache: PriceCache) -> None
             connection.set_trace_callback(die_midway)
             return connection
         sqlite3.connect = connect_traced
-        frame = load_prices("{FAW}", "2019-01-02", "2022-01-14", source="bundled")
+        frame = load_prices("{FAW}", "2019-01-02", "2022-01-14", data="bundled")
         PriceCache(r"{cache.path}").put("{FAW}", frame)
         print("not reached")
     """)
@@ -202,7 +202,7 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
             from eventstudy.sources.cache import PriceCache
 
             cache = PriceCache(Path(r"{tmp_path}"))
-            frame = load_prices("{ticker}", "2019-01-02", "2022-01-14", source="bundled")
+            frame = load_prices("{ticker}", "2019-01-02", "2022-01-14", data="bundled")
             while not Path(r"{go}").exists():
                 time.sleep(0.001)
             for _ in range({rounds}):
@@ -223,7 +223,7 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
         hit = cache.get(ticker, day("2019-01-02"), day("2022-01-14"))
         assert hit is not None
         pd.testing.assert_frame_equal(
-            hit, load_prices(ticker, "2019-01-02", "2022-01-14", source="bundled")
+            hit, load_prices(ticker, "2019-01-02", "2022-01-14", data="bundled")
         )
 
 

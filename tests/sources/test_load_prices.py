@@ -29,7 +29,7 @@ BUNDLED = (
 
 
 def bundle(ticker: str = FAW, start: str | None = None, end: str | None = None) -> pd.DataFrame:
-    return load_prices(ticker, start, end, source="bundled")
+    return load_prices(ticker, start, end, data="bundled")
 
 
 # --------------------------------------------------------------------------- bundled data
@@ -114,7 +114,7 @@ def test_bundled_tickers_and_span() -> None:
 
 
 def test_ticker_case_and_spaces_do_not_matter() -> None:
-    frame = load_prices(" 000800.sz ", "2021-09-13", "2021-09-13", source="bundled")
+    frame = load_prices(" 000800.sz ", "2021-09-13", "2021-09-13", data="bundled")
     assert frame["ticker"].iloc[0] == FAW
 
 
@@ -163,11 +163,11 @@ def bundle_csv(tmp_path: Path, tickers: tuple[str, ...] = (FAW, SZSE)) -> Path:
 def test_csv_from_the_bundle_reads_back_equal(tmp_path: Path) -> None:
     path = bundle_csv(tmp_path)
     for ticker in (FAW, SZSE):
-        own = load_prices(ticker, source=path)
+        own = load_prices(ticker, data=path)
         pd.testing.assert_frame_equal(own, bundle(ticker), check_exact=True)
         assert own.attrs["provenance"]["source"] == "csv"
         assert own.attrs["provenance"]["detail"] == str(path.resolve())
-    window = load_prices(FAW, "2021-09-01", "2021-09-30", source=str(path))
+    window = load_prices(FAW, "2021-09-01", "2021-09-30", data=str(path))
     pd.testing.assert_frame_equal(
         window, bundle(FAW, "2021-09-01", "2021-09-30"), check_exact=True
     )
@@ -179,7 +179,7 @@ def test_dataframe_with_date_index_or_column(tmp_path: Path) -> None:
     as_column = expected.reset_index()
     before = as_column.copy()
     for own in (as_index, as_column):
-        got = load_prices(FAW, "2021-09-01", "2021-09-30", source=own)
+        got = load_prices(FAW, "2021-09-01", "2021-09-30", data=own)
         pd.testing.assert_frame_equal(got, expected, check_exact=True)
         assert got.attrs["provenance"]["source"] == "dataframe"
     pd.testing.assert_frame_equal(as_column, before)  # not modified in place
@@ -190,7 +190,7 @@ def test_dataframe_is_never_modified() -> None:
         "ticker": ["x", "x"], "date": ["2021-09-13", "2021-09-10"], "close": ["12.11", "11.62"]
     })
     before = own.copy()
-    frame = load_prices("X", source=own)
+    frame = load_prices("X", data=own)
     pd.testing.assert_frame_equal(own, before)
     assert frame["close"].tolist() == [11.62, 12.11]
     frame.loc[:, "close"] = 0.0
@@ -222,7 +222,7 @@ def test_own_arrays_equal_the_frames(shuffle: bool) -> None:
     arrays = own_arrays(own)
     assert sorted(arrays) == [FAW, SZSE]
     for ticker in (FAW, SZSE):
-        frame = load_prices(ticker, source=own)
+        frame = load_prices(ticker, data=own)
         got = arrays[ticker]
         np.testing.assert_array_equal(got.dates, frame.index.to_numpy())
         for column in ("close", "preclose", "adj_close", "volume"):
@@ -250,17 +250,19 @@ def test_own_arrays_find_repeats_in_a_shuffled_table() -> None:
 def test_minimum_columns_fill_the_rest_with_nan(tmp_path: Path) -> None:
     path = tmp_path / "min.csv"
     path.write_text("ticker,date,close,note\nABC,2021-09-13,12.11,x\nABC,2021-09-10,11.62,y\n")
-    frame = load_prices("ABC", source=path)
+    frame = load_prices("ABC", data=path)
     assert list(frame.columns) == list(PRICE_COLUMNS)
     assert frame["close"].tolist() == [11.62, 12.11]
     assert frame[["open", "preclose", "adj_close", "volume"]].isna().all().all()
 
 
-def test_timezone_aware_dates_keep_their_local_day() -> None:
+def test_timezone_aware_dates_are_days_in_the_exchanges_zone() -> None:
     index = pd.DatetimeIndex(["2021-09-10", "2021-09-13"]).tz_localize("Asia/Shanghai")
-    own = pd.DataFrame({"ticker": "X", "close": [11.62, 12.11]}, index=index.rename("date"))
-    frame = load_prices("X", source=own)
-    assert list(frame.index) == [pd.Timestamp("2021-09-10"), pd.Timestamp("2021-09-13")]
+    for stamps in (index, index.tz_convert("UTC")):  # 2021-09-12 16:00 UTC is Monday there
+        own = pd.DataFrame({"ticker": "X.SZ", "close": [11.62, 12.11]},
+                           index=stamps.rename("date"))
+        frame = load_prices("X.SZ", data=own)
+        assert list(frame.index) == [pd.Timestamp("2021-09-10"), pd.Timestamp("2021-09-13")]
 
 
 # --------------------------------------------------------------------------- errors
@@ -268,12 +270,12 @@ def test_timezone_aware_dates_keep_their_local_day() -> None:
 
 def test_unknown_ticker_in_bundle_lists_bundled_tickers() -> None:
     with pytest.raises(DataUnavailableError, match=r"'AAPL'.*000800\.SZ.*601633\.SS"):
-        load_prices("AAPL", "2021-01-01", "2021-12-31", source="bundled")
+        load_prices("AAPL", "2021-01-01", "2021-12-31", data="bundled")
 
 
 def test_unknown_ticker_in_own_data_lists_its_tickers(tmp_path: Path) -> None:
     with pytest.raises(DataUnavailableError, match=r"'600104\.SS'.*000800\.SZ, 399001\.SZ"):
-        load_prices("600104.SS", source=bundle_csv(tmp_path))
+        load_prices("600104.SS", data=bundle_csv(tmp_path))
 
 
 def test_end_before_start() -> None:
@@ -284,7 +286,7 @@ def test_end_before_start() -> None:
 @pytest.mark.parametrize("bad", ["2021-13-45", "yesterday", "13/09/2021x"])
 def test_bad_date_string(bad: str) -> None:
     with pytest.raises(InvalidInputError, match="start="):
-        load_prices(FAW, bad, None, source="bundled")
+        load_prices(FAW, bad, None, data="bundled")
 
 
 @pytest.mark.parametrize(
@@ -304,7 +306,7 @@ def test_window_without_trading_days() -> None:
 def test_dates_outside_own_data_name_its_range(tmp_path: Path) -> None:
     path = bundle_csv(tmp_path)
     with pytest.raises(DataUnavailableError, match="cover 2019-01-02 to 2022-01-14"):
-        load_prices(FAW, "2022-01-01", "2022-02-01", source=path)
+        load_prices(FAW, "2022-01-01", "2022-02-01", data=path)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -323,7 +325,7 @@ GOOD_ROWS = "ticker,date,close\nX,2021-09-10,11.62\nX,2021-09-13,12.11\n"
         ("date,close\n2021-09-13,12.11\n", r"missing column\(s\) ticker"),
         ("ticker,date,open\nX,2021-09-13,12.11\n", r"missing column\(s\) close"),
         ("ticker,date,close\nX,2021-09-13,12.11\nX,13.09.2021x,11.0\n",
-         r"1 date\(s\) could not be read \(row 2: '13.09.2021x'\)"),
+         r"1 date\(s\) could not be read \(row 2: '13.09.2021x' is not a date"),
         ("ticker,date,close\nX,2021-09-13,12.11\nX,,11.0\n", r"date\(s\) could not be read"),
         (GOOD_ROWS + "X,2021-09-13,12.12\n", r"repeat a ticker and date \(row 2 X 2021-09-13"),
         (GOOD_ROWS + "X,2021-09-14,0\n", r"'close' has 1 zero or negative price"),
@@ -339,30 +341,30 @@ GOOD_ROWS = "ticker,date,close\nX,2021-09-10,11.62\nX,2021-09-13,12.11\n"
 )
 def test_malformed_csv(tmp_path: Path, text: str, pattern: str) -> None:
     with pytest.raises(DataFormatError, match=pattern):
-        load_prices("X", source=write(tmp_path, text))
+        load_prices("X", data=write(tmp_path, text))
 
 
 def test_malformed_dataframe() -> None:
     own = pd.DataFrame({"ticker": ["X", "X"], "date": ["2021-09-13", "2021-09-13"],
                         "close": [12.11, 12.12]})
-    with pytest.raises(DataFormatError, match="the DataFrame passed as source: 2 rows repeat"):
-        load_prices("X", source=own)
+    with pytest.raises(DataFormatError, match="the DataFrame passed as data: 2 rows repeat"):
+        load_prices("X", data=own)
 
 
 def test_unknown_source_name() -> None:
     with pytest.raises(InvalidInputError, match=r"'bundeld' is neither one of 'auto', 'bundled'"):
-        load_prices(FAW, source="bundeld")
+        load_prices(FAW, data="bundeld")
 
 
 def test_source_of_wrong_type() -> None:
-    with pytest.raises(InvalidInputError, match="source=42 is not valid"):
-        load_prices(FAW, source=42)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="data=42 is not valid"):
+        load_prices(FAW, data=42)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("ticker", ["", "  ", None, 800])
 def test_bad_ticker(ticker: Any) -> None:
     with pytest.raises(InvalidInputError, match="is not a ticker"):
-        load_prices(ticker, source="bundled")
+        load_prices(ticker, data="bundled")
 
 
 # --------------------------------------------------------------------------- auto, cache, yahoo
@@ -371,6 +373,9 @@ def test_bad_ticker(ticker: Any) -> None:
 
 
 class FakeCache:
+    enabled = True
+    path = Path("fake.sqlite")
+
     def __init__(self, stored: dict[str, pd.DataFrame] | None = None) -> None:
         self.stored = dict(stored or {})
         self.puts: list[str] = []
@@ -441,7 +446,7 @@ def test_auto_failure_is_one_error_naming_every_attempt(fakes: Fakes) -> None:
     assert "cache: miss" in message
     assert "bundled: not a bundled ticker (bundled: 000001.SS" in message
     assert "yahoo: Yahoo returned no data (offline?)" in message
-    assert "connect to the internet" in message and "source=<DataFrame or CSV path>" in message
+    assert "connect to the internet" in message and "data=<DataFrame or CSV path>" in message
 
 
 def test_auto_names_the_bundled_range_when_the_window_is_outside(
@@ -453,10 +458,10 @@ def test_auto_names_the_bundled_range_when_the_window_is_outside(
 
 def test_cache_source_miss(fakes: Fakes) -> None:
     with pytest.raises(DataUnavailableError, match=r"No cached prices for '000800\.SZ'"):
-        load_prices(FAW, "2021-01-01", "2021-12-31", source="cache")
+        load_prices(FAW, "2021-01-01", "2021-12-31", data="cache")
 
 
 def test_yahoo_source_stores_the_download(fakes: Fakes) -> None:
     fakes.yahoo_frame = bundle(FAW)
-    assert load_prices(FAW, source="yahoo") is fakes.yahoo_frame
+    assert load_prices(FAW, data="yahoo") is fakes.yahoo_frame
     assert fakes.cache.puts == [FAW]

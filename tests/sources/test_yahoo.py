@@ -158,7 +158,7 @@ def test_unknown_ticker_is_a_clear_error(faw: pd.DataFrame) -> None:
     fake = fake_yahoo(faw)
     with pytest.raises(DataUnavailableError, match=r"does not know the ticker 'NOSUCH\.SZ'") as err:
         download("NOSUCH.SZ", pd.Timestamp("2021-01-04"), None, session=fake.session())
-    assert "source=<DataFrame or CSV path>" in str(err.value)
+    assert "data=<DataFrame or CSV path>" in str(err.value)
     assert isinstance(err.value, LookupError)
 
 
@@ -213,9 +213,9 @@ def test_download_many_shows_progress(
 
 def test_load_prices_from_yahoo_is_cached(faw: pd.DataFrame) -> None:
     fake = fake_yahoo(faw, splits=(AFTER_RANGE,))
-    downloaded = load_prices(FAW, "2021-09-04", "2021-10-10", source="yahoo",
+    downloaded = load_prices(FAW, "2021-09-04", "2021-10-10", data="yahoo",
                              session=fake.session())
-    cached = load_prices(FAW, "2021-09-04", "2021-10-10", source="cache")
+    cached = load_prices(FAW, "2021-09-04", "2021-10-10", data="cache")
     pd.testing.assert_frame_equal(cached, downloaded)
     assert cached.attrs["provenance"]["source"] == "cache"
     assert cached.attrs["provenance"]["fetched_at"] == downloaded.attrs["provenance"]["fetched_at"]

@@ -1,0 +1,481 @@
+"""What happens with bad input: one table of cases drives these tests and docs/bad-input.md.
+
+Each case names the input, the outcome a user gets (the error's type and words, or the
+documented result) and a check that produces it. ``test_docs_page_lists_every_case`` keeps the
+page equal to the table; ``python tests/test_bad_input.py`` rewrites the page's table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sources.yahoo_fake import Chart, FakeYahoo, bundled_rows
+
+import eventstudy
+from eventstudy.cli import main
+from eventstudy.errors import (
+    CacheError,
+    DataFormatError,
+    DataQualityWarning,
+    DataUnavailableError,
+    EventStudyWarning,
+    InvalidInputError,
+)
+from eventstudy.sources.cache import PriceCache
+
+FAW = "000800.SZ"
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "bad-input.md"
+BEGIN, END = "<!-- cases: begin -->", "<!-- cases: end -->"
+
+Check = Callable[[Path], None]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input: the kind (a section of the page), the input, the outcome, its check."""
+
+    kind: str
+    given: str
+    outcome: str
+    check: Check
+
+
+def refused(kind: str, given: str, error: type[Exception], text: str, call: Check) -> Case:
+    """``call`` raises ``error`` whose message contains ``text``."""
+
+    def check(tmp: Path) -> None:
+        with pytest.raises(error, match=re.escape(text)):
+            call(tmp)
+
+    return Case(kind, given, f"`{error.__name__}`: “…{text}…”", check)
+
+
+def warned(
+    kind: str,
+    given: str,
+    category: type[Warning],
+    text: str,
+    call: Callable[[Path], Any],
+    then: str = "",
+    holds: Callable[[Any], bool] = lambda _: True,
+) -> Case:
+    """``call`` warns ``category`` with ``text``, pointing at the caller's line; then ``holds``."""
+
+    def check(tmp: Path) -> None:
+        with pytest.warns(category, match=re.escape(text)) as caught:
+            result = call(tmp)
+        ours = [w for w in caught if re.search(re.escape(text), str(w.message))]
+        assert ours[0].filename == __file__  # the warning points at the user's line
+        assert holds(result)
+
+    return Case(kind, given, f"`{category.__name__}`: “…{text}…”" + (f"; {then}" if then else ""),
+                check)
+
+
+def works(kind: str, given: str, outcome: str, call: Callable[[Path], Any],
+          holds: Callable[[Any], bool]) -> Case:
+    """``call`` returns a result for which ``holds`` is true, without a warning."""
+
+    def check(tmp: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert holds(call(tmp))
+
+    return Case(kind, given, outcome, check)
+
+
+def cli(kind: str, given: str, argv: list[str], code: int, text: str) -> Case:
+    """``eventstudy argv`` exits with ``code`` and prints ``text``: one line on stderr for an
+    error (no traceback), on stdout otherwise."""
+
+    def check(tmp: Path) -> None:
+        out, err = io.StringIO(), io.StringIO()
+        args = [a.replace("{tmp}", str(tmp)) for a in argv]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = main(args)
+            except SystemExit as exit_:  # argparse's own exits (--version, --help)
+                status = int(exit_.code or 0)
+        printed = err.getvalue() if code else out.getvalue()
+        assert status == code
+        assert text in printed
+        if code:
+            lines = [line for line in printed.splitlines() if line.startswith("eventstudy: error")]
+            assert len(lines) == 1 and "Traceback" not in printed
+
+    shown = " ".join(a.replace("{tmp}", "DIR") for a in argv)
+    stream = "stderr" if code else "stdout"
+    return Case(kind, f"`eventstudy {shown}`{given}", f"exit {code}, {stream}: “…{text}…”", check)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def faw_rows() -> pd.DataFrame:
+    """FAW Jiefang's bundled rows 2021-09-07 .. 2021-09-13 as a tidy table (5 rows)."""
+    return eventstudy.load_prices(FAW, "2021-09-07", "2021-09-13", data="bundled").reset_index()
+
+
+def faw_with(column: str, value: object, row: int = 2) -> pd.DataFrame:
+    """:func:`faw_rows` with one cell changed (``row`` counts from 0; row 2 is 2021-09-09)."""
+    table = faw_rows()
+    if not isinstance(value, float | int):
+        table[column] = table[column].astype(object)
+    table.loc[row, column] = value
+    return table
+
+
+def own(table: pd.DataFrame, ticker: str = FAW) -> Check:
+    return lambda tmp: eventstudy.load_prices(ticker, data=table)  # type: ignore[return-value]
+
+
+def csv_file(text: str) -> Check:
+    def call(tmp: Path) -> None:
+        path = tmp / "prices.csv"
+        path.write_text(text)
+        eventstudy.load_prices("X", data=path)
+
+    return call
+
+
+def dated(dates: list[object], ticker: str = "X.SZ") -> pd.DataFrame:
+    return pd.DataFrame({"ticker": ticker, "date": dates, "close": 10.0 + np.arange(len(dates))})
+
+
+def days_of(frame: pd.DataFrame) -> list[str]:
+    return [f"{d:%Y-%m-%d}" for d in frame.index]
+
+
+def stamped(zone: str, ticker: str, convert_to: str | None = None) -> pd.DataFrame:
+    """Two trading days (Fri 2021-09-10, Mon 2021-09-13) at midnight in ``zone``."""
+    stamps = pd.DatetimeIndex(["2021-09-10", "2021-09-13"]).tz_localize(zone)
+    if convert_to:
+        stamps = stamps.tz_convert(convert_to)
+    return dated(list(stamps), ticker).assign(date=stamps)
+
+
+def cache_dir() -> Path:
+    return Path(os.environ["EVENTSTUDY_CACHE_DIR"])
+
+
+def damaged_cache(how: str) -> Callable[[Path], Any]:
+    """Write a damaged prices.sqlite into the cache folder, then load FAW through it."""
+
+    def call(tmp: Path) -> Any:
+        folder = cache_dir()
+        good = PriceCache(tmp / "good.sqlite")
+        good.put(FAW, eventstudy.load_prices(FAW, data="bundled"))
+        data = good.path.read_bytes()
+        damaged = {
+            "garbage": b"these are not the prices you are looking for\n" * 50,
+            "truncated": data[: len(data) // 2],
+            "zeroed": data[:8192] + b"\0" * (len(data) - 16384) + data[-8192:],
+        }[how]
+        (folder / "prices.sqlite").write_bytes(damaged)
+        return eventstudy.load_prices(FAW, "2021-09-13", "2021-09-13",
+                                      data="cache" if how == "zeroed" else "auto")
+
+    return call
+
+
+def unusable_cache(tmp: Path) -> DataUnavailableError:
+    """Point the cache at a file, then ask the cache for prices: the error it raises."""
+    os.environ["EVENTSTUDY_CACHE_DIR"] = str(tmp / "a-file")
+    (tmp / "a-file").write_text("not a folder")
+    with pytest.raises(DataUnavailableError) as raised:
+        eventstudy.load_prices(FAW, "2021-09-13", "2021-09-13", data="cache")
+    return raised.value
+
+
+def yahoo_with(day: str, close: float) -> Callable[[Path], pd.DataFrame]:
+    """FAW through yfinance's real code from a fake Yahoo that serves ``close`` on ``day``."""
+
+    def call(tmp: Path) -> pd.DataFrame:
+        rows = bundled_rows(FAW)
+        rows.loc[day, "close"] = close
+        after = f"{rows.index[rows.index.get_loc(day) + 1]:%Y-%m-%d}"
+        # The fake reads dividends from close and next preclose: serve none for that gap.
+        fake = FakeYahoo({FAW: Chart(FAW, rows, skip_dividends=(after,))})
+        return eventstudy.load_prices(FAW, "2021-09-01", "2021-09-30", data="yahoo",
+                                      session=fake.session())
+
+    return call
+
+
+def lacks(day: str) -> Callable[[pd.DataFrame], bool]:
+    return lambda frame: pd.Timestamp(day) not in frame.index and len(frame) == 19
+
+
+PRICES = "Prices a vendor or a table can hold"
+VENDOR = "Prices Yahoo Finance serves"
+TABLE = "A price table's shape"
+DATES = "Dates in a price table"
+WINDOW = "Dates given to load_prices"
+TICKERS = "Tickers"
+SOURCE = "The price source (data=)"
+CACHE = "The price cache"
+CLI = "The command line"
+
+CASES: list[Case] = [
+    # ------------------------------------------------------------------ prices
+    refused(PRICES, "a close of `inf`", DataFormatError,
+            "column 'close' has 1 infinite value(s) (row 3 000800.SZ 2021-09-09)",
+            own(faw_with("close", np.inf))),
+    refused(PRICES, "a close of `-inf`", DataFormatError,
+            "column 'close' has 1 infinite value(s)", own(faw_with("close", -np.inf))),
+    refused(PRICES, "a close of `1e300`", DataFormatError,
+            "column 'close' has 1 price(s) outside 1e-09 to 1e+12 (row 3 000800.SZ 2021-09-09: "
+            "1e+300), which no market quotes", own(faw_with("close", 1e300))),
+    refused(PRICES, "a close of `1e-300`", DataFormatError,
+            "price(s) outside 1e-09 to 1e+12 (row 3 000800.SZ 2021-09-09: 1e-300)",
+            own(faw_with("close", 1e-300))),
+    refused(PRICES, "a close of `0`", DataFormatError,
+            "column 'close' has 1 zero or negative price(s) (row 3 000800.SZ 2021-09-09); "
+            "prices must be positive", own(faw_with("close", 0.0))),
+    refused(PRICES, "a negative close", DataFormatError,
+            "column 'close' has 1 zero or negative price(s)", own(faw_with("close", -11.86))),
+    refused(PRICES, "a previous close (`preclose`) of `inf`", DataFormatError,
+            "column 'preclose' has 1 infinite value(s)", own(faw_with("preclose", np.inf))),
+    refused(PRICES, "a previous close of `0`", DataFormatError,
+            "column 'preclose' has 1 zero or negative price(s)", own(faw_with("preclose", 0.0))),
+    refused(PRICES, "an `open` of `1e300`", DataFormatError,
+            "column 'open' has 1 price(s) outside", own(faw_with("open", 1e300))),
+    refused(PRICES, "a negative `adj_close`", DataFormatError,
+            "column 'adj_close' has 1 zero or negative price(s)", own(faw_with("adj_close", -1.0))),
+    refused(PRICES, "a negative volume", DataFormatError,
+            "column 'volume' has 1 negative value(s) (row 3 000800.SZ 2021-09-09)",
+            own(faw_with("volume", -5.0))),
+    refused(PRICES, "a volume of `inf`", DataFormatError,
+            "column 'volume' has 1 infinite value(s)", own(faw_with("volume", np.inf))),
+    refused(PRICES, "an empty close", DataFormatError,
+            "1 row(s) have no close (row 3 000800.SZ 2021-09-09); drop days without a trade",
+            own(faw_with("close", np.nan))),
+    refused(PRICES, "a close written with a decimal comma (`\"11,86\"`)", DataFormatError,
+            "column 'close' has values that are not numbers (row 3: '11,86')",
+            own(faw_with("close", "11,86"))),
+    refused(PRICES, "a close of `\"n/a\"` in a DataFrame", DataFormatError,
+            "column 'close' has values that are not numbers (row 3: 'n/a')",
+            own(faw_with("close", "n/a"))),
+    works(PRICES, "an empty `open` (or `high`, `low`, `volume`) cell",
+          "accepted: NaN there (only `close` is required)",
+          own(faw_with("open", np.nan)), lambda f: bool(np.isnan(f["open"].iloc[2]))),
+    # ------------------------------------------------------------------ vendor
+    warned(VENDOR, "Yahoo serves a close of `0` on a day", DataQualityWarning,
+           "Yahoo Finance gave a close that is not a price (zero, negative, infinite, or outside "
+           "1e-09 to 1e+12) on 1 day(s): 2021-09-10 (0)",
+           yahoo_with("2021-09-10", 0.0), "the day is left out, as a day without a trade",
+           lacks("2021-09-10")),
+    warned(VENDOR, "Yahoo serves a close of `1e300`", DataQualityWarning,
+           "on 1 day(s): 2021-09-10 (1e+300)", yahoo_with("2021-09-10", 1e300),
+           "the day is left out", lacks("2021-09-10")),
+    warned(VENDOR, "Yahoo serves a negative close", DataQualityWarning,
+           "on 1 day(s): 2021-09-10 (-11.62)", yahoo_with("2021-09-10", -11.62),
+           "the day is left out", lacks("2021-09-10")),
+    # ------------------------------------------------------------------ table shape
+    refused(TABLE, "the same ticker and date twice", DataFormatError,
+            "2 rows repeat a ticker and date (row 5 000800.SZ 2021-09-13; row 6 000800.SZ "
+            "2021-09-13); keep one row per ticker and trading day",
+            own(pd.concat([faw_rows(), faw_rows().tail(1)], ignore_index=True))),
+    refused(TABLE, "a row without a ticker", DataFormatError,
+            "empty ticker in data row(s) 3; fill them in", own(faw_with("ticker", " "))),
+    refused(TABLE, "no `close` column", DataFormatError,
+            "missing column(s) close; found date, ticker, open",
+            own(faw_rows().drop(columns="close"))),
+    refused(TABLE, "no `ticker` column", DataFormatError, "missing column(s) ticker",
+            own(faw_rows().drop(columns="ticker"))),
+    refused(TABLE, "a header row only", DataUnavailableError,
+            "No prices for ticker '000800.SZ' in the DataFrame passed as data; it holds none",
+            own(faw_rows().iloc[:0])),
+    refused(TABLE, "a ticker the table does not hold", DataUnavailableError,
+            "No prices for ticker '600104.SS' in the DataFrame passed as data; it holds "
+            "000800.SZ", own(faw_rows(), "600104.SS")),
+    refused(TABLE, "an empty CSV file", DataFormatError, "not a readable CSV price table",
+            csv_file("")),
+    refused(TABLE, "a CSV file that is not text", DataFormatError,
+            "not a readable CSV price table", lambda tmp: (
+                (tmp / "p.csv").write_bytes(b"\xff\xfe\x00\x81" * 64),
+                eventstudy.load_prices("X", data=tmp / "p.csv"))),
+    # ------------------------------------------------------------------ dates in a table
+    refused(DATES, "`09/10/2021`", DataFormatError,
+            "1 date(s) could not be read (row 2: '09/10/2021' is ambiguous: it could be "
+            "2021-09-10 or 2021-10-09; write it as YYYY-MM-DD)",
+            own(dated(["2021-09-09", "09/10/2021"]), "X.SZ")),
+    refused(DATES, "`13/09/2021` (day first)", DataFormatError,
+            "'13/09/2021' puts the year last, a form read day-first in some places and "
+            "month-first in others; write it as YYYY-MM-DD (2021-09-13?)",
+            own(dated(["13/09/2021"]), "X.SZ")),
+    refused(DATES, "`2021-13-01`", DataFormatError, "'2021-13-01' is not a date",
+            own(dated(["2021-13-01"]), "X.SZ")),
+    refused(DATES, "an empty date", DataFormatError,
+            "(row 2: an empty cell is not a date)", own(dated(["2021-09-09", None]), "X.SZ")),
+    refused(DATES, "a date given as the number `20210913`", DataFormatError,
+            "20210913 is a number, not a date", own(dated([20210913]), "X.SZ")),
+    refused(DATES, "`today`", DataFormatError, "'today' is not a date",
+            own(dated(["today"]), "X.SZ")),
+    works(DATES, "`2021-09-13`, `20210913`, `2021/09/13`, `13 Sep 2021`, `Sep 13, 2021`",
+          "accepted: ISO 8601 and forms with the month as a word",
+          own(dated(["2021-09-07", "20210908", "2021/09/09", "10 Sep 2021", "Sep 13, 2021"]),
+              "X.SZ"),
+          lambda f: days_of(f) == ["2021-09-07", "2021-09-08", "2021-09-09", "2021-09-10",
+                                   "2021-09-13"]),
+    works(DATES, "`2021-09-13 15:00` (a time of day, no zone)", "accepted: the date, 2021-09-13",
+          own(dated(["2021-09-13 15:00"]), "X.SZ"), lambda f: days_of(f) == ["2021-09-13"]),
+    works(DATES, "midnight in Shanghai (`tz='Asia/Shanghai'`) for a `.SZ` stock",
+          "accepted: the dates in the exchange's zone, 2021-09-10 and 2021-09-13",
+          own(stamped("Asia/Shanghai", "X.SZ"), "X.SZ"),
+          lambda f: days_of(f) == ["2021-09-10", "2021-09-13"]),
+    works(DATES, "the same moments in UTC (`2021-09-12 16:00+00:00` for Monday)",
+          "accepted: converted to Shanghai time, 2021-09-10 and 2021-09-13 (not a day early)",
+          own(stamped("Asia/Shanghai", "X.SZ", "UTC"), "X.SZ"),
+          lambda f: days_of(f) == ["2021-09-10", "2021-09-13"]),
+    works(DATES, "text with UTC offsets (`2021-09-13T00:00+08:00`)",
+          "accepted: converted to the exchange's zone",
+          own(dated(["2021-09-10T00:00+08:00", "2021-09-12T16:00Z"]), "X.SZ"),
+          lambda f: days_of(f) == ["2021-09-10", "2021-09-13"]),
+    refused(DATES, "midnight UTC for a ticker without a suffix (New York)", DataFormatError,
+            "dates with a time zone are moments, read as dates in the zone of the ticker's "
+            "exchange (America/New_York, XNYS, the exchange assumed for a ticker without a "
+            "suffix); then 1 row(s) fall on a day XNYS never trades (row 2 X 2021-09-13 "
+            "00:00:00+00:00 is Sunday 2021-09-12 20:00 there)",
+            own(stamped("UTC", "X"), "X")),
+    refused(DATES, "dates with a time zone for an unknown exchange suffix (`X.XX`)",
+            DataFormatError, "the dates of 'X.XX' have a time zone, but its exchange, and so "
+            "the zone its trading dates are in, is unknown", own(stamped("UTC", "X.XX"), "X.XX")),
+    # ------------------------------------------------------------------ load_prices dates
+    refused(WINDOW, "`start=\"09/10/2021\"`", InvalidInputError,
+            "start='09/10/2021' is ambiguous: it could be 2021-09-10 or 2021-10-09",
+            lambda tmp: eventstudy.load_prices(FAW, "09/10/2021", data="bundled")),
+    refused(WINDOW, "`start=20210913` (a number)", InvalidInputError,
+            "start=20210913 is a number, not a date",
+            lambda tmp: eventstudy.load_prices(FAW, 20210913, data="bundled")),  # type: ignore[arg-type]
+    refused(WINDOW, "`end` before `start`", InvalidInputError,
+            "end=2021-09-01 is before start=2021-09-13; swap them or fix one",
+            lambda tmp: eventstudy.load_prices(FAW, "2021-09-13", "2021-09-01", data="bundled")),
+    refused(WINDOW, "a window after the bundled data's end with `data=\"bundled\"`",
+            DataUnavailableError, "cover 2019-01-02 to 2022-01-14, but 2023-05-04 to the last "
+            "day was asked for",
+            lambda tmp: eventstudy.load_prices(FAW, "2023-05-04", data="bundled")),
+    refused(WINDOW, "a window of holidays only", DataUnavailableError,
+            "No trading day for '000800.SZ' from 2021-10-01 to 2021-10-07",
+            lambda tmp: eventstudy.load_prices(FAW, "2021-10-01", "2021-10-07", data="bundled")),
+    # ------------------------------------------------------------------ tickers
+    works(TICKERS, "`\" 000800.sz \"` (case, spaces)", "accepted: 000800.SZ",
+          lambda tmp: eventstudy.load_prices(" 000800.sz ", "2021-09-13", "2021-09-13",
+                                             data="bundled"),
+          lambda f: f["ticker"].iloc[0] == FAW),
+    refused(TICKERS, "`ticker=None`", InvalidInputError,
+            "ticker=None is not a ticker; give a string such as '000800.SZ'",
+            lambda tmp: eventstudy.load_prices(None, data="bundled")),  # type: ignore[arg-type]
+    refused(TICKERS, "`ticker=\"  \"`", InvalidInputError, "ticker='  ' is not a ticker",
+            lambda tmp: eventstudy.load_prices("  ", data="bundled")),
+    refused(TICKERS, "a ticker not in the bundled data", DataUnavailableError,
+            "No prices for ticker 'AAPL' in the bundled data; it holds 000001.SS",
+            lambda tmp: eventstudy.load_prices("AAPL", data="bundled")),
+    # ------------------------------------------------------------------ the source
+    refused(SOURCE, "`data=\"bundle\"` (a misspelt source)", InvalidInputError,
+            "data='bundle' is neither one of 'auto', 'bundled', 'yahoo', 'cache' nor an "
+            "existing CSV file", lambda tmp: eventstudy.load_prices(FAW, data="bundle")),
+    refused(SOURCE, "`data=42`", InvalidInputError, "data=42 is not valid; use one of",
+            lambda tmp: eventstudy.load_prices(FAW, data=42)),  # type: ignore[arg-type]
+    refused(SOURCE, "`data=` a folder", InvalidInputError, "is a folder, not a CSV file",
+            lambda tmp: eventstudy.load_prices(FAW, data=tmp)),
+    refused(SOURCE, "`data=` a CSV path that does not exist", InvalidInputError,
+            "nor an existing CSV file",
+            lambda tmp: eventstudy.load_prices(FAW, data=tmp / "missing.csv")),
+    refused(SOURCE, "both `data=` and its former name `source=`", InvalidInputError,
+            "load_prices() got both data= and source=; give data= only",
+            lambda tmp: eventstudy.load_prices(FAW, data="bundled", source="yahoo")),
+    # ------------------------------------------------------------------ cache
+    warned(CACHE, "`prices.sqlite` is not a database", EventStudyWarning,
+           "is damaged (file is not a database); it was moved to",
+           damaged_cache("garbage"), "a new cache starts; the prices come from the next source",
+           lambda f: f.loc["2021-09-13", "close"] == 12.11),
+    warned(CACHE, "`prices.sqlite` cut off half way", EventStudyWarning,
+           "is damaged (database disk image is malformed); it was moved to",
+           damaged_cache("truncated"), "a new cache starts",
+           lambda f: f.loc["2021-09-13", "close"] == 12.11),
+    refused(CACHE, "`prices.sqlite` with pages overwritten, read with `data=\"cache\"`",
+            CacheError, "(database disk image is malformed; it is damaged). Move or delete the "
+            "file to start a fresh cache", damaged_cache("zeroed")),
+    refused(CACHE, "`data=\"cache\"` for prices never downloaded", DataUnavailableError,
+            "No cached prices for '000800.SZ' from 2021-09-13 to 2021-09-13. Download them "
+            "once with data='yahoo'",
+            lambda tmp: eventstudy.load_prices(FAW, "2021-09-13", "2021-09-13", data="cache")),
+    warned(CACHE, "the cache folder is a file", EventStudyWarning, "cannot be written",
+           unusable_cache, "then `DataUnavailableError`: “…cannot be used: see warning…”",
+           lambda error: "cannot be used: see warning" in str(error)),
+    # ------------------------------------------------------------------ CLI
+    cli(CLI, "", ["--version"], 0, f"eventstudy {eventstudy.__version__}"),
+    cli(CLI, " (an `--out` that is a file)",
+        ["report", FAW, "2021-09-13", "--data", "bundled", "--window", "-5", "5", "--out",
+         str(Path(__file__))], 2, "File exists"),
+    cli(CLI, " (an `--out` that cannot be created)",
+        ["report", FAW, "2021-09-13", "--data", "bundled", "--window", "-5", "5", "--out",
+         "/proc/eventstudy-report"], 2, "eventstudy: error: /proc/eventstudy-report:"),
+    cli(CLI, "", ["study", "{tmp}/missing.csv"], 2, "cannot read the events file"),
+    cli(CLI, " (a folder as the events file)", ["study", "{tmp}"], 2,
+        "cannot read the events file"),
+    cli(CLI, "", ["run", FAW, "2021-09-13", "--data", "bundle"], 2,
+        "data='bundle' is neither one of"),
+    cli(CLI, "", ["run", FAW, "2022-01-10", "--data", "bundled"], 2, "runs past the data"),
+    cli(CLI, "", ["check", "{tmp}/missing.toml"], 2, "is not a file"),
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _yfinance_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep yfinance's timezone cache out of the user's folder; forget the fake session."""
+    import requests
+    import yfinance as yf
+
+    yf.set_tz_cache_location(str(tmp_path_factory.mktemp("yfinance-cache")))
+    yield
+    yf.Ticker("RESET", session=requests.Session())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.kind}: {c.given}" for c in CASES])
+def test_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVENTSTUDY_CACHE_DIR", os.environ["EVENTSTUDY_CACHE_DIR"])
+    case.check(tmp_path)
+
+
+def render(cases: list[Case]) -> str:
+    """The page's table of cases: one section per kind, numbered across the page."""
+    lines: list[str] = []
+    kinds = list(dict.fromkeys(c.kind for c in cases))
+    number = 0
+    for kind in kinds:
+        lines += ["", f"### {kind}", "", "| # | Input | Outcome |", "|---|---|---|"]
+        for case in cases:
+            if case.kind == kind:
+                number += 1
+                lines.append(f"| {number} | {case.given} | {_cell(case.outcome)} |")
+    return "\n".join([BEGIN, *lines, "", END])
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def test_docs_page_lists_every_case() -> None:
+    page = DOCS.read_text(encoding="utf-8")
+    assert render(CASES) in page, "docs/bad-input.md is stale: run python tests/test_bad_input.py"
+
+
+if __name__ == "__main__":
+    page = DOCS.read_text(encoding="utf-8")
+    start, stop = page.index(BEGIN), page.index(END) + len(END)
+    DOCS.write_text(page[:start] + render(CASES) + page[stop:], encoding="utf-8")
+    print(f"{DOCS}: {len(CASES)} cases", file=sys.stderr)
