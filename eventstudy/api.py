@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from eventstudy._typing import GapRule, Measure, ModelName, ReturnsKind, Window
 from eventstudy.calendar import DateLike, locate_event
 from eventstudy.claims import ClaimVerdict, SeedReport, gather_evidence, judge, load_seed
 from eventstudy.claims.figures import Claim, Direction, as_claim
-from eventstudy.engine import MIN_ESTIMATION, PriceLoader, prepare
+from eventstudy.engine import PriceLoader, prepare
 from eventstudy.errors import (
     DataQualityWarning,
     DataUnavailableError,
@@ -23,26 +22,15 @@ from eventstudy.errors import (
 )
 from eventstudy.results.event import EventStudyResult
 from eventstudy.sources import load_prices
+from eventstudy.spec import StudySpec, make_spec, takes_options
 
 if TYPE_CHECKING:
     from eventstudy.results.study import StudyResult
-    from eventstudy.statistics.conventions import Conventions
 
 
+@takes_options
 def run(
-    ticker: str,
-    date: DateLike,
-    *,
-    market: str | None = None,
-    model: ModelName = "market",
-    estimation: Window = (-250, -11),
-    window: Window = (-10, 10),
-    returns: ReturnsKind = "simple",
-    data: Any = "auto",
-    factors: pd.DataFrame | None = None,
-    gaps: GapRule = "compound",
-    min_estimation: int = MIN_ESTIMATION,
-    measure: Measure = "returns",
+    ticker: str, date: DateLike, *, spec: StudySpec | None = None, **options: Any
 ) -> EventStudyResult:
     """Study how one stock reacted to one event.
 
@@ -58,37 +46,14 @@ def run(
         When the news came out. A date the stock did not trade on (weekend, holiday,
         suspension) moves day 0 to its next trading day; a moment at or after the exchange's
         close moves it to the next session. The result records why.
-    market : str, optional
-        The market index. By default the exchange's index from the market registry
-        (:mod:`eventstudy.markets`), chosen by the ticker's suffix: ``.SZ`` → ``399001.SZ``,
-        ``.SS`` → ``000001.SS``, none (US) → ``^GSPC``, ...; a suffix it does not know must
-        be given one.
-    model : {"market", "market_adjusted", "constant_mean", "factors"}
-        The normal-return model (see :mod:`eventstudy.models`).
-    estimation, window : tuple of int
-        Closed windows ``(start, end)`` of relative trading days (the stock's own trading
-        days; day 0 is the event day). The days between them are in neither.
-    returns : {"simple", "log"}
-        Simple total returns ``close / preclose − 1`` or their logs.
-    data : str, path or DataFrame
-        ``"auto"`` (cache, then the bundled data, then Yahoo), ``"bundled"``, ``"yahoo"``,
-        ``"cache"``, or your own tidy table (DataFrame or CSV path) holding the stock and the
-        market (see :func:`eventstudy.load_prices`).
-    factors : DataFrame, optional
-        Factor returns indexed by date, for ``model="factors"``. A column ``RF`` is taken as
-        the risk-free rate: it is subtracted from the stock's return and not used as a factor.
-    gaps : {"compound", "drop"}
-        After a suspension the stock's first return spans several sessions; ``"compound"``
-        compounds the market's return over the same sessions, ``"drop"`` leaves such rows out
-        of the estimation.
-    min_estimation : int
-        Fewest usable estimation days accepted (default 100).
-    measure : {"returns", "volume", "raw_volume", "volatility"}
-        What is studied. ``"volume"``: ln(1 + shares traded) of the stock (and, for the
-        market model, of the index) (Ajinkya & Jain 1989; Campbell & Wasley 1996);
-        ``"raw_volume"``: shares traded; ``"volatility"``: with ``model="constant_mean"`` the
-        variance ratio ``r_t² / s_r² − 1``, with ``model="market"`` Beaver's (1968) U of the
-        market-model residuals (``abnormal`` gains ``u, u_star, f_pvalue``).
+    spec : StudySpec, optional
+        The options of the study, made earlier; ``options`` given too change them.
+    **options
+        The options of the study, each a field of :class:`eventstudy.spec.StudySpec` (see
+        there): ``market`` (default: by the ticker's exchange), ``model`` ("market"),
+        ``estimation`` ((-250, -11)), ``window`` ((-10, 10)), ``returns`` ("simple"),
+        ``data`` ("auto"), ``factors``, ``gaps`` ("compound"), ``min_estimation`` (100),
+        ``measure`` ("returns").
 
     Returns
     -------
@@ -112,26 +77,14 @@ def run(
     >>> round(float(res.abnormal.loc[0, "ar"]), 6)
     0.045264
     """
-    settings = {
-        "market": market,
-        "model": model,
-        "estimation": estimation,
-        "window": window,
-        "returns": returns,
-        "data": data,
-        "factors": factors,
-        "gaps": gaps,
-        "min_estimation": min_estimation,
-        "measure": measure,
-    }
-    return run_batch_of_one(ticker, date, settings)
+    return run_spec(ticker, date, make_spec(spec, **options))
 
 
-def run_batch_of_one(
-    ticker: str, date: DateLike, settings: dict[str, Any], loader: PriceLoader | None = None
+def run_spec(
+    ticker: str, date: DateLike, spec: StudySpec, loader: PriceLoader | None = None
 ) -> EventStudyResult:
-    """:func:`run` with its keyword arguments in ``settings``, reusing ``loader``'s prices."""
-    batch = prepare([(ticker, date, settings["market"])], **settings, strict=True, loader=loader)
+    """:func:`run` of a made specification, reusing ``loader``'s prices."""
+    batch = prepare([(ticker, date, spec.market)], spec, strict=True, loader=loader)
     result = EventStudyResult(batch)
     missing = result.abnormal.loc[result.abnormal["ar"].isna(), "date"]
     if len(missing):
@@ -146,21 +99,13 @@ def run_batch_of_one(
     return result
 
 
+@takes_options
 def study(
     events: pd.DataFrame | Iterable[Sequence[Any]],
     *,
-    market: str | None = None,
-    model: ModelName = "market",
-    estimation: Window = (-250, -11),
-    window: Window = (-10, 10),
-    returns: ReturnsKind = "simple",
-    data: Any = "auto",
-    factors: pd.DataFrame | None = None,
-    gaps: GapRule = "compound",
-    min_estimation: int = MIN_ESTIMATION,
-    measure: Measure = "returns",
     groups: str | None = None,
-    conventions: Conventions | None = None,
+    spec: StudySpec | None = None,
+    **options: Any,
 ) -> StudyResult:
     """Study many events at once and test the average abnormal return.
 
@@ -171,14 +116,17 @@ def study(
         ``(ticker, date, market)`` tuples.
     groups : str, optional
         A column of ``events`` whose values split the study into groups.
-    conventions : eventstudy.statistics.conventions.Conventions, optional
-        Where published implementations differ (residual-variance divisor, which days the
-        rank test ranks, pooled or averaged p̂ of the generalized sign test, alignment of
-        events by relative day or calendar date), the choice to follow; the default follows
-        the papers, ``Conventions.estudy2()`` reproduces R estudy2.
+    spec : StudySpec, optional
+        The options of the study, made earlier; ``options`` given too change them.
+    **options
+        The options of :func:`run`, and ``conventions``: where published implementations
+        differ (residual-variance divisor, which days the rank test ranks, pooled or averaged
+        p̂ of the generalized sign test, alignment of events by relative day or calendar
+        date), the choice to follow; the default follows the papers,
+        ``Conventions.estudy2()`` reproduces R estudy2.
 
-    Other parameters are those of :func:`run`. An event that cannot be studied is kept in
-    ``result.events`` with the reason in ``status``.
+    An event that cannot be studied is kept in ``result.events`` with the reason in
+    ``status``.
 
     Returns
     -------
@@ -202,7 +150,8 @@ def study(
     """
     from eventstudy.results.study import StudyResult
 
-    if measure == "volatility" and model != "constant_mean":
+    spec = make_spec(spec, **options)
+    if spec.measure == "volatility" and spec.model != "constant_mean":
         raise InvalidInputError(
             "study(measure='volatility') uses the variance ratio r²/s² − 1 "
             "(model='constant_mean'), to which every multi-event test applies; Beaver's U "
@@ -215,20 +164,7 @@ def study(
                 f"groups={groups!r} must name a column of the events DataFrame."
             )
         frame = events.rename(columns={groups: "group"})
-    batch = prepare(
-        frame,
-        market=market,
-        model=model,
-        estimation=estimation,
-        window=window,
-        returns=returns,
-        data=data,
-        factors=factors,
-        gaps=gaps,
-        min_estimation=min_estimation,
-        measure=measure,
-    )
-    return StudyResult(batch, conventions=conventions)
+    return StudyResult(prepare(frame, spec))
 
 
 def check_claim(

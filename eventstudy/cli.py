@@ -9,55 +9,51 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any, get_args
+from dataclasses import fields
+from typing import Any, Literal, get_args, get_origin
 
 import pandas as pd
 
 from eventstudy._json import to_jsonable
-from eventstudy._typing import Measure, ModelName
+from eventstudy._typing import Window
 from eventstudy.errors import EventStudyError
+from eventstudy.spec import StudySpec, option_default, option_types
+
+#: The options of a study that ``run`` and ``study`` take on the command line: those with a
+#: help text.
+STUDY_OPTIONS = tuple(f.name for f in fields(StudySpec) if "help" in f.metadata)
+#: Those of ``report``, which studies one event with several models and measures.
+REPORT_OPTIONS = ("market", "data", "estimation", "window")
+#: Option values the command line cannot take (it has no way to give a factor table).
+CLI_EXCLUDED = ("factors",)
 
 
-def _add_window_options(parser: argparse.ArgumentParser, window_hint: str = "") -> None:
-    parser.add_argument(
-        "--estimation",
-        nargs=2,
-        type=int,
-        default=(-250, -11),
-        metavar=("START", "END"),
-        help="estimation window in relative trading days (default: -250 -11)",
-    )
-    parser.add_argument(
-        "--window",
-        nargs=2,
-        type=int,
-        default=(-10, 10),
-        metavar=("START", "END"),
-        help=f"event window in relative trading days (default: -10 10){window_hint}",
-    )
+def _add_spec_options(
+    parser: argparse.ArgumentParser, names: Sequence[str], hints: dict[str, str] | None = None
+) -> None:
+    """Add the options ``names`` of :class:`StudySpec` with their help text, choices and
+    defaults; ``hints`` adds words to some help texts."""
+    types = option_types()
+    for f in fields(StudySpec):
+        if f.name not in names:
+            continue
+        default = option_default(f.name)
+        text = f.metadata["help"]
+        kind = types[f.name]
+        extra: dict[str, Any] = {}
+        if kind == Window:
+            text += f" (default: {default[0]} {default[1]})"
+            extra = {"nargs": 2, "type": int, "metavar": ("START", "END")}
+        elif get_origin(kind) is Literal:
+            extra = {"choices": [v for v in get_args(kind) if v not in CLI_EXCLUDED]}
+        parser.add_argument(
+            f"--{f.name}", default=default, help=text + (hints or {}).get(f.name, ""), **extra
+        )
 
 
-def _add_study_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--market", help="market index ticker (default: by exchange suffix)")
-    parser.add_argument(
-        "--model",
-        default="market",
-        choices=["market", "market_adjusted", "constant_mean"],
-        help="normal-return model (default: market)",
-    )
-    _add_window_options(parser)
-    parser.add_argument(
-        "--measure",
-        default="returns",
-        choices=get_args(Measure),
-        help="study returns (default), log volume, volume in shares, or volatility",
-    )
-    parser.add_argument(
-        "--data",
-        default="auto",
-        help="'auto' (cache, bundled, Yahoo), 'bundled', 'yahoo', or a CSV path of your own",
-    )
-    parser.add_argument("--json", action="store_true", help="print every number as JSON")
+def _spec(args: argparse.Namespace, names: Sequence[str]) -> StudySpec:
+    """The specification of the options ``names`` as given on the command line."""
+    return StudySpec(**{name: getattr(args, name) for name in names})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,30 +68,34 @@ def build_parser() -> argparse.ArgumentParser:
     run_p = commands.add_parser("run", help="event study of one stock around one date")
     run_p.add_argument("ticker", help="Yahoo-style ticker, e.g. 000800.SZ")
     run_p.add_argument("date", help="news date, e.g. 2021-09-13")
-    _add_study_options(run_p)
+    _add_spec_options(run_p, STUDY_OPTIONS)
+    run_p.add_argument("--json", action="store_true", help="print every number as JSON")
 
     study_p = commands.add_parser("study", help="event study of many events (CSV: ticker,date)")
     study_p.add_argument("events", help="CSV file with columns ticker,date (optional market)")
-    _add_study_options(study_p)
+    _add_spec_options(study_p, STUDY_OPTIONS)
+    study_p.add_argument("--json", action="store_true", help="print every number as JSON")
 
     check_p = commands.add_parser("check", help="check the claims of a seed record")
     check_p.add_argument("seed", help="path of a seed record (TOML), e.g. seeds/....toml")
     check_p.add_argument("--fx-rate", type=float, help="CNY per USD, to judge a USD figure")
-    check_p.add_argument("--data", default="auto", help="price source, as for 'run'")
+    _add_spec_options(check_p, ["data"])
 
     report_p = commands.add_parser(
         "report", help="write charts, Markdown, HTML and JSON of one event study into a folder"
     )
     report_p.add_argument("ticker", help="Yahoo-style ticker, e.g. 000800.SZ")
     report_p.add_argument("date", help="news date, e.g. 2021-09-13")
-    report_p.add_argument("--market", help="market index ticker (default: by exchange suffix)")
     report_p.add_argument(
         "--compare-market", help="second index for the robustness table (China: 000300.SS)"
     )
     report_p.add_argument("--claim-pct", help="claimed percent move, e.g. 10")
     report_p.add_argument("--claim-price", help="claimed price, e.g. 12.78")
-    report_p.add_argument("--data", default="auto", help="price source, as for 'run'")
-    _add_window_options(report_p, " (shorten it for news of the last few trading days)")
+    _add_spec_options(
+        report_p,
+        REPORT_OPTIONS,
+        {"window": " (shorten it for news of the last few trading days)"},
+    )
     report_p.add_argument("--out", default="report", help="output folder (default: report)")
     report_p.add_argument(
         "--notebook",
@@ -117,19 +117,6 @@ def _version() -> str:
         return "(not installed)"
 
 
-def _study_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    model: ModelName = args.model
-    measure: Measure = args.measure
-    return {
-        "market": args.market,
-        "model": model,
-        "estimation": tuple(args.estimation),
-        "window": tuple(args.window),
-        "measure": measure,
-        "data": args.data,
-    }
-
-
 def _emit(result: Any, as_json: bool) -> None:
     """Print a result's summary, or its numbers as JSON."""
     if as_json:
@@ -145,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from eventstudy.api import run
 
-            _emit(run(args.ticker, args.date, **_study_kwargs(args)), args.json)
+            _emit(run(args.ticker, args.date, spec=_spec(args, STUDY_OPTIONS)), args.json)
         elif args.command == "study":
             from eventstudy.api import study
 
@@ -157,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            _emit(study(events, **_study_kwargs(args)), args.json)
+            _emit(study(events, spec=_spec(args, STUDY_OPTIONS)), args.json)
         elif args.command == "check":
             from eventstudy.api import check_seed
 
@@ -174,13 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.ticker,
                 args.date,
                 args.out,
-                market=args.market,
+                spec=_spec(args, REPORT_OPTIONS),
                 compare_market=args.compare_market,
                 claim_pct=args.claim_pct,
                 claim_price=args.claim_price,
-                data=args.data,
-                estimation=tuple(args.estimation),
-                window=tuple(args.window),
                 progress=progress,
             )
             if notebook is not None:

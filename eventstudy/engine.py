@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from eventstudy._typing import GapRule, Measure, ModelName, ReturnsKind, Window, check_option
+from eventstudy._typing import Measure, ReturnsKind, Window
 from eventstudy.calendar import locate_event, to_timestamp
 from eventstudy.errors import (
     EventStudyError,
@@ -34,7 +34,6 @@ from eventstudy.panel import (
     Panel,
     Series,
     build_panel,
-    check_windows,
     lay_end_to_end,
     market_measure,
     stock_measure,
@@ -42,9 +41,7 @@ from eventstudy.panel import (
 from eventstudy.sources import bundled_tickers, is_own_data, load_prices
 from eventstudy.sources._frame import PriceArrays, StockTable
 from eventstudy.sources.owndata import OwnTable
-
-#: Default minimum number of estimation observations.
-MIN_ESTIMATION = 100
+from eventstudy.spec import StudySpec
 
 OK = "ok"
 
@@ -62,21 +59,14 @@ class Batch:
         Arrays of the studied events (``status == "ok"``), in the order of those rows.
     fit : Fit
         The model fitted to ``panel``.
-    model : str
-    measure : str
-    returns : str
-    settings : dict
-        The keyword arguments of :func:`prepare`, to study the same events again (e.g. with
-        another measure).
+    spec : StudySpec
+        The options of the study.
     """
 
     events: pd.DataFrame
     panel: Panel
     fit: Fit
-    model: str
-    measure: str
-    returns: str
-    settings: dict[str, Any]
+    spec: StudySpec
     loader: PriceLoader
 
     @property
@@ -373,34 +363,19 @@ def _check_windows_of(
 
 def prepare(
     events: pd.DataFrame | Iterable[Sequence[Any]],
+    spec: StudySpec,
     *,
-    market: str | None = None,
-    model: ModelName = "market",
-    estimation: Window = (-250, -11),
-    window: Window = (-10, 10),
-    returns: ReturnsKind = "simple",
-    data: Any = "auto",
-    factors: pd.DataFrame | None = None,
-    gaps: GapRule = "compound",
-    min_estimation: int = MIN_ESTIMATION,
-    measure: Measure = "returns",
     strict: bool = False,
     loader: PriceLoader | None = None,
 ) -> Batch:
     """Load, align and fit every event; see the module docstring.
 
-    Parameters are those of :func:`eventstudy.study`; ``strict=True`` raises the first
+    ``events`` are those of :func:`eventstudy.study`; ``strict=True`` raises the first
     event's problem instead of recording it. ``loader`` is the :class:`PriceLoader` of an
     earlier batch: its prices are reused when the data and the calendar span are the same.
     """
-    check_option(model, ModelName, "model")
-    check_option(returns, ReturnsKind, "returns")
-    check_option(gaps, GapRule, "gaps")
-    check_option(measure, Measure, "measure")
-    check_windows(estimation, window)
-    estimation, window = (int(estimation[0]), int(estimation[1])), (int(window[0]), int(window[1]))
-    _check_combination(model, measure, factors, min_estimation)
-    factor_table = _factor_table(factors) if factors is not None else None
+    market, model, measure, returns = spec.market, spec.model, spec.measure, spec.returns
+    estimation, window = spec.estimation, spec.window
     uses_market = model in ("market", "market_adjusted")
     frame = normalise_events(events)
     defaults: dict[str, str] = {}
@@ -415,8 +390,8 @@ def prepare(
     ]
     stamps, days, plain, date_errors = _requested(frame["date"])
     span = _load_span(days, estimation, window)
-    if loader is None or not loader.serves(data, span):
-        loader = PriceLoader(data, span)
+    if loader is None or not loader.serves(spec.data, span):
+        loader = PriceLoader(spec.data, span)
     load = loader
 
     n = len(frame)
@@ -467,15 +442,15 @@ def prepare(
 
     panel = build_panel(
         laid, pair_start[codes[ok]], pair_length[codes[ok]], out["pos"][ok], estimation, window,
-        gaps=gaps, needs_market=uses_market,
+        gaps=spec.gaps, needs_market=uses_market,
     )
     factor_x = None
-    if factor_table is not None:
-        panel, factor_x = _with_factors(panel, factor_table)
+    if spec.factors is not None:
+        panel, factor_x = _with_factors(panel, spec.factors)
     n_regressors = {"market": 1, "constant_mean": 0, "market_adjusted": 0}.get(
         model, 0 if factor_x is None else factor_x.shape[2]
     )
-    need = max(min_estimation, n_regressors + 2)
+    need = max(spec.min_estimation, n_regressors + 2)
     nobs = panel.est_mask.sum(axis=1)
     short = nobs < need
     for k in np.flatnonzero(short):
@@ -518,50 +493,7 @@ def prepare(
     if fitted.beta.shape[1] == 1:
         beta[ok] = fitted.beta[:, 0]
     frame["beta"] = beta
-    settings = {
-        "market": market,
-        "model": model,
-        "estimation": estimation,
-        "window": window,
-        "returns": returns,
-        "data": data,
-        "factors": factors,
-        "gaps": gaps,
-        "min_estimation": min_estimation,
-        "measure": measure,
-    }
-    return Batch(frame, panel, fitted, model, measure, returns, settings, load)
-
-
-def _check_combination(
-    model: ModelName, measure: Measure, factors: pd.DataFrame | None, min_estimation: int
-) -> None:
-    """Refuse option combinations that have no meaning, saying what to use instead."""
-    if model == "factors" and factors is None:
-        raise InvalidInputError(
-            "model='factors' needs factors=<DataFrame of factor returns indexed by date>."
-        )
-    if factors is not None and model != "factors":
-        raise InvalidInputError(
-            f"factors= is used only by model='factors' (model={model!r} would ignore it)."
-        )
-    if measure in ("volume", "raw_volume") and model in ("market_adjusted", "factors"):
-        raise InvalidInputError(
-            f"measure={measure!r} works with model='market' (the stock's volume regressed on "
-            f"the index's) or 'constant_mean'; model={model!r} has no meaning for volume."
-        )
-    if measure == "volatility" and model not in ("constant_mean", "market"):
-        raise InvalidInputError(
-            "measure='volatility' works with model='constant_mean' (the variance ratio "
-            "r²/s² − 1) or model='market' (Beaver's U on market-model residuals)."
-        )
-    if isinstance(min_estimation, bool) or not isinstance(min_estimation, int | np.integer):
-        raise InvalidInputError(f"min_estimation={min_estimation!r} must be an integer.")
-    if min_estimation < 3:
-        raise InvalidInputError(
-            f"min_estimation={min_estimation} is too small: a model needs at least 3 "
-            "estimation days to leave a residual degree of freedom."
-        )
+    return Batch(frame, panel, fitted, spec, load)
 
 
 def _pairs(tickers: pd.Series, markets: pd.Series) -> tuple[np.ndarray, list[tuple[str, str]]]:
@@ -599,38 +531,6 @@ def _market_for(ticker: str, market: str | None, uses_market: bool) -> str:
         return default_market(ticker)
     except InvalidInputError:
         return ""
-
-
-def _factor_table(factors: pd.DataFrame) -> pd.DataFrame:
-    """Factor returns as float columns on a sorted, unique date index.
-
-    Raises
-    ------
-    InvalidInputError
-        If ``factors`` is not a DataFrame of numbers indexed by dates, or repeats a date.
-    """
-    if not isinstance(factors, pd.DataFrame) or factors.shape[1] == 0:
-        raise InvalidInputError(
-            "factors= must be a DataFrame of factor returns (one column per factor) indexed "
-            "by date."
-        )
-    try:
-        index = pd.DatetimeIndex(pd.to_datetime(factors.index)).normalize()
-    except (ValueError, TypeError) as exc:
-        raise InvalidInputError(
-            "factors= must be indexed by date (e.g. factors.set_index('date'))."
-        ) from exc
-    if index.has_duplicates:
-        repeated = ", ".join(f"{d:%Y-%m-%d}" for d in index[index.duplicated()][:3])
-        raise InvalidInputError(f"factors= repeats dates ({repeated}); give one row per date.")
-    try:
-        table = factors.astype(float)
-    except (ValueError, TypeError) as exc:
-        raise InvalidInputError(
-            f"factors= has columns that are not numbers ({exc}); give factor returns only."
-        ) from exc
-    table.index = index
-    return table.sort_index()
 
 
 def _with_factors(panel: Panel, factors: pd.DataFrame) -> tuple[Panel, np.ndarray]:

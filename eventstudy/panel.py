@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from eventstudy._typing import GapRule, Measure, ReturnsKind, Window
-from eventstudy.errors import DataQualityWarning, InvalidInputError
+from eventstudy.errors import DataQualityWarning
 from eventstudy.sources._frame import PriceArrays, StockTable
 
 FloatArray = np.ndarray
@@ -302,36 +302,6 @@ class Panel:
         )
 
 
-def check_windows(estimation: Window, window: Window) -> None:
-    """Validate an estimation and an event window of relative trading days.
-
-    Windows are closed tuples ``(start, end)`` of relative trading days, with day 0 the event
-    day. The estimation window must end before the event window starts; the days between
-    them (if any) are in neither.
-
-    Raises
-    ------
-    InvalidInputError
-        If a window is not an ordered pair of integers or the two overlap.
-    """
-    for name, pair in (("estimation", estimation), ("window", window)):
-        if (
-            not isinstance(pair, tuple | list)
-            or len(pair) != 2
-            or not all(isinstance(v, int | np.integer) for v in pair)
-        ):
-            raise InvalidInputError(
-                f"{name}={pair!r} must be a pair of integers (start, end) of relative days."
-            )
-        if pair[0] > pair[1]:
-            raise InvalidInputError(f"{name}={pair!r} starts after it ends.")
-    if estimation[1] >= window[0]:
-        raise InvalidInputError(
-            f"estimation={estimation!r} must end before the event window {window!r} starts; "
-            f"e.g. estimation=({window[0] - 240}, {window[0] - 1})."
-        )
-
-
 def lay_end_to_end(series: list[Series]) -> tuple[Series, np.ndarray]:
     """The series laid end to end as one, and the row where each one starts."""
     lengths = np.array([len(one.dates) for one in series], dtype=np.intp)
@@ -367,7 +337,7 @@ def build_panel(
     day0_index : numpy.ndarray of int, shape (N,)
         Position of each event's day 0 in its series.
     estimation, window : tuple of int
-        Closed windows of relative trading days.
+        Closed windows of relative trading days, checked (:class:`eventstudy.spec.StudySpec`).
     gaps : {"compound", "drop"}
         Keep rows whose return spans a suspension (the market return is compounded over the
         same sessions) or drop them from the estimation.
@@ -375,7 +345,6 @@ def build_panel(
         Whether the model uses the market's measure; if not, a day without it still enters
         the estimation.
     """
-    check_windows(estimation, window)
     first = min(estimation[0], window[0])
     last = max(estimation[1], window[1])
     rel_days = np.arange(first, last + 1)

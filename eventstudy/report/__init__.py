@@ -37,6 +37,7 @@ from typing import Any
 from eventstudy.report.collect import Collection, Progress, collect
 from eventstudy.report.notebook import notebook_to_render, render_notebook
 from eventstudy.report.render import save_figure
+from eventstudy.spec import StudySpec, make_spec
 
 __all__ = [
     "Collection",
@@ -53,14 +54,12 @@ def write_report(
     date: Any,
     out: str | Path,
     *,
-    market: str | None = None,
     compare_market: str | None = None,
     claim_pct: object = None,
     claim_price: object = None,
-    data: Any = "auto",
-    estimation: tuple[int, int] = (-250, -11),
-    window: tuple[int, int] = (-10, 10),
     progress: Progress | None = None,
+    spec: StudySpec | None = None,
+    **options: Any,
 ) -> list[Path]:
     """Study one stock around one date and write the charts, summaries and JSON into ``out``.
 
@@ -72,21 +71,20 @@ def write_report(
         The news date (see :func:`eventstudy.run` for how day 0 is found).
     out : str or pathlib.Path
         The folder to write into; created if missing. Existing report files are replaced.
-    market : str, optional
-        The market index of the main study (default: by exchange, see :func:`eventstudy.run`).
     compare_market : str, optional
         A second index for the robustness table; for mainland China stocks it defaults to
         the CSI 300 (``000300.SS``) when the main index is another one.
     claim_pct, claim_price : optional
         A claimed percent move and price, judged by
         :meth:`~eventstudy.EventStudyResult.check_claim`.
-    data : str, path or DataFrame
-        The price source, as in :func:`eventstudy.run`.
-    estimation, window : tuple of int
-        The windows of every study in the report, as in :func:`eventstudy.run`; shorten the
-        event window for news of the last few trading days.
     progress : callable, optional
         Called with a short message before each step (the command line prints them).
+    spec : StudySpec, optional
+        The options of the main study, made earlier; ``options`` given too change them.
+    **options
+        The options of the main study, as in :func:`eventstudy.run` (``market``, ``data``,
+        ``estimation``, ``window``, ...); its windows are those of every study in the
+        report: shorten the event window for news of the last few trading days.
 
     Returns
     -------
@@ -114,13 +112,10 @@ def write_report(
     collection = collect(
         ticker,
         date,
-        market=market,
+        make_spec(spec, **options),
         compare_market=compare_market,
         claim_pct=claim_pct,
         claim_price=claim_price,
-        data=data,
-        estimation=estimation,
-        window=window,
         progress=say,
     )
     folder = Path(out)

@@ -18,6 +18,7 @@ from eventstudy.markets import find_market
 
 if TYPE_CHECKING:
     from eventstudy.results.event import CarResult, EventStudyResult
+    from eventstudy.spec import StudySpec
 
 #: Windows of the robustness comparison, where they fit in the event window.
 ROBUSTNESS_WINDOWS = ((0, 0), (-1, 1), (0, 5))
@@ -76,17 +77,15 @@ def comparison_market(result: EventStudyResult, compare_market: str | None) -> s
 def collect(
     ticker: str,
     date: Any,
+    spec: StudySpec,
     *,
-    market: str | None = None,
     compare_market: str | None = None,
     claim_pct: object = None,
     claim_price: object = None,
-    data: Any = "auto",
-    estimation: tuple[int, int] = (-250, -11),
-    window: tuple[int, int] = (-10, 10),
     progress: Progress | None = None,
 ) -> Collection:
-    """Run every study of a report and gather its numbers (see :func:`write_report`).
+    """Run every study of a report and gather its numbers (see :func:`write_report`);
+    ``spec`` holds the options of the main study.
 
     Raises
     ------
@@ -97,9 +96,10 @@ def collect(
     from eventstudy import __version__
     from eventstudy.api import run
 
+    data = spec.data
     say = progress or (lambda message: None)
     say(f"loading prices of {ticker} and its market index (data={data!r}) and fitting the model")
-    result = run(ticker, date, market=market, estimation=estimation, window=window, data=data)
+    result = run(ticker, date, spec=spec)
     specs = {f"market model, {result.market}": result}
     other = comparison_market(result, compare_market)
     if other is not None:
@@ -133,13 +133,13 @@ def collect(
         "inputs": {
             "ticker": ticker,
             "date": str(date),
-            "market": market,
+            "market": spec.market,
             "compare_market": other,
             "claim_pct": claim_pct,
             "claim_price": claim_price,
             "data": data if isinstance(data, str) else "user data",
-            "estimation": list(estimation),
-            "window": list(window),
+            "estimation": list(spec.estimation),
+            "window": list(spec.window),
         },
         "event": result.to_dict(),
         "robustness": {label: res.to_dict() for label, res in specs.items()},

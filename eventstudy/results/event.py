@@ -152,6 +152,8 @@ class EventStudyResult(SummaryMixin):
         Why day 0 differs from the requested date ("2021-09-11 is a Saturday"); empty if not.
     estimation, window : tuple of int
         The windows in relative trading days.
+    spec : StudySpec
+        Every option of the study.
     """
 
     def __init__(self, batch: Batch) -> None:
@@ -162,8 +164,9 @@ class EventStudyResult(SummaryMixin):
         row = batch.studied.iloc[0]
         self.ticker: str = row["ticker"]
         self.market: str = row["market"]
-        self.model_name: str = batch.model
-        self.measure: str = batch.measure
+        self.spec = batch.spec
+        self.model_name: str = batch.spec.model
+        self.measure: str = batch.spec.measure
         self.requested_date: pd.Timestamp = row["requested"]
         self.event_date: pd.Timestamp = row["day0"]
         self.day0_reason: str = row["reason"]
@@ -301,7 +304,7 @@ class EventStudyResult(SummaryMixin):
         return self.rerun(measure="volume")
 
     def rerun(self, **changes: Any) -> EventStudyResult:
-        """The same event studied again with some of :func:`eventstudy.run`'s settings changed.
+        """The same event studied again with some options changed (:meth:`StudySpec.replace`).
 
         Prices already loaded are reused (no second download or read of the same table).
 
@@ -312,17 +315,10 @@ class EventStudyResult(SummaryMixin):
         >>> res.rerun(model="market_adjusted").model_name
         'market_adjusted'
         """
-        from eventstudy.api import run_batch_of_one
+        from eventstudy.api import run_spec
 
-        unknown = sorted(set(changes) - set(self._batch.settings))
-        if unknown:
-            raise InvalidInputError(
-                f"rerun() got unknown setting(s) {', '.join(unknown)}; change any of "
-                f"{', '.join(self._batch.settings)}."
-            )
-        settings = {**self._batch.settings, **changes}
-        return run_batch_of_one(
-            self.ticker, self.requested_date, settings, loader=self._batch.loader
+        return run_spec(
+            self.ticker, self.requested_date, self.spec.replace(**changes), self._batch.loader
         )
 
     @cached_property

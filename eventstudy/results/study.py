@@ -69,9 +69,10 @@ class StudyResult(SummaryMixin):
     batch : Batch
         Events, aligned arrays and fitted model from :func:`eventstudy.engine.prepare`.
     conventions : Conventions, optional
-        Where published implementations differ (residual-variance divisor, market terms of
-        the prediction-error factor, p̂ of the generalized sign test, days ranked by the
-        Corrado test over a window, relative-day or calendar-date alignment); see
+        Conventions to use instead of those of ``batch.spec`` (where published
+        implementations differ: residual-variance divisor, market terms of the
+        prediction-error factor, p̂ of the generalized sign test, days ranked by the Corrado
+        test over a window, relative-day or calendar-date alignment); see
         :mod:`eventstudy.statistics.conventions`. ``Conventions.estudy2()`` reproduces R estudy2.
 
     Raises
@@ -95,6 +96,8 @@ class StudyResult(SummaryMixin):
     """
 
     def __init__(self, batch: Batch, *, conventions: Conventions | None = None) -> None:
+        if conventions is not None:
+            batch = replace(batch, spec=batch.spec.replace(conventions=conventions))
         studied = batch.events["status"] == OK
         if not studied.any():
             reasons = "; ".join(
@@ -106,7 +109,8 @@ class StudyResult(SummaryMixin):
                 "Check the tickers, dates, windows and data source."
             )
         self._batch = batch
-        self.conventions = conventions or Conventions()
+        self.spec = batch.spec
+        self.conventions = batch.spec.conventions
 
     @property
     def events(self) -> pd.DataFrame:
@@ -121,7 +125,7 @@ class StudyResult(SummaryMixin):
     @property
     def measure(self) -> str:
         """What the events were studied on (``"returns"``, ``"volume"``, ...)."""
-        return self._batch.measure
+        return self.spec.measure
 
     @property
     def window(self) -> tuple[int, int]:
@@ -215,9 +219,7 @@ class StudyResult(SummaryMixin):
         for value in labels.dropna().unique():
             keep = (labels == value).to_numpy()
             if (self.events["status"][keep] == OK).any():
-                out[value] = StudyResult(
-                    subset_batch(self._batch, keep), conventions=self.conventions
-                )
+                out[value] = StudyResult(subset_batch(self._batch, keep))
         return out
 
     def by_group(self, start: int, end: int) -> pd.DataFrame:
@@ -297,8 +299,8 @@ class StudyResult(SummaryMixin):
             ]
         events["date"] = events["date"].astype(str)
         return {
-            "model": self._batch.model,
-            "measure": self._batch.measure,
+            "model": self.spec.model,
+            "measure": self.spec.measure,
             "window": list(self.window),
             "events": events.to_dict(orient="records"),
             "aar": self.aar.reset_index().to_dict(orient="records"),

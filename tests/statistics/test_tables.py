@@ -18,6 +18,7 @@ from eventstudy.engine import Batch, prepare
 from eventstudy.models import fit
 from eventstudy.panel import Series, build_panel, lay_end_to_end
 from eventstudy.results.study import StudyResult
+from eventstudy.spec import StudySpec
 from eventstudy.statistics.conventions import Conventions
 from eventstudy.statistics.tables import daily_statistics, event_arrays, window_statistics
 
@@ -37,7 +38,7 @@ AUTO_TICKERS = [
 def auto_batch() -> Batch:
     return prepare(
         [(t, "2021-03-31") for t in AUTO_TICKERS],
-        market="000300.SS", estimation=(-250, -11), window=(-5, 5), data="bundled",
+        StudySpec(market="000300.SS", estimation=(-250, -11), window=(-5, 5), data="bundled"),
     )
 
 
