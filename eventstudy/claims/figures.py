@@ -55,8 +55,8 @@ CURRENCIES: dict[str, str] = {
 }
 
 #: A written number: digits with an optional decimal point, or groups of three digits
-#: separated by commas (``1,278.50``).
-_WRITTEN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+#: separated by commas (``1,278.50``). A decimal comma (``12,78``) is not one.
+_WRITTEN_NUMBER = re.compile(r"\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -313,7 +313,8 @@ groups of three digits (1,278.50); write a decimal point as '.' (12.78).
         if percent:
             text = text.rstrip("%％").strip()
         body = text.removeprefix("+").removeprefix("-")
-        if not _WRITTEN_NUMBER.fullmatch(body):
+        number = written_number(body)
+        if number is None:
             example = "10%" if percent else "12.78"
             hint = (
                 ": a comma must separate groups of three digits (1,278.50); write a decimal "
@@ -322,11 +323,25 @@ groups of three digits (1,278.50); write a decimal point as '.' (12.78).
                 else f"; write it as e.g. {example!r}"
             )
             raise InvalidInputError(f"{name}={value!r} is not a number{hint}.")
-        return to_decimal(text.removeprefix("+").replace(",", ""), name)
+        return number.copy_negate() if text.startswith("-") else number
     number = to_decimal(value, name)
     if isinstance(value, float | np.floating) and number == number.to_integral_value():
         return number.quantize(Decimal(1))
     return number
+
+
+def written_number(text: str) -> Decimal | None:
+    """The number ``text`` is written as (``"12.78"``, ``"1,278.50"``), or ``None`` when it is
+    not written as a number (``"12,78"``, ``"1.2.3"``, ``"ten"``).
+
+    Examples
+    --------
+    >>> written_number("1,278.50"), written_number("12,78")
+    (Decimal('1278.50'), None)
+    """
+    if not _WRITTEN_NUMBER.fullmatch(text):
+        return None
+    return Decimal(text.replace(",", ""))
 
 
 def positive(value: object, name: str) -> Decimal:
