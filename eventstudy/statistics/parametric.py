@@ -123,6 +123,9 @@ def patell(sar: FloatArray, df: np.ndarray) -> Statistic:
     ``SAR_i = Σ_t SAR_it / √τ_i`` (the sum of the daily SARs, as in EventStudyTools and R
     EventStudy); the alternative using SCAR_i is obtained by passing SCAR_i.
 
+    Events with df_i ≤ 2 are left out (:func:`patell_events`): t(df_i) has no finite
+    variance, and one such event would make the denominator infinite or negative.
+
     Parameters
     ----------
     sar : numpy.ndarray, shape (N, K)
@@ -132,8 +135,9 @@ def patell(sar: FloatArray, df: np.ndarray) -> Statistic:
     Returns
     -------
     Statistic
+        NaN where no event with df > 2 has a value.
     """
-    valid = np.isfinite(sar)
+    valid = np.isfinite(sar) & patell_events(df)[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         q = np.asarray(df, dtype=float) / (np.asarray(df, dtype=float) - 2.0)
         z = np.where(valid, sar, 0.0).sum(axis=0) / np.sqrt(
@@ -143,13 +147,27 @@ def patell(sar: FloatArray, df: np.ndarray) -> Statistic:
     return Statistic(z, normal_pvalue(z))
 
 
+def patell_events(df: np.ndarray) -> np.ndarray:
+    """The events that enter the Patell tests: df > 2, where Var SAR = df / (df − 2) is finite.
+
+    Parameters
+    ----------
+    df : numpy.ndarray, shape (N,)
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (N,)
+    """
+    return np.asarray(df) > 2
+
+
 def adjusted_patell(sar: FloatArray, df: np.ndarray, rbar: float) -> Statistic:
     """Patell test adjusted for cross-sectional correlation (Kolari & Pynnönen 2010).
 
     ``z_adj = z_Patell √(1 / (1 + (N − 1) r̄))`` (Kolari & Pynnönen 2010; the variance of a sum
     of N equicorrelated standardised returns is N (1 + (N − 1) r̄)); N(0, 1). Unlike
     :func:`kolari_pynnonen` there is no factor (1 − r̄): the Patell variance is not estimated
-    from the cross-section.
+    from the cross-section. N counts the events of :func:`patell`.
 
     Parameters
     ----------
@@ -162,7 +180,7 @@ def adjusted_patell(sar: FloatArray, df: np.ndarray, rbar: float) -> Statistic:
     -------
     Statistic
     """
-    n = np.isfinite(sar).sum(axis=0).astype(float)
+    n = (np.isfinite(sar) & patell_events(df)[:, None]).sum(axis=0).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = patell(sar, df).statistic * np.sqrt(1.0 / (1.0 + (n - 1.0) * rbar))
     return Statistic(z, normal_pvalue(z))

@@ -8,6 +8,7 @@ on them, one row per day or window.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,7 @@ from eventstudy.statistics.parametric import (
     mean_residual_correlation,
     mean_residual_sd,
     patell,
+    patell_events,
     skew_adj_t,
 )
 from eventstudy.statistics.pvalues import Statistic
@@ -308,3 +310,28 @@ def _ordered(frame: pd.DataFrame, first: str) -> pd.DataFrame:
             cols.append("wilcoxon_w")
         cols.append(f"{name}_p")
     return frame[cols]
+
+
+def table_notes(arrays: EventArrays, labels: Sequence[str]) -> list[str]:
+    """What the tables leave out, one line each, naming the studied events by ``labels``.
+
+    Examples
+    --------
+    >>> import eventstudy
+    >>> res = eventstudy.study([("000800.SZ", "2021-03-31")], market="000300.SS",
+    ...                        estimation=(-6, -3), window=(-2, 2), min_estimation=3)
+    >>> table_notes(res._arrays, ["0 (000800.SZ)"])[0][:40]
+    'Left out of the Patell tests (df ≤ 2, so'
+    """
+    notes = []
+    left_out = [label for label, ok in zip(labels, patell_events(arrays.fit.df), strict=True)
+                if not ok]
+    if left_out:
+        more = f" and {len(left_out) - 10} more" if len(left_out) > 10 else ""
+        notes.append(
+            "Left out of the Patell tests (df ≤ 2, so that Var SAR = df/(df − 2) is not "
+            f"finite): {'events' if len(left_out) > 1 else 'event'} {', '.join(left_out[:10])}"
+            f"{more}. A longer estimation window "
+            "gives df > 2."
+        )
+    return notes

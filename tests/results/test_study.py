@@ -148,3 +148,17 @@ def test_no_event_studied_raises() -> None:
         eventstudy.study(
             [("NOPE.SZ", "2021-03-31")], market="000300.SS", window=(-5, 5), data="bundled"
         )
+
+
+def test_events_with_df_2_are_left_out_of_the_patell_tests_with_a_note() -> None:
+    # Four estimation days: the market model leaves df = 2, and Var(SAR) = df / (df - 2).
+    res = eventstudy.study(
+        [(t, "2021-03-31") for t in PEERS], market="000300.SS", estimation=(-6, -3),
+        window=(-2, 2), min_estimation=3, data="bundled",
+    )
+    for table in (res.aar, res.caars):
+        for name in ("patell", "adj_patell"):
+            assert table[name].isna().all() and table[f"{name}_p"].isna().all()
+        assert table["bmp"].notna().all()
+    assert "Left out of the Patell tests" in str(res.summary())
+

@@ -10,7 +10,12 @@ import pytest
 from numpy.testing import assert_allclose
 from residual_samples import random_residuals
 
-from eventstudy.statistics.parametric import mean_residual_correlation, mean_residual_sd
+from eventstudy.statistics.parametric import (
+    adjusted_patell,
+    mean_residual_correlation,
+    mean_residual_sd,
+    patell,
+)
 from eventstudy.statistics.ranks import day_codes
 
 
@@ -56,3 +61,27 @@ def test_bw85_sd_calendar_alignment_matches_groupby() -> None:
     by_date = frame.groupby("date")["e"].mean()
     assert days == len(by_date)
     assert_allclose(s_bw, by_date.std(ddof=1))
+
+
+def test_patell_leaves_out_events_whose_sar_has_no_finite_variance() -> None:
+    """SAR_i ~ t(df_i) has variance df_i / (df_i − 2) only for df_i > 2."""
+    sar = np.random.default_rng(3).standard_normal((5, 4))
+    sar[4, 1] = np.nan
+    df = np.array([1, 2, 238, 100, 30])
+    for got, want in [
+        (patell(sar, df), patell(sar[2:], df[2:])),
+        (adjusted_patell(sar, df, 0.05), adjusted_patell(sar[2:], df[2:], 0.05)),
+    ]:
+        assert_allclose(got.statistic, want.statistic, rtol=1e-15)
+        assert_allclose(got.pvalue, want.pvalue, rtol=1e-15)
+    assert_allclose(
+        patell(sar[2:], df[2:]).statistic[0],
+        sar[2:, 0].sum() / np.sqrt(238 / 236 + 100 / 98 + 30 / 28),
+        rtol=1e-15,
+    )
+
+
+def test_patell_without_an_event_of_df_over_2_has_no_statistic() -> None:
+    sar = np.random.default_rng(4).standard_normal((3, 2))
+    for test in (patell(sar, np.array([2, 2, 1])), adjusted_patell(sar, np.array([2, 2, 1]), 0.1)):
+        assert np.isnan(test.statistic).all() and np.isnan(test.pvalue).all()

@@ -165,7 +165,6 @@ def test_vignette_defaults_differ_only_where_firms_are_missing() -> None:
     assert not np.allclose(ours["patell"], theirs["patell"])
 
 
-
 def test_daily_tests_flip_sign_with_the_returns(auto_batch: Batch) -> None:
     """Negating every return (stock and market) negates every directional statistic."""
     p, f = auto_batch.panel, auto_batch.fit
