@@ -4,6 +4,13 @@
 :func:`daily_statistics` and :func:`window_statistics` run every test of
 :mod:`eventstudy.statistics.parametric` and :mod:`eventstudy.statistics.nonparametric`
 on them, one row per day or window.
+
+References
+----------
+Kolari, J. W., Pynnönen, S. (2010). Event study testing with cross-sectional correlation of
+abnormal returns. Review of Financial Studies 23(11), 3996-4025.
+Mikkelson, W. H., Partch, M. M. (1988). Withdrawn security offerings. Journal of Financial and
+Quantitative Analysis 23(2), 119-133.
 """
 
 from __future__ import annotations
@@ -137,8 +144,20 @@ def _restandardise(scar: FloatArray) -> FloatArray:
         return np.asarray(scar / sd)
 
 
+def car_variance(fit: Fit, mask: np.ndarray) -> FloatArray:
+    """Variance of each event's CAR over the days in ``mask``, that standardises SCAR_i.
+
+    The exact variance of a cumulated prediction error (Mikkelson & Partch 1988;
+    :meth:`eventstudy.models.Fit.car_variance`), as Kolari & Pynnönen (2010) use for
+    BMP and KP; for the variance ratio of ``measure="volatility"``
+    (:func:`eventstudy.models.fit_variance_ratio`), which defines no exact variance, the
+    simple ``K σ²``.
+    """
+    return fit.car_variance(mask, exact=fit.model != "variance_ratio")
+
+
 def _window_sums(arrays: EventArrays, start: int, end: int) -> dict[str, FloatArray]:
-    """CAR, SCAR (exact variance) and Σ SAR/√τ of each event over ``[start, end]``."""
+    """CAR, SCAR (:func:`car_variance`) and Σ SAR/√τ of each event over ``[start, end]``."""
     idx = np.flatnonzero((arrays.rel_days >= start) & (arrays.rel_days <= end))
     ar = arrays.ar[:, idx]
     present = np.isfinite(ar)
@@ -149,7 +168,7 @@ def _window_sums(arrays: EventArrays, start: int, end: int) -> dict[str, FloatAr
     mask &= np.isfinite(arrays.fit.ar)
     with np.errstate(invalid="ignore", divide="ignore"):
         car = np.where(has, np.where(present, ar, 0.0).sum(axis=1), np.nan)
-        scar = car / np.sqrt(arrays.fit.car_variance(mask, exact=True))
+        scar = car / np.sqrt(car_variance(arrays.fit, mask))
         csar = np.where(has, np.where(present, arrays.sar[:, idx], 0.0).sum(axis=1), np.nan)
         csar = csar / np.sqrt(tau)
     return {"car": car, "scar": scar, "csar": csar, "idx": idx}
@@ -246,7 +265,7 @@ def window_statistics(arrays: EventArrays, windows: list[tuple[int, int]]) -> pd
     One row per window (index ``"[a,b]"``) with ``start, end, n_days, caar`` and the
     statistics of :func:`daily_statistics`, computed on CARs: ``csect_t``, ``skew_adj_t``,
     ``sign``, ``gsign`` and ``wilcoxon`` on CAR_i; ``bmp``, ``kp`` and ``grank_*`` on
-    SCAR_i (exact variance); ``patell`` and ``adj_patell`` on Σ_t SAR_it / √τ; ``bw85``
+    SCAR_i (:func:`car_variance`); ``patell`` and ``adj_patell`` on Σ_t SAR_it / √τ; ``bw85``
     and ``rank`` from the daily quantities (see :func:`.bw85`, :func:`.corrado_rank`).
     """
     sums = [_window_sums(arrays, a, b) for a, b in windows]

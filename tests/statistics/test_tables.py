@@ -179,3 +179,23 @@ def build_panel_from(panel: object, y: np.ndarray, x: np.ndarray) -> object:
     from dataclasses import replace
 
     return replace(panel, y=y, x=x)  # type: ignore[type-var]
+
+
+def test_volatility_ratio_windows_are_standardised_by_the_simple_variance() -> None:
+    """The variance ratio defines no exact CAR variance: SCAR_i = CAV_i / (σ_i √K)."""
+    events = [(t, "2021-03-31") for t in AUTO_TICKERS]
+    res = eventstudy.study(
+        events, market="000300.SS", window=(-5, 5), measure="volatility", model="constant_mean",
+        data="bundled",
+    )
+    sigma = res._arrays.fit.sigma
+    for (start, end), row in zip([(0, 0), (-1, 1), (-5, 5)], ["[0,0]", "[-1,+1]", "[-5,+5]"],
+                                 strict=True):
+        got = res.caars.loc[row]
+        days = res.ar[(res.ar["rel_day"] >= start) & (res.ar["rel_day"] <= end)]
+        cav = days.groupby("event", sort=False)["ar"].sum().to_numpy()
+        scar = cav / (sigma * np.sqrt(end - start + 1))
+        t = scar.mean() / (scar.std(ddof=1) / np.sqrt(len(scar)))
+        assert_allclose(got["bmp"], t, rtol=1e-12)
+        for name in ("bmp", "kp", "grank_t", "grank_z"):
+            assert np.isfinite(got[name]) and np.isfinite(got[f"{name}_p"]), name
