@@ -179,6 +179,9 @@ class StudyResult(SummaryMixin):
     def caar(self, start: int, end: int) -> pd.Series:
         """Cumulative average abnormal return over ``[start, end]`` and its tests.
 
+        The CAAR is the mean of the events' CARs, each summing the days of the window it has an
+        abnormal return on (:func:`eventstudy.statistics.tables.window_statistics`).
+
         Parameters
         ----------
         start, end : int
@@ -315,8 +318,10 @@ class StudyResult(SummaryMixin):
     def cumulative(self, level: float = 0.95) -> pd.DataFrame:
         """CAAR from the first day of the window to each day, with a confidence band.
 
-        The band is ``CAAR ± t_{1−α/2, N−1} · sd_i(CAR_i) / √N`` (the cross-sectional
-        standard error, Brown & Warner 1985).
+        The CAAR to day d is :meth:`caar` over ``(window start, d)``: the mean of the events'
+        CARs, each summing the days it has an abnormal return on. The band is
+        ``CAAR ± t_{1−α/2, N−1} · sd_i(CAR_i) / √N`` (the cross-sectional standard error,
+        Brown & Warner 1985).
         """
         a = self._arrays
         present = np.isfinite(a.ar)

@@ -203,14 +203,9 @@ def _statistics(
     df = arrays.fit.df
     out: dict[str, FloatArray] = {}
     valid = np.isfinite(x)
-    n = valid.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        daily_aar = np.where(np.isfinite(arrays.ar), arrays.ar, 0.0).sum(axis=0) / np.isfinite(
-            arrays.ar
-        ).sum(axis=0)
-    mean_x = (tested * daily_aar).sum(axis=1)
+    n, mean_x, _, _ = column_moments(x)
     tau = tested.sum(axis=1).astype(float)
-    out["n"] = n.astype(float)
+    out["n"] = n
     out["n_pos"] = (np.where(valid, x, 0.0) > 0).sum(axis=0).astype(float)
     tests: dict[str, Statistic] = {
         "csect_t": csect_t(x),
@@ -263,7 +258,13 @@ def window_statistics(arrays: EventArrays, windows: list[tuple[int, int]]) -> pd
     """Every statistic over each window ``(start, end)`` of relative days.
 
     One row per window (index ``"[a,b]"``) with ``start, end, n_days, caar`` and the
-    statistics of :func:`daily_statistics`, computed on CARs: ``csect_t``, ``skew_adj_t``,
+    statistics of :func:`daily_statistics`, computed on CARs.
+
+    CAR_i sums event i's abnormal returns over the days of the window it has one on (as a
+    single event's CAR does), and ``caar`` is the mean of the CAR_i, n the events with at
+    least one such day: the quantity the cross-sectional tests test and
+    :meth:`eventstudy.results.study.StudyResult.cumulative` draws. Where some events lack a
+    day, it is not the sum of the days' AARs. ``csect_t``, ``skew_adj_t``,
     ``sign``, ``gsign`` and ``wilcoxon`` on CAR_i; ``bmp``, ``kp`` and ``grank_*`` on
     SCAR_i (:func:`car_variance`); ``patell`` and ``adj_patell`` on Σ_t SAR_it / √τ; ``bw85``
     and ``rank`` from the daily quantities (see :func:`.bw85`, :func:`.corrado_rank`).

@@ -199,3 +199,34 @@ def test_volatility_ratio_windows_are_standardised_by_the_simple_variance() -> N
         assert_allclose(got["bmp"], t, rtol=1e-12)
         for name in ("bmp", "kp", "grank_t", "grank_z"):
             assert np.isfinite(got[name]) and np.isfinite(got[f"{name}_p"]), name
+
+
+def _with_days_missing(batch: Batch) -> StudyResult:
+    """The auto peers with some events' returns removed on some event-window days."""
+    from dataclasses import replace
+
+    panel = batch.panel
+    y = panel.y.copy()
+    day = dict(zip(panel.rel_days, range(len(panel.rel_days)), strict=True))
+    y[[0, 1, 2], day[0]] = np.nan
+    y[5, day[-5]] = np.nan
+    y[6, day[2]] = y[6, day[3]] = np.nan
+    missing = replace(panel, y=y)
+    return StudyResult(replace(batch, panel=missing, fit=fit(missing, "market")))
+
+
+def test_one_caar_with_days_missing_for_some_events(auto_batch: Batch) -> None:
+    """The CAAR is the mean of the events' CARs in the table, the tests and the chart."""
+    res = _with_days_missing(auto_batch)
+    ar = res.ar.pivot(index="event", columns="rel_day", values="ar")
+    for start, end in [(0, 0), (-1, 1), (-5, 5), (0, 5)]:
+        days = ar.loc[:, start:end]
+        cars = days.sum(axis=1, min_count=1).dropna()
+        row = res.caar(start, end)
+        assert_allclose(row["caar"], cars.mean(), rtol=1e-13)
+        assert row["n"] == len(cars)
+        t = cars.mean() / (cars.std(ddof=1) / np.sqrt(len(cars)))
+        assert_allclose(row["csect_t"], t, rtol=1e-12)
+    band = res.cumulative()
+    for end in band.index:
+        assert_allclose(band.loc[end, "caar"], res.caar(-5, end)["caar"], rtol=1e-13)
