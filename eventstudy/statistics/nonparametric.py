@@ -42,7 +42,11 @@ GRANK_BLOCK_SIZE = 64 * 21 * 240
 
 
 def sign_test(x: FloatArray) -> Statistic:
-    """Sign test: ``z = (w − N/2) / √(N/4)`` with w = #{X_i > 0}; N(0, 1).
+    """Sign test: ``z = (w − n/2) / √(n/4)`` with w = #{X_i > 0} among the n nonzero X_i; N(0, 1).
+
+    Zeros are dropped, as in :func:`wilcoxon`: under a null of a zero median a zero is
+    neither a success nor a failure, and counting it as negative would bias the test
+    towards a negative effect (Dixon & Mood 1946).
 
     Parameters
     ----------
@@ -51,9 +55,14 @@ def sign_test(x: FloatArray) -> Statistic:
     Returns
     -------
     Statistic
-        The generalized sign test (:func:`generalized_sign`) with p̂ = ½.
+        The generalized sign test (:func:`generalized_sign`) with p̂ = ½ on the nonzero X_i.
+
+    References
+    ----------
+    Dixon, W. J., Mood, A. M. (1946). The statistical sign test. Journal of the American
+    Statistical Association 41(236), 557-566.
     """
-    return generalized_sign(x, 0.5)
+    return generalized_sign(np.where(x == 0.0, np.nan, x), 0.5)
 
 
 def positive_share(resid: FloatArray, valid: np.ndarray, how: PHat = "averaged") -> float:
@@ -75,7 +84,9 @@ def generalized_sign(x: FloatArray, p_hat: float) -> Statistic:
     """Generalized sign test of Cowan (1992).
 
     ``z = (w − N p̂) / √(N p̂ (1 − p̂))`` with w = #{X_i > 0} and p̂ from
-    :func:`positive_share` (Cowan 1992); N(0, 1).
+    :func:`positive_share` (Cowan 1992); N(0, 1). A zero counts as not positive, as it
+    does in p̂: the test compares the share of positive values with the estimation
+    period's, whatever the others are.
 
     Parameters
     ----------

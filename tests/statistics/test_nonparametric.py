@@ -10,7 +10,13 @@ from numpy.testing import assert_allclose
 from residual_samples import random_residuals
 from scipy import stats
 
-from eventstudy.statistics.nonparametric import corrado_rank, generalized_rank, wilcoxon
+from eventstudy.statistics.nonparametric import (
+    corrado_rank,
+    generalized_rank,
+    generalized_sign,
+    sign_test,
+    wilcoxon,
+)
 from eventstudy.statistics.ranks import average_ranks, day_codes
 
 
@@ -108,3 +114,21 @@ def test_rank_test_scaled_equals_available_without_missing() -> None:
            for m in ("available", "scaled", "average_centre")]
     assert_allclose(res[0], res[1])
     assert_allclose(res[0], res[2])
+
+
+def test_sign_test_drops_zeros_as_wilcoxon_does() -> None:
+    x = np.array([[0.0, 0.01, 0.0], [0.0, -0.02, 0.0], [0.0, 0.03, 0.0], [0.02, 0.0, 0.0],
+                  [-0.01, 0.0, np.nan]])
+    got = sign_test(x)
+    # Column 0: 2 nonzero values, 1 positive; column 1: 3 nonzero, 2 positive; column 2: none.
+    want = np.array([(1 - 2 / 2) / np.sqrt(2 / 4), (2 - 3 / 2) / np.sqrt(3 / 4), np.nan])
+    assert_allclose(got.statistic, want, rtol=1e-15)
+    assert_allclose(got.pvalue, 2 * stats.norm.sf(np.abs(want)), rtol=1e-15)
+    assert_allclose(wilcoxon(x).statistic[:2], [2.0, 4.0])  # W+ of the nonzero values
+
+
+def test_generalized_sign_counts_zeros_as_not_positive_as_its_p_hat_does() -> None:
+    x = np.array([[0.0], [0.0], [0.0], [0.02], [-0.01]])
+    got = generalized_sign(x, 0.4)
+    assert_allclose(got.statistic, (1 - 5 * 0.4) / np.sqrt(5 * 0.4 * 0.6), rtol=1e-15)
+
