@@ -1,6 +1,6 @@
-"""The shape of a registry entry: a market, its tick-size tables and its daily price-limit rules.
+"""The types of a registry entry: a market, its tick-size tables and its daily limit rules.
 
-Nothing here names a real market; the entries are in the modules beside this one.
+The entries themselves are in the modules beside this one (``ashare``, ``basic``, ...).
 """
 
 from __future__ import annotations
@@ -297,7 +297,7 @@ class LimitRules:
         if (chosen < 0).any():
             at = int(np.flatnonzero(chosen < 0)[0])
             raise InvalidInputError(
-                f"no price-limit rule covers board {facts.board[at]!r} on "
+                f"no price-limit rule covers board {str(facts.board[at])!r} on "
                 f"{pd.Timestamp(facts.day[at]).date()}."
             )
         return chosen
