@@ -29,7 +29,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from eventstudy.errors import InvalidInputError
-from eventstudy.markets import ashare, basic
+from eventstudy.markets import ashare, basic, hongkong
 from eventstudy.markets._market import (
     Days,
     DaysListed,
@@ -46,7 +46,7 @@ from eventstudy.markets._market import (
 
 #: Every market, by ticker suffix (``""``: US listings, which have none).
 MARKETS: Mapping[str, Market] = MappingProxyType(
-    {m.suffix: m for m in (*ashare.MARKETS, *basic.MARKETS)}
+    {m.suffix: m for m in (*ashare.MARKETS, hongkong.HONG_KONG, *basic.MARKETS)}
 )
 
 
