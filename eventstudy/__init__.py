@@ -19,6 +19,7 @@ from eventstudy.errors import (
     InsufficientDataError,
     InvalidInputError,
 )
+from eventstudy.limits import limits
 from eventstudy.results.event import CarResult, EventStudyResult
 from eventstudy.securities import security
 from eventstudy.sources import load_prices
@@ -40,6 +41,7 @@ __all__ = [
     "__version__",
     "check_claim",
     "check_seed",
+    "limits",
     "load_prices",
     "run",
     "security",

@@ -180,7 +180,7 @@ def check_claim(
     fx_rate: object = None,
     data: Any = "auto",
     market: str | None = None,
-    st: bool = False,
+    st: bool | None = None,
     days_listed: int | None = None,
 ) -> ClaimVerdict:
     """Judge a claim about ``ticker``'s move on ``date`` against the prices.
@@ -210,11 +210,12 @@ def check_claim(
         Where prices come from, as in :func:`run`.
     market : str, optional
         The market index for the abnormal return (default by exchange suffix).
-    st : bool, default False
-        The stock was under risk warning (ST / *ST) that day (±5% on the main board).
+    st : bool, optional
+        The stock was under risk warning (ST / *ST) that day (±5% on the main board); by
+        default the security master says (:func:`eventstudy.limits.limit_rule`).
     days_listed : int, optional
-        The day's number among the stock's trading days since its IPO, for the first-days
-        rules (see :mod:`eventstudy.claims.limits`).
+        The day's number among the stock's trading days since its listing, for the
+        first-days rules; by default from the security master's listing day.
 
     Returns
     -------

@@ -20,9 +20,9 @@ from eventstudy.claims.comparison import FigureCheck
 from eventstudy.claims.evidence import DayPrices, Evidence, gather_evidence
 from eventstudy.claims.extract import extract
 from eventstudy.claims.figures import Claim, read_claim
-from eventstudy.claims.limits import limit_flags, limit_prices, limit_rule
 from eventstudy.claims.seeds import SeedRecord, SeedReport, load_seed
 from eventstudy.claims.verdict import ClaimVerdict, judge
+from eventstudy.limits import limit_flags, limit_prices, limit_rule
 from eventstudy.markets import LimitRule
 
 __all__ = [

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from eventstudy.claims.figures import Claim, positive, stock_figures
-from eventstudy.claims.limits import limit_prices, limit_rule
 from eventstudy.errors import DataUnavailableError, InsufficientDataError, InvalidInputError
+from eventstudy.limits import limit_prices, limit_rule
 from eventstudy.markets import LimitRule, board_of, round_to_tick
 from eventstudy.sources.fx import FxRate, usd_rate
 
@@ -105,7 +105,7 @@ def gather_evidence(
     abnormal_note: str = "the event study could not be run",
     fx_rate: object = None,
     data: Any = "auto",
-    st: bool = False,
+    st: bool | None = None,
     days_listed: int | None = None,
 ) -> Evidence:
     """The evidence on ``event_date`` for ``claim`` about ``ticker``.
@@ -134,11 +134,12 @@ def gather_evidence(
         figure is not checkable, never guessed.
     data : str, path or DataFrame, default "auto"
         Where to look up the rate.
-    st : bool, default False
-        The stock was under risk warning (ST / *ST) that day.
+    st : bool, optional
+        The stock was under risk warning (ST / *ST) that day; by default the security master
+        says (:func:`eventstudy.limits.limit_rule`).
     days_listed : int, optional
-        The day's number among the stock's trading days since its IPO, for the first-days
-        rules (see :mod:`eventstudy.claims.limits`).
+        The day's number among the stock's trading days since its listing, for the
+        first-days rules; by default from the security master.
 
     Returns
     -------
@@ -229,7 +230,7 @@ def _priced_on_tick(ticker: str) -> bool:
 
 
 def _rule(
-    ticker: str, day: pd.Timestamp, st: bool, days_listed: int | None
+    ticker: str, day: pd.Timestamp, st: bool | None, days_listed: int | None
 ) -> tuple[LimitRule | None, str]:
     try:
         rule = limit_rule(ticker, day, st=st, days_listed=days_listed)

@@ -31,8 +31,8 @@ from typing import Any, Literal
 import numpy as np
 
 from eventstudy._typing import check_option
-from eventstudy.claims.limits import to_decimal
 from eventstudy.errors import InvalidInputError
+from eventstudy.limits import to_decimal
 from eventstudy.markets import currency_of
 
 Direction = Literal["up", "down"]

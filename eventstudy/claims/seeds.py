@@ -101,7 +101,8 @@ class SeedClaim:
     claim : Claim
         The quotation, direction and figures, read at the precision they were written with.
     company, market, note : str or None
-    st : bool
+    st : bool or None
+        Risk warning as the record states it; ``None`` to take it from the security master.
     """
 
     ticker: str
@@ -110,7 +111,7 @@ class SeedClaim:
     company: str | None = None
     market: str | None = None
     note: str | None = None
-    st: bool = False
+    st: bool | None = None
 
     @property
     def quote(self) -> str:
@@ -308,8 +309,8 @@ def _claim(table: object, file: str, index: int, news_date: dt.date) -> SeedClai
             raise DataFormatError(
                 f'{where}.{key} must be a number or a string such as "12.78", got {value!r}.'
             )
-    st = table.get("st", False)
-    if not isinstance(st, bool):
+    st = table.get("st")
+    if st is not None and not isinstance(st, bool):
         raise DataFormatError(f"{where}.st must be true or false, got {st!r}.")
     direction = _text(table, "direction", where, required=False) or None
     if direction not in (None, "up", "down"):

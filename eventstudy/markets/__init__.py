@@ -142,6 +142,7 @@ def daily_limits(
     *,
     st: npt.ArrayLike = False,
     days_listed: DaysListed = None,
+    relisting: npt.ArrayLike = False,
 ) -> list[LimitRule]:
     """The daily price limit of ``ticker`` on each of ``days``, the rules evaluated once.
 
@@ -156,6 +157,9 @@ def daily_limits(
     days_listed : int, None or array-like, optional
         Each day's number among the stock's trading days since its listing (1 = listing
         day); ``None`` (or NaN) when the stock is past its first trading days.
+    relisting : bool or array-like of bool, default False
+        Whether each day is the first trading day after a relisting or a restoration of
+        listing.
 
     Returns
     -------
@@ -177,7 +181,9 @@ def daily_limits(
     """
     market = find_market(ticker)
     if market is not None:
-        return market.daily_limits(ticker, days, st=st, days_listed=days_listed)
+        return market.daily_limits(
+            ticker, days, st=st, days_listed=days_listed, relisting=relisting
+        )
     none = LimitRule(
         board="none",
         up=None,
@@ -190,7 +196,12 @@ def daily_limits(
 
 
 def daily_limit(
-    ticker: str, day: pd.Timestamp, *, st: bool = False, days_listed: int | None = None
+    ticker: str,
+    day: pd.Timestamp,
+    *,
+    st: bool = False,
+    days_listed: int | None = None,
+    relisting: bool = False,
 ) -> LimitRule:
     """The daily price limit of ``ticker`` on ``day``: :func:`daily_limits` for one day.
 
@@ -211,7 +222,7 @@ def daily_limit(
             f"days_listed={days_listed!r} must be a whole number of trading days, at least 1 "
             f"(1 is the listing day)."
         )
-    return daily_limits(ticker, [day], st=st, days_listed=days_listed)[0]
+    return daily_limits(ticker, [day], st=st, days_listed=days_listed, relisting=relisting)[0]
 
 
 def round_to_tick(ticker: str, price: Decimal, day: pd.Timestamp) -> Decimal:

@@ -151,12 +151,16 @@ class Facts:
     days_listed : numpy.ndarray of float
         The day's number among the stock's trading days since its listing (1 = listing day);
         NaN when the stock is past its first trading days or the number is not known.
+    relisting : numpy.ndarray of bool
+        Whether the day is the first trading day after a relisting or a restoration of
+        listing.
     """
 
     board: npt.NDArray[np.str_]
     day: npt.NDArray[np.datetime64]
     st: npt.NDArray[np.bool_]
     days_listed: npt.NDArray[np.float64]
+    relisting: npt.NDArray[np.bool_]
 
     @classmethod
     def of(
@@ -165,6 +169,7 @@ class Facts:
         day: Days,
         st: npt.ArrayLike = False,
         days_listed: DaysListed = None,
+        relisting: npt.ArrayLike = False,
     ) -> Facts:
         """Build the facts from array-likes or scalars (scalars apply to every row).
 
@@ -195,7 +200,8 @@ class Facts:
                 f"days_listed={value:g} must be a whole number of trading days, at least 1 "
                 f"(1 is the listing day)."
             )
-        return cls(board=boards, day=days, st=flags, days_listed=listed)
+        first = np.broadcast_to(np.asarray(relisting, dtype=bool), (n,))
+        return cls(board=boards, day=days, st=flags, days_listed=listed, relisting=first)
 
 
 @dataclass(frozen=True)
@@ -431,6 +437,7 @@ class Market:
         *,
         st: npt.ArrayLike = False,
         days_listed: DaysListed = None,
+        relisting: npt.ArrayLike = False,
     ) -> list[LimitRule]:
         """The daily price limit of ``ticker`` on each of ``days``.
 
@@ -442,4 +449,4 @@ class Market:
                 board="none", up=None, down=None, tick=None, note=f"{ticker}: {self.limit_note}"
             )
             return [none] * len(np.atleast_1d(np.asarray(days)))
-        return self.limits.limit_rules(Facts.of(board, days, st, days_listed))
+        return self.limits.limit_rules(Facts.of(board, days, st, days_listed, relisting))

@@ -31,7 +31,7 @@ def window_days(result: Any) -> tuple[pd.DataFrame, pd.DatetimeIndex, np.ndarray
 
 def limit_frame(prices: pd.DataFrame, ticker: str) -> pd.DataFrame | None:
     """The daily limit prices of an A share, or None where no limit rule is known."""
-    from eventstudy.claims.limits import limit_flags
+    from eventstudy.limits import limit_flags
 
     try:
         flags = limit_flags(prices, ticker)
@@ -53,7 +53,7 @@ def plot_prices(
 
     A hollow candle is a day that closed above its open, a filled one a day that closed
     below. The event day is shaded; for China A shares the day's limit-up and limit-down
-    prices (:func:`eventstudy.claims.limits.limit_flags`) are drawn as short dashes above and
+    prices (:func:`eventstudy.limits.limit_flags`) are drawn as short dashes above and
     below each candle, and a claimed price as a horizontal line.
 
     Parameters

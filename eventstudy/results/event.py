@@ -496,7 +496,7 @@ class EventStudyResult(SummaryMixin):
         usd_price: object = None,
         fx_rate: object = None,
         data: Any = "auto",
-        st: bool = False,
+        st: bool | None = None,
         days_listed: int | None = None,
     ) -> ClaimVerdict:
         """Judge a news claim about this event day's move against the prices.
@@ -517,10 +517,12 @@ class EventStudyResult(SummaryMixin):
             default looked up in ``data`` (:func:`eventstudy.sources.fx.usd_rate`).
         data : str, path or DataFrame, default "auto"
             Where to look up that rate.
-        st : bool, default False
-            The stock was under risk warning (ST / *ST) that day.
+        st : bool, optional
+            The stock was under risk warning (ST / *ST) that day; by default the security
+            master says.
         days_listed : int, optional
-            The day's number among the stock's trading days since its IPO.
+            The day's number among the stock's trading days since its listing; by default
+            from the security master.
 
         Returns
         -------

@@ -85,12 +85,23 @@ def test_notes_say_the_rule() -> None:
     )
 
 
+# A relisting: Qinghai Salt Lake (盐湖股份) relisted on the Shenzhen main board on 2021-08-10.
+RELISTING = ("000792.SZ", "2021-08-10", False, None, None, None)
+
+
+def test_relisting_day_has_no_limit() -> None:
+    rule = daily_limit("000792.SZ", _day("2021-08-10"), relisting=True)
+    assert (rule.up, rule.down) == (None, None)
+    assert "relisting" in rule.note
+
+
 def test_table_of_many_rows_is_the_rules_of_each_row() -> None:
-    tickers, days, st, listed, ups, downs = zip(*CASES, strict=True)
+    tickers, days, st, listed, ups, downs = zip(*CASES, RELISTING, strict=True)
     boards = [board_of(t) for t in tickers]
     rules = market_of("600104.SS").limits
     assert rules is not None
-    table = rules.table(Facts.of(boards, list(days), list(st), list(listed)))
+    relisting = [False] * len(CASES) + [True]
+    table = rules.table(Facts.of(boards, list(days), list(st), list(listed), relisting))
     percent = [np.nan if u is None else float(Decimal(u) * 100) for u in ups]
     np.testing.assert_array_equal(table["up"], percent)
     np.testing.assert_array_equal(
