@@ -189,6 +189,11 @@ def _parsed(stamps: np.ndarray, aware: np.ndarray) -> ParsedDates:
 def _parse_one(value: object) -> tuple[np.datetime64, bool, str]:
     """(moment, has a time zone, "") for a readable value, (NaT, False, why) otherwise."""
     nat = np.datetime64("NaT", "ns")
+    not_a_date = f"{value!r} is not a date; write dates as YYYY-MM-DD"
+    if isinstance(value, bool | int | float | np.number):
+        return nat, False, f"{value!r} is a number, not a date; write dates as YYYY-MM-DD"
+    if not isinstance(value, str | dt.date | np.datetime64):
+        return nat, False, not_a_date
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -196,15 +201,11 @@ def _parse_one(value: object) -> tuple[np.datetime64, bool, str]:
         year_last = _YEAR_LAST.match(text)
         if year_last:
             return nat, False, _ambiguous(value, year_last)
-        stamp = _read_text(text)
-        if stamp is not None:
-            return _moment(stamp)
-        return nat, False, f"{value!r} is not a date; write dates as YYYY-MM-DD"
-    if isinstance(value, bool | int | float | np.number):
-        return nat, False, f"{value!r} is a number, not a date; write dates as YYYY-MM-DD"
-    if isinstance(value, dt.date | np.datetime64):
-        return _moment(pd.Timestamp(value))
-    return nat, False, f"{value!r} is not a date; write dates as YYYY-MM-DD"
+    try:
+        stamp = _read_text(text) if isinstance(value, str) else pd.Timestamp(value)
+        return (nat, False, not_a_date) if stamp is None else _moment(stamp)
+    except (OverflowError, ValueError):  # pandas holds 1677-09-22 .. 2262-04-11 only
+        return nat, False, f"{value!r} lies outside the years 1678 to 2261"
 
 
 def _read_text(text: str) -> pd.Timestamp | None:
