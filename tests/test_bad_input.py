@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import requests
+from requests.adapters import HTTPAdapter
 from sources.yahoo_fake import Chart, FakeYahoo, bundled_rows
 
 import eventstudy
@@ -214,6 +216,20 @@ def yahoo_with(day: str, close: float) -> Callable[[Path], pd.DataFrame]:
     return call
 
 
+class Offline(HTTPAdapter):
+    """A transport that cannot reach any server, as on a machine without a network."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        raise requests.ConnectionError(f"Failed to resolve {request.url}")
+
+
+def offline() -> requests.Session:
+    session = requests.Session()
+    session.mount("https://", Offline())
+    session.mount("http://", Offline())
+    return session
+
+
 def lacks(day: str) -> Callable[[pd.DataFrame], bool]:
     return lambda frame: pd.Timestamp(day) not in frame.index and len(frame) == 19
 
@@ -283,6 +299,10 @@ CASES: list[Case] = [
     warned(VENDOR, "Yahoo serves a negative close", DataQualityWarning,
            "on 1 day(s): 2021-09-10 (-11.62)", yahoo_with("2021-09-10", -11.62),
            "the day is left out", lacks("2021-09-10")),
+    refused(VENDOR, "Yahoo cannot be reached (offline)", DataUnavailableError,
+            "Yahoo Finance could not be reached for '000800.SZ': this machine looks offline",
+            lambda tmp: eventstudy.load_prices(FAW, "2021-09-01", data="yahoo",
+                                               session=offline())),
     # ------------------------------------------------------------------ table shape
     refused(TABLE, "the same ticker and date twice", DataFormatError,
             "2 rows repeat a ticker and date (row 5 000800.SZ 2021-09-13; row 6 000800.SZ "
@@ -375,6 +395,18 @@ CASES: list[Case] = [
           lambda tmp: eventstudy.load_prices(" 000800.sz ", "2021-09-13", "2021-09-13",
                                              data="bundled"),
           lambda f: f["ticker"].iloc[0] == FAW),
+    works(TICKERS, "a table spelling its tickers `\" x.sz \"`, asked for `\"X.SZ\"`",
+          "accepted: one spelling everywhere (stripped, upper-case)",
+          own(dated(["2021-09-13"], " x.sz "), "X.SZ"), lambda f: f["ticker"].iloc[0] == "X.SZ"),
+    refused(TICKERS, "a bare code `000800` with `data=\"bundled\"`", DataUnavailableError,
+            "Did you mean '000800.SZ'?",
+            lambda tmp: eventstudy.load_prices("000800", data="bundled")),
+    refused(TICKERS, "a bare code `000800` for a table holding `000800.SZ`", DataUnavailableError,
+            "it holds 000800.SZ. Did you mean '000800.SZ'?", own(faw_rows(), "000800")),
+    refused(TICKERS, "a bare code `000800` with `data=\"auto\"`, offline", DataUnavailableError,
+            "No prices for '000800' from the first day to the last day. Did you mean "
+            "'000800.SZ'? Tried cache: miss; bundled: not a bundled ticker",
+            lambda tmp: eventstudy.load_prices("000800", session=offline())),
     refused(TICKERS, "`ticker=None`", InvalidInputError,
             "ticker=None is not a ticker; give a string such as '000800.SZ'",
             lambda tmp: eventstudy.load_prices(None, data="bundled")),  # type: ignore[arg-type]

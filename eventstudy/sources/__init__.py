@@ -22,7 +22,13 @@ from eventstudy.errors import (
     InvalidInputError,
     warn,
 )
-from eventstudy.sources._frame import PRICE_COLUMNS, check_ticker, check_window, iso_day
+from eventstudy.sources._frame import (
+    PRICE_COLUMNS,
+    check_ticker,
+    check_window,
+    did_you_mean,
+    iso_day,
+)
 from eventstudy.sources.bundled import bundled_span, bundled_tickers, load_bundled
 from eventstudy.sources.owndata import load_own
 
@@ -215,8 +221,9 @@ def _auto(
     except (DataUnavailableError, ImportError) as exc:
         tried.append(f"yahoo: {str(exc).rstrip('.')}")
     raise DataUnavailableError(
-        f"No prices for {ticker!r} from {iso_day(start) or 'the start'} to "
-        f"{iso_day(end) or 'the end'}. Tried " + "; ".join(tried) + ". To fix: connect to the "
+        f"No prices for {ticker!r} from {iso_day(start) or 'the first day'} to "
+        f"{iso_day(end) or 'the last day'}.{did_you_mean(ticker, bundled_tickers())} Tried "
+        + "; ".join(tried) + ". To fix: connect to the "
         "internet and try again (the download is then cached for offline use), or pass "
         "your own data with data=<DataFrame or CSV path> (columns ticker, date, close "
         "at least)."

@@ -9,7 +9,7 @@ user's own CSV or DataFrame go through the same checks here, so they give equal 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ import pandas as pd
 
 from eventstudy.calendar import DateLike, get_exchange_calendar, parse_dates, to_timestamp
 from eventstudy.errors import DataFormatError, DataUnavailableError, InvalidInputError
-from eventstudy.markets import find_market, ticker_suffix
+from eventstudy.markets import find_market, security_code, ticker_suffix
 
 #: Columns of the frame returned by ``load_prices``, in order (the index is ``date``).
 PRICE_COLUMNS: tuple[str, ...] = (
@@ -48,13 +48,38 @@ DATE_UNIT = "ns"
 _SHOWN = 5  # offending rows quoted in an error message
 
 
-def check_ticker(ticker: object) -> str:
-    """Return ``ticker`` stripped of spaces; refuse anything but a non-empty string."""
+def check_ticker(ticker: object, name: str = "ticker") -> str:
+    """Return ``ticker`` as every part of the package spells it: stripped and upper-case.
+
+    Yahoo's tickers are upper-case (``"000800.SZ"``, ``"^GSPC"``); a user's own table is read
+    with the same spelling, so case and surrounding spaces never change what is found.
+
+    Raises
+    ------
+    InvalidInputError
+        For anything but a non-empty string.
+
+    Examples
+    --------
+    >>> check_ticker(" 000800.sz ")
+    '000800.SZ'
+    """
     if not isinstance(ticker, str) or not ticker.strip():
         raise InvalidInputError(
-            f"ticker={ticker!r} is not a ticker; give a string such as '000800.SZ'."
+            f"{name}={ticker!r} is not a ticker; give a string such as '000800.SZ'."
         )
-    return ticker.strip()
+    return ticker.strip().upper()
+
+
+def did_you_mean(ticker: str, known: Iterable[str]) -> str:
+    """``" Did you mean '000800.SZ'?"`` when ``ticker`` is a bare code that ``known`` holds
+    with an exchange suffix; ``""`` otherwise."""
+    if ticker_suffix(ticker):
+        return ""
+    matches = sorted(k for k in known if ticker_suffix(k) and security_code(k) == ticker)
+    if not matches:
+        return ""
+    return " Did you mean " + " or ".join(repr(m) for m in matches) + "?"
 
 
 def check_window(
@@ -98,7 +123,7 @@ class CheckedTable:
     Attributes
     ----------
     names : numpy.ndarray of str
-        The distinct tickers, stripped of spaces, sorted.
+        The distinct tickers as :func:`check_ticker` spells them (stripped, upper-case), sorted.
     codes : numpy.ndarray of int
         Each row's ticker as a position in ``names``.
     dates : numpy.ndarray of datetime64[ns]
@@ -218,13 +243,13 @@ def _tickers(values: pd.Series[Any], origin: str) -> tuple[np.ndarray, np.ndarra
     """Distinct stripped tickers (sorted) and each row's position among them."""
     # Work on the distinct tickers (a few) rather than every row (many).
     raw_codes, distinct = pd.factorize(values)
-    stripped = pd.Index(distinct.astype("str")).str.strip()
+    stripped = pd.Index(distinct.astype("str")).str.strip().str.upper()
     empty = np.append(np.asarray(stripped == ""), True)  # the last entry stands for NaN (-1)
     bad = empty[raw_codes]
     if bad.any():
         rows = ", ".join(str(p + 1) for p in np.flatnonzero(bad)[:_SHOWN])
         raise DataFormatError(f"{origin}: empty ticker in data row(s) {rows}; fill them in.")
-    # " A" and "A" are one ticker once stripped; number the tickers in sorted order.
+    # " a" and "A" are one ticker, spelt as check_ticker spells it; number them in order.
     position, names = pd.factorize(stripped, sort=True)
     codes = position.astype(np.intp)[raw_codes]
     return np.asarray(names, dtype=object), codes
@@ -510,22 +535,21 @@ def ticker_frame(checked: CheckedTable, k: int) -> pd.DataFrame:
 
 
 def find_ticker(ticker: str, known: dict[str, Any], where: str) -> str:
-    """Return the key of ``known`` that equals ``ticker`` ignoring case.
+    """Return the key of ``known`` that is ``ticker`` as :func:`check_ticker` spells it.
 
     Raises
     ------
     DataUnavailableError
-        If there is none; the message lists the tickers that are there.
+        If there is none; the message lists the tickers that are there, and names the one
+        a bare code (``"000800"``) probably meant.
     """
-    if ticker in known:
-        return ticker
-    for name in known:
-        if name.upper() == ticker.upper():
-            return name
+    name = check_ticker(ticker)
+    if name in known:
+        return name
     listed = ", ".join(sorted(known)) or "none"
     raise DataUnavailableError(
-        f"No prices for ticker {ticker!r} in {where}; it holds {listed}. Check the "
-        f"spelling (Yahoo form, e.g. '000800.SZ'), or choose another source."
+        f"No prices for ticker {ticker!r} in {where}; it holds {listed}.{did_you_mean(name, known)}"
+        f" Check the spelling (Yahoo form, e.g. '000800.SZ'), or choose another source."
     )
 
 

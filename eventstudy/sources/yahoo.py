@@ -271,9 +271,25 @@ def _failure(ticker: str, exc: BaseException, attempts: int) -> str:
     reason = " ".join(f"{type(exc).__name__}: {exc}".split())
     if len(reason) > 300:
         reason = reason[:297] + "..."
+    if _offline(exc):
+        return (
+            f"Yahoo Finance could not be reached for {ticker!r}: this machine looks offline "
+            f"({reason}). Connect to the internet and try again, {_FIX}."
+        )
     return (
         f"Could not download {ticker!r} from Yahoo Finance ({reason}). Check the internet "
         f"connection and the ticker (Yahoo form, e.g. '000800.SZ' or 'AAPL'), {_FIX}."
+    )
+
+
+def _offline(exc: BaseException) -> bool:
+    """True for a failure to reach the server at all (name lookup, connection, timeout), as
+    requests, curl_cffi and urllib3 report it."""
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(
+        word in text
+        for word in ("dnserror", "connectionerror", "could not resolve", "failed to resolve",
+                     "name or service not known", "timed out", "timeout", "network is unreachable")
     )
 
 

@@ -267,7 +267,7 @@ def test_offline_aapl_fails_fast_with_a_clear_error(tmp_path: Path) -> None:
                          text=True, timeout=120, check=True)
     out = json.loads(run.stdout.strip().splitlines()[-1])
     message, seconds = out["download"]
-    assert "'AAPL'" in message and "internet connection" in message
+    assert "'AAPL'" in message and "looks offline" in message
     assert seconds < 30
     message, seconds = out["load_prices"]
     assert "'AAPL'" in message
