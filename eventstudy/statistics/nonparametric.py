@@ -184,10 +184,11 @@ def corrado_rank(
 
     ``S_K = √((1/T) Σ_t (N_t/N) D̄_t²)`` and ``z = Σ_{t∈W} D̄_t / (√τ S_K)``
 
-    over all T days, for a window W of τ days (Corrado 1989; the multi-day sum as in
-    Cowan 1992 and Campbell & Wasley 1993). The weight N_t/N, from Kolari & Pynnönen (2011),
-    makes days with missing events count by the variance of their mean; without missing
-    values it is 1 and this is Corrado's statistic. N(0, 1).
+    over all T days, for a window W of τ days with a value (Corrado 1989; the multi-day sum
+    as in Cowan 1992 and Campbell & Wasley 1993; NaN when no day of W has one). The weight
+    N_t/N, from Kolari & Pynnönen (2011), makes days with missing events count by the
+    variance of their mean; without missing values it is 1 and this is Corrado's statistic.
+    N(0, 1).
 
     ``missing`` reproduces estudy2 0.10.0 where events are missing:
     ``"scaled"`` (its ``rank_stat``) uses D̂_t = D̄_t N/N_t, S_K² = (1/T̄) Σ_t D̂_t² with
@@ -235,8 +236,8 @@ def corrado_from_sums(sums: RankSums, tested: np.ndarray, missing: RankMissing) 
             if missing == "scaled":
                 dbar = np.where(present, dbar * n / counts, 0.0)
             s_k = np.sqrt(np.sum(dbar**2) / mean_length)
-        tau = tested.sum(axis=1)
-        z = (tested * dbar).sum(axis=1) / (np.sqrt(tau) * s_k)
+        tau = (tested & present).sum(axis=1)
+        z = np.where(tau > 0, (tested * dbar).sum(axis=1) / (np.sqrt(tau) * s_k), np.nan)
     return Statistic(z, normal_pvalue(z))
 
 

@@ -251,7 +251,7 @@ def bw85(mean_x: FloatArray, tau: FloatArray, s_bw: float, n_days: int) -> Stati
     mean_x : numpy.ndarray, shape (K,)
         AAR of each day or CAAR of each window.
     tau : numpy.ndarray, shape (K,)
-        Days in each window.
+        Days summed in each window: those on which some event has a value.
     s_bw : float
     n_days : int
         T, the estimation days behind S_BW.

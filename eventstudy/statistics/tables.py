@@ -204,7 +204,7 @@ def _statistics(
     out: dict[str, FloatArray] = {}
     valid = np.isfinite(x)
     n, mean_x, _, _ = column_moments(x)
-    tau = tested.sum(axis=1).astype(float)
+    tau = (tested & np.isfinite(arrays.ar).any(axis=0)).sum(axis=1).astype(float)  # days summed
     out["n"] = n
     out["n_pos"] = (np.where(valid, x, 0.0) > 0).sum(axis=0).astype(float)
     tests: dict[str, Statistic] = {

@@ -201,23 +201,22 @@ def test_volatility_ratio_windows_are_standardised_by_the_simple_variance() -> N
             assert np.isfinite(got[name]) and np.isfinite(got[f"{name}_p"]), name
 
 
-def _with_days_missing(batch: Batch) -> StudyResult:
-    """The auto peers with some events' returns removed on some event-window days."""
+def _with_days_missing(batch: Batch, days: dict[int, list[int]]) -> StudyResult:
+    """The auto peers with the returns of some events removed on some event-window days."""
     from dataclasses import replace
 
     panel = batch.panel
     y = panel.y.copy()
-    day = dict(zip(panel.rel_days, range(len(panel.rel_days)), strict=True))
-    y[[0, 1, 2], day[0]] = np.nan
-    y[5, day[-5]] = np.nan
-    y[6, day[2]] = y[6, day[3]] = np.nan
+    column = dict(zip(panel.rel_days, range(len(panel.rel_days)), strict=True))
+    for day, events in days.items():
+        y[events, column[day]] = np.nan
     missing = replace(panel, y=y)
     return StudyResult(replace(batch, panel=missing, fit=fit(missing, "market")))
 
 
 def test_one_caar_with_days_missing_for_some_events(auto_batch: Batch) -> None:
     """The CAAR is the mean of the events' CARs in the table, the tests and the chart."""
-    res = _with_days_missing(auto_batch)
+    res = _with_days_missing(auto_batch, {0: [0, 1, 2], -5: [5], 2: [6], 3: [6]})
     ar = res.ar.pivot(index="event", columns="rel_day", values="ar")
     for start, end in [(0, 0), (-1, 1), (-5, 5), (0, 5)]:
         days = ar.loc[:, start:end]
@@ -230,3 +229,15 @@ def test_one_caar_with_days_missing_for_some_events(auto_batch: Batch) -> None:
     band = res.cumulative()
     for end in band.index:
         assert_allclose(band.loc[end, "caar"], res.caar(-5, end)["caar"], rtol=1e-13)
+
+
+def test_a_day_without_any_abnormal_return(auto_batch: Batch) -> None:
+    """Day 0 has no AR: it has no statistic, and windows over it are those of the other days."""
+    res = _with_days_missing(auto_batch, {0: list(range(8))})
+    counts = ["n", "n_pos"]
+    assert res.aar.loc[0].drop(counts).isna().all() and (res.aar.loc[0, counts] == 0).all()
+    assert res.caar(0, 0).drop(["start", "end", "n_days", *counts]).isna().all()
+    left, right = res.caar(0, 1), res.caar(1, 1)
+    stats_ = left.index.drop(["start", "end", "n_days"])
+    assert_allclose(left[stats_].to_numpy(float), right[stats_].to_numpy(float), rtol=1e-13)
+
