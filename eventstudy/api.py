@@ -8,12 +8,13 @@ import warnings
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from eventstudy.calendar import DateLike, locate_event
 from eventstudy.claims import ClaimVerdict, SeedReport, gather_evidence, judge, load_seed
 from eventstudy.claims.figures import Claim, Direction, as_claim
-from eventstudy.engine import PriceLoader, prepare
+from eventstudy.engine import OK, Batch, PriceLoader, prepare
 from eventstudy.errors import (
     DataQualityWarning,
     DataUnavailableError,
@@ -164,7 +165,34 @@ def study(
                 f"groups={groups!r} must name a column of the events DataFrame."
             )
         frame = events.rename(columns={groups: "group"})
-    return StudyResult(prepare(frame, spec))
+    batch = prepare(frame, spec)
+    result = StudyResult(batch)
+    _warn_days_without_ar(batch)
+    return result
+
+
+def _warn_days_without_ar(batch: Batch) -> None:
+    """Warn, as :func:`run` does, of studied events without an AR on some event-window days."""
+    cols = batch.panel.event_cols
+    lacking = np.isnan(batch.fit.ar[:, cols])
+    rows = np.flatnonzero(lacking.any(axis=1))
+    if not rows.size:
+        return
+    studied = batch.events[batch.events["status"] == OK]
+    dates = batch.panel.dates_at(cols)
+    listed = "; ".join(
+        f"event {studied.index[i]} ({studied['ticker'].iat[i]}): "
+        + ", ".join(np.datetime_as_string(dates[i][lacking[i]], unit="D"))
+        for i in rows[:5]
+    )
+    more = f"; and {rows.size - 5} more" if rows.size > 5 else ""
+    warnings.warn(
+        f"{rows.size} of {len(studied)} events have no abnormal value on some event-window "
+        f"days ({listed}{more}): the stock's or the market's data are missing there, so CARs "
+        "over them sum the days that have one, and a day no event has is not tested.",
+        DataQualityWarning,
+        stacklevel=3,
+    )
 
 
 def check_claim(

@@ -162,3 +162,23 @@ def test_events_with_df_2_are_left_out_of_the_patell_tests_with_a_note() -> None
         assert table["bmp"].notna().all()
     assert "Left out of the Patell tests" in str(res.summary())
 
+
+
+def test_study_warns_of_days_without_an_abnormal_return() -> None:
+    """As run() does: the index lacks 2021-09-13, so two events have no AR on days 0 and 1."""
+    tickers = ["000800.SZ", "000625.SZ", "399001.SZ"]
+    table = pd.concat(
+        [eventstudy.load_prices(t, data="bundled").reset_index() for t in tickers],
+        ignore_index=True,
+    )
+    table = table[~((table["ticker"] == "399001.SZ") & (table["date"] == "2021-09-13"))]
+    events = [("000800.SZ", "2021-09-13"), ("000625.SZ", "2021-09-13")]
+    with pytest.warns(eventstudy.DataQualityWarning, match=r"2 of 2 events have no abnormal "
+                      r"value on some event-window days.*2021-09-13, 2021-09-14") as caught:
+        res = eventstudy.study(events, market="399001.SZ", window=(-5, 5), data=table)
+    assert caught[0].filename == __file__
+    assert res.aar.loc[[0, 1]].drop(columns=["n", "n_pos"]).isna().all().all()
+    assert np.isnan(res.caar(0, 1)["csect_t"])  # no event has a day to sum
+    assert np.isfinite(res.caar(-1, 2)["csect_t"])
+    str(res.summary())
+    res.to_dict()
