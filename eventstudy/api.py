@@ -275,7 +275,7 @@ def check_claim(
     try:
         result = run(ticker, date, market=market, data=data, window=(0, 0))
     except (InsufficientDataError, DataUnavailableError) as exc:
-        frame = load_prices(ticker, source=data)
+        frame = load_prices(ticker, data=data)
         event = locate_event(date, pd.DatetimeIndex(frame.index), ticker)
         evidence = gather_evidence(
             chosen,

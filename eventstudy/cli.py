@@ -78,7 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     check_p = commands.add_parser("check", help="check the claims of a seed record")
     check_p.add_argument("seed", help="path of a seed record (TOML), e.g. seeds/....toml")
-    check_p.add_argument("--fx-rate", type=float, help="CNY per USD, to judge a USD figure")
+    check_p.add_argument(
+        "--fx-rate",
+        type=float,
+        help="the stock's currency per USD, to judge a USD figure (default: the bundled FRED "
+        "rate of the day, else Yahoo's CNY=X)",
+    )
     _add_spec_options(check_p, ["data"])
 
     report_p = commands.add_parser(

@@ -1,4 +1,5 @@
-"""Build ``data/prices.csv``, the bundled price table, from the vendor CSV files.
+"""Build ``data/prices.csv``, the bundled price table, and ``data/fx.csv``, the bundled
+USD/CNY rate, from the vendor CSV files.
 
 Usage (from the repository root)::
 
@@ -6,9 +7,11 @@ Usage (from the repository root)::
 
 The script reads one primary vendor file per ticker, checks every file's git blob id, keeps
 the bundle period, derives ``adj_close`` from ``preclose``, cross-checks each ticker against
-a second vendor, prints a summary and writes one tidy CSV. It stops with a non-zero exit
-status when a file is missing, a blob id differs, a header is unexpected, or a cross-check
-fails. The output is byte-for-byte the same on every run.
+a second vendor, prints a summary and writes one tidy CSV. It then keeps the same period of
+FRED's daily CNY per USD series (DEXCHUS) and writes it as the tidy table of ``CNY=X``; a day
+FRED gives no rate has no row (the summary lists those days), and no rate is filled in. It
+stops with a non-zero exit status when a file is missing, a blob id differs, a header is
+unexpected, or a check fails. The output is byte-for-byte the same on every run.
 
 Everything is parsed as text and exact decimals (``decimal.Decimal``); only ``adj_close`` is
 computed in binary floating point and written with ``repr`` (shortest round-trip form).
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import hashlib
 import itertools
 import sys
@@ -33,6 +37,10 @@ COLUMNS = (
 )
 STOCK_TICK = Decimal("0.01")
 INDEX_TICK = Decimal("0.0001")
+#: The bundled exchange rate: CNY per US dollar, as the tidy table of Yahoo's ``CNY=X``.
+FX_TICKER = "CNY=X"
+FX_COLUMNS = ("ticker", "date", "close")
+FX_TICK = Decimal("0.0001")
 
 
 class BuildError(RuntimeError):
@@ -112,6 +120,12 @@ EASTMONEY_INDEX = {
 }
 
 #: Primary vendor of each bundled ticker, in output order (the CSV is sorted by ticker).
+#: FRED series DEXCHUS (H.10 noon buying rates in New York), copied from the stored text of
+#: the repository's file; see the folder's README for how, and for the cross-checks.
+FRED_DEXCHUS = VendorFile("fx-usdcny-fred/DEXCHUS.csv", "vichobug/fx-hedging-sim",
+                          "157e8bbcf34ec85e05cee81e5f07b528b6747c1c", "data/DEXCHUS.csv",
+                          "3960a11f4b554400224b0c782f692e877814f1bb")
+
 STOCKS_FROM_BAOSTOCK = ("000800.SZ", "000625.SZ", "002594.SZ")
 STOCKS_FROM_XINGBUXING = ("600104.SS", "601238.SS", "601633.SS", "000951.SZ", "000338.SZ")
 INDICES = ("399001.SZ", "000300.SS", "000001.SS")
@@ -349,13 +363,44 @@ def rows_for(ticker: str, bars: list[Bar], tick: Decimal) -> list[list[str]]:
     return rows
 
 
-def write_csv(path: Path, rows: list[list[str]]) -> None:
+def write_csv(path: Path, rows: list[list[str]], columns: tuple[str, ...] = COLUMNS) -> None:
     """Write the header and rows with LF line endings, UTF-8, no index."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
+        writer.writerow(columns)
         writer.writerows(rows)
+
+
+def weekdays(first: str, last: str) -> list[str]:
+    """Every Monday to Friday from ``first`` to ``last`` (ISO dates), inclusive."""
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    days = (start + dt.timedelta(days=k) for k in range((end - start).days + 1))
+    return [d.isoformat() for d in days if d.weekday() < 5]
+
+
+def fx_rows(sources: Path, first: str, last: str, checks: Checks) -> list[list[str]]:
+    """FRED's CNY per USD from ``first`` to ``last`` as rows of ``CNY=X``; blank days left out.
+
+    FRED lists every weekday and leaves the value blank on a day without a noon buying rate
+    (mostly New York holidays); such a day gets no row, and nothing is filled in.
+    """
+    rows = read_rows(sources, FRED_DEXCHUS, "observation_date,DEXCHUS")
+    kept = [(day, value) for day, value in rows if first <= day <= last]
+    days = [day for day, _ in kept]
+    checks.require(days == weekdays(first, last),
+                   f"{FX_TICKER}: the FRED file does not list every weekday {first}..{last}")
+    out, blank = [], []
+    for day, value in kept:
+        if not value:
+            blank.append(day)
+            continue
+        rate = Decimal(value)
+        checks.require(rate > 0, f"{FX_TICKER} {day}: rate {value} is not positive")
+        out.append([FX_TICKER, day, fixed(rate, FX_TICK, f"{FX_TICKER} {day}")])
+    checks.note(f"{FX_TICKER} (CNY per USD, FRED DEXCHUS): {len(out)} rates {first}..{last}; "
+                f"{len(blank)} weekdays without a rate, left out: {', '.join(blank)}")
+    return out
 
 
 # --------------------------------------------------------------------------- main
@@ -391,11 +436,14 @@ def build(sources: Path, out: Path) -> Checks:
         cross_check(ticker, bars, sources, checks)
         rows.extend(rows_for(ticker, bars, INDEX_TICK if is_index else STOCK_TICK))
 
+    fx = fx_rows(sources, FIRST_DAY, last_day, checks)
+
     if checks.failures:
         raise BuildError("cross-checks failed:\n  " + "\n  ".join(checks.failures))
     write_csv(out / "prices.csv", rows)
-    checks.note(f"wrote {out / 'prices.csv'}: {len(rows)} rows, "
-                f"{(out / 'prices.csv').stat().st_size} bytes")
+    write_csv(out / "fx.csv", fx, FX_COLUMNS)
+    for name, count in (("prices.csv", len(rows)), ("fx.csv", len(fx))):
+        checks.note(f"wrote {out / name}: {count} rows, {(out / name).stat().st_size} bytes")
     return checks
 
 

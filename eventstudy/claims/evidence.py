@@ -130,8 +130,8 @@ def gather_evidence(
         How the abnormal return was measured, or why there is none.
     fx_rate : str, Decimal or float, optional
         Units of the stock's currency per US dollar. Without it the rate is looked up with
-        :func:`eventstudy.sources.fx.usd_rate` in ``data``; when none is found the US-dollar
-        figure is not checkable, never guessed.
+        :func:`eventstudy.sources.fx.usd_rate` (the bundled FRED rates, or ``data``); when
+        none is found the US-dollar figure is not checkable, never guessed.
     data : str, path or DataFrame, default "auto"
         Where to look up the rate.
     st : bool, optional
@@ -244,11 +244,11 @@ def _fx(currency: str, day: pd.Timestamp, fx_rate: object, data: Any) -> tuple[F
     if fx_rate is not None:
         return FxRate(currency, positive(fx_rate, "fx_rate"), None, "given"), ""
     try:
-        return usd_rate(currency, day, source=data), ""
+        return usd_rate(currency, day, data=data), ""
     except DataUnavailableError as exc:
         return None, (
-            f"not checkable offline: {str(exc).rstrip('.')}. Pass fx_rate= (e.g. --fx-rate on "
-            f"the command line), or go online once so {currency}=X is downloaded and cached."
+            f"not checkable: {str(exc).rstrip('.')}. Pass fx_rate= (e.g. --fx-rate on the "
+            f"command line), or go online once so {currency}=X is downloaded and cached."
         )
 
 

@@ -61,7 +61,7 @@ def sentence(checks: FigureChecks, side: Side) -> str:
         text += f" Cannot judge against {_join(reasons, 'or')}."
     fx = side.evidence.fx
     if checks.kind == "usd_price" and fx is not None:
-        text += f" (Converted at {fx}.)"
+        text += f" Converted at {fx}."
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal
 
 import numpy as np
@@ -83,11 +84,38 @@ def test_display(faw: ClaimVerdict) -> None:
     assert PRICE_SENTENCE in str(faw)
 
 
-def test_usd_figure_is_not_checkable_offline() -> None:
+def test_usd_figure_is_judged_at_the_bundled_rate() -> None:
+    # FRED DEXCHUS, 2021-09-13: 6.4511 CNY per USD; 12.78 / 6.4511 = 1.98106 → 1.98.
     verdict = check_claim(FAW, "2021-09-11", usd_price="1.98", data="bundled")
+    assert verdict.matched("usd_price") == ["intraday high", "limit-up price"]
+    assert verdict.fx is not None
+    assert (verdict.fx.rate, verdict.fx.date) == (Decimal("6.4511"), pd.Timestamp("2021-09-13"))
+    assert "Converted at 6.4511 CNY per USD on 2021-09-13 (FRED DEXCHUS" in verdict.sentences[0]
+
+
+def test_a_day_without_a_fred_rate_says_which_rate_it_used() -> None:
+    # 2021-09-06 (US Labor Day) traded in Shenzhen, but FRED has no rate for it.
+    verdict = check_claim(FAW, "2021-09-06", usd_price="1.82", data="bundled")
+    assert verdict.fx is not None and verdict.fx.date == pd.Timestamp("2021-09-03")
+    assert verdict.matched("usd_price") == ["close"]  # 11.76 / 6.4528 = 1.8224
+    assert (
+        "FRED DEXCHUS has no rate for 2021-09-06; the latest earlier one, of 2021-09-03, is used"
+        in verdict.sentences[0]
+    )
+
+
+def test_usd_figure_without_a_rate_is_not_checkable(monkeypatch: pytest.MonkeyPatch) -> None:
+    fx = importlib.import_module("eventstudy.sources.fx")
+    monkeypatch.setattr(fx, "_CANDIDATES", ())  # as if the bundled rates were missing
+    fx._bundled.cache_clear()
+    try:
+        verdict = check_claim(FAW, "2021-09-11", usd_price="1.98", data="bundled")
+    finally:
+        fx._bundled.cache_clear()
     (row,) = verdict.to_frame().itertuples()
     assert row.matches is pd.NA
-    assert "not checkable offline" in verdict.sentences[0]
+    assert verdict.fx is None
+    assert verdict.sentences[0].startswith("US$1.98 is not checkable: No CNY per USD rate")
     assert "fx_rate" in verdict.sentences[0]
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,7 +47,7 @@ def test_faw_record() -> None:
     assert len(claim.quote) < 80
 
 
-def test_check_faw_record_offline() -> None:
+def test_check_faw_record_offline_all_three_figures() -> None:
     report = check_seed(SEED, data="bundled")
     (verdict,) = report.verdicts
     assert verdict.matched("price") == ["intraday high", "limit-up price"]
@@ -51,7 +55,8 @@ def test_check_faw_record_offline() -> None:
     text = str(report)
     assert "Publisher: unknown" in text
     assert "2021-09-11 is a Saturday" in text
-    assert "US$1.98 is not checkable offline" in text
+    assert verdict.matched("usd_price") == ["intraday high", "limit-up price"]
+    assert "Converted at 6.4511 CNY per USD on 2021-09-13 (FRED DEXCHUS" in text
     assert "<blockquote>" in report._repr_html_()
 
 
@@ -60,11 +65,33 @@ def test_check_faw_record_with_a_rate() -> None:
     assert report.verdicts[0].matched("usd_price") == ["intraday high", "limit-up price"]
 
 
+@pytest.mark.slow
+def test_check_from_an_installed_wheel_judges_the_dollar_figure(tmp_path: Path) -> None:
+    # Only the unpacked wheel is importable: the bundled rate must be in it.
+    pytest.importorskip("hatchling", reason="building the wheel offline needs hatchling")
+    root = SEED.parents[1]
+    build = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index",
+             "--no-build-isolation", "--wheel-dir", str(tmp_path / "dist"), str(root)]
+    subprocess.run(build, check=True)
+    site = tmp_path / "site"
+    with zipfile.ZipFile(next((tmp_path / "dist").glob("*.whl"))) as wheel:
+        wheel.extractall(site)
+    seed = site / "eventstudy" / "_bundled" / "seeds" / SEED.name
+    done = subprocess.run(
+        [sys.executable, "-m", "eventstudy.cli", "check", str(seed), "--data", "bundled"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)}, capture_output=True,
+        text=True, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Converted at 6.4511 CNY per USD on 2021-09-13 (FRED DEXCHUS" in done.stdout
+
+
 def test_cli_check(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(SEED), "--data", "bundled"]) == 0
     out = capsys.readouterr().out
     assert "12.78 CNY matches the intraday high (12.78, +9.98%)" in out
-    assert "not checkable offline" in out
+    assert "US$1.98 matches the intraday high (1.98, +9.98%)" in out
+    assert "Converted at 6.4511 CNY per USD on 2021-09-13" in out
 
 
 def _write(tmp_path: Path, text: str) -> Path:
