@@ -7,7 +7,6 @@ from typing import Literal, get_args
 
 from eventstudy.errors import InvalidInputError
 
-ModelName = Literal["market", "market_adjusted", "constant_mean", "factors"]
 ReturnsKind = Literal["simple", "log"]
 SourceName = Literal["auto", "bundled", "yahoo", "cache"]
 Measure = Literal["returns", "volume", "raw_volume", "volatility"]

@@ -152,7 +152,7 @@ def study(
     from eventstudy.results.study import StudyResult
 
     spec = make_spec(spec, **options)
-    if spec.measure == "volatility" and spec.model != "constant_mean":
+    if spec.measure == "volatility" and spec.normal_model.regresses:
         raise InvalidInputError(
             "study(measure='volatility') uses the variance ratio r²/s² − 1 "
             "(model='constant_mean'), to which every multi-event test applies; Beaver's U "

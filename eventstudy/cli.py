@@ -17,6 +17,7 @@ import pandas as pd
 from eventstudy._json import to_jsonable
 from eventstudy._typing import Window
 from eventstudy.errors import EventStudyError
+from eventstudy.models import MODELS
 from eventstudy.spec import StudySpec, option_default, option_types
 
 #: The options of a study that ``run`` and ``study`` take on the command line: those with a
@@ -24,8 +25,8 @@ from eventstudy.spec import StudySpec, option_default, option_types
 STUDY_OPTIONS = tuple(f.name for f in fields(StudySpec) if "help" in f.metadata)
 #: Those of ``report``, which studies one event with several models and measures.
 REPORT_OPTIONS = ("market", "data", "estimation", "window")
-#: Option values the command line cannot take (it has no way to give a factor table).
-CLI_EXCLUDED = ("factors",)
+#: The models the command line offers: those that need no factor table, which it cannot give.
+CLI_MODELS = [name for name, model in MODELS.items() if not model.needs_factors]
 
 
 def _add_spec_options(
@@ -45,7 +46,7 @@ def _add_spec_options(
             text += f" (default: {default[0]} {default[1]})"
             extra = {"nargs": 2, "type": int, "metavar": ("START", "END")}
         elif get_origin(kind) is Literal:
-            extra = {"choices": [v for v in get_args(kind) if v not in CLI_EXCLUDED]}
+            extra = {"choices": CLI_MODELS if f.name == "model" else list(get_args(kind))}
         parser.add_argument(
             f"--{f.name}", default=default, help=text + (hints or {}).get(f.name, ""), **extra
         )

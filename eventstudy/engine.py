@@ -29,7 +29,7 @@ from eventstudy.errors import (
     InvalidInputError,
 )
 from eventstudy.markets import default_market
-from eventstudy.models import Fit, fit, fit_variance_ratio
+from eventstudy.models import Fit, fit, regressors
 from eventstudy.panel import (
     Panel,
     Series,
@@ -37,6 +37,7 @@ from eventstudy.panel import (
     lay_end_to_end,
     market_measure,
     stock_measure,
+    variance_ratio,
 )
 from eventstudy.sources import bundled_tickers, is_own_data, load_prices
 from eventstudy.sources._frame import PriceArrays, StockTable
@@ -376,7 +377,8 @@ def prepare(
     """
     market, model, measure, returns = spec.market, spec.model, spec.measure, spec.returns
     estimation, window = spec.estimation, spec.window
-    uses_market = model in ("market", "market_adjusted")
+    normal = spec.normal_model
+    uses_market = normal.needs_market
     frame = normalise_events(events)
     defaults: dict[str, str] = {}
     frame["market"] = [
@@ -447,9 +449,7 @@ def prepare(
     factor_x = None
     if spec.factors is not None:
         panel, factor_x = _with_factors(panel, spec.factors)
-    n_regressors = {"market": 1, "constant_mean": 0, "market_adjusted": 0}.get(
-        model, 0 if factor_x is None else factor_x.shape[2]
-    )
+    n_regressors = regressors(panel, normal.regressors, factor_x).shape[2] if normal.ols else 0
     need = max(spec.min_estimation, n_regressors + 2)
     nobs = panel.est_mask.sum(axis=1)
     short = nobs < need
@@ -469,10 +469,12 @@ def prepare(
     if strict and len(ok) < n:
         _raise_first_problem(frame, load, date_errors)
 
-    if measure == "volatility" and model == "constant_mean":
-        fitted = fit_variance_ratio(panel)
-    else:
-        fitted = fit(panel, model, factor_x)
+    ratio = measure == "volatility" and not normal.regresses
+    if ratio:
+        panel = variance_ratio(panel)
+    fitted = fit(panel, model, factor_x)
+    if ratio:
+        fitted = fitted.uncentred(panel.y)
     unfitted = ~np.isfinite(fitted.sigma) | ~np.isfinite(fitted.beta).all(axis=1)
     if unfitted.any():
         status[ok[unfitted]] = (

@@ -6,33 +6,43 @@ parameters, the abnormal returns on every relative day (estimation residuals and
 ARs alike) and the prediction-error factor ``C_t`` that scales the variance of an
 out-of-sample abnormal return.
 
-Models (MacKinlay 1997, section 4):
+The models are registered in :data:`MODELS` (MacKinlay 1997, section 4); each entry says what
+the model regresses on, whether it needs the market, its label, its fit and the measures it
+applies to. Code asks the registry, never a model's name:
 
 ``"market"``
     OLS of the stock's return on the market's, ``R_t = α + β R_m,t + ε_t``.
+``"market_adjusted"``
+    ``AR_t = R_t − R_m,t``: nothing is estimated.
 ``"constant_mean"``
     ``R_t = μ + ε_t``: OLS on an intercept alone.
 ``"factors"``
     OLS on user-supplied factor returns (e.g. Fama-French), ``R_t = α + Σ_j β_j F_j,t + ε_t``.
-``"market_adjusted"``
-    ``AR_t = R_t − R_m,t``: nothing is estimated.
 
-Abnormal volatility (``measure="volatility"``) uses the variance ratio of
-:func:`fit_variance_ratio` with ``model="constant_mean"``, and Beaver's U on the residuals of
-any other model (:func:`eventstudy.statistics.single.beaver_u`).
+Abnormal volatility (``measure="volatility"``) of a model without regressors is the variance
+ratio, a transform of the measure (:func:`eventstudy.panel.variance_ratio`) whose abnormal
+value is the ratio itself (:meth:`Fit.uncentred`); of a model with regressors it is Beaver's U
+on the model's residuals (:func:`eventstudy.statistics.single.beaver_u`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
+from typing import Literal, get_args
 
 import numpy as np
 
 from eventstudy._blocks import map_blocks
-from eventstudy._typing import ModelName
+from eventstudy._typing import Measure
 from eventstudy.errors import InvalidInputError
-from eventstudy.panel import FloatArray, Panel
+from eventstudy.panel import FloatArray, Panel, estimation_sd
+
+#: The names of the registered models (:data:`MODELS`), as a type for options.
+ModelName = Literal["market", "market_adjusted", "constant_mean", "factors"]
+#: What a model regresses the measure on: nothing, the market's measure, or the user's factors.
+Regressors = Literal["none", "market", "factors"]
 
 #: Events fitted per block by :func:`fit_ols`.
 FIT_BLOCK_ROWS = 512
@@ -45,7 +55,7 @@ class Fit:
     Attributes
     ----------
     model : str
-        The model's name.
+        The model's name in :data:`MODELS`.
     alpha : numpy.ndarray, shape (N,)
         Intercept (0 for the market-adjusted model).
     beta : numpy.ndarray, shape (N, k)
@@ -71,6 +81,9 @@ class Fit:
     x : numpy.ndarray, shape (N, D, k)
         The regressors on every relative day (for the market model a view of the panel's
         market returns).
+    prediction_errors : bool
+        Whether the abnormal values are the fit's prediction errors, whose sums have the
+        exact variance of :meth:`car_variance`; not so after :meth:`uncentred`.
     c : numpy.ndarray, shape (N, D)
         Prediction-error factor: ``Var(AR_t) = σ² C_t`` out of sample
         (:meth:`prediction_factor` of every day, computed on first use).
@@ -87,6 +100,7 @@ class Fit:
     xbar: FloatArray
     sxx_inv: FloatArray
     x: FloatArray
+    prediction_errors: bool = True
 
     @cached_property
     def c(self) -> FloatArray:
@@ -107,7 +121,7 @@ class Fit:
         """
         n = self.ar.shape[0]
         width = self.ar[:1, cols].shape[1]
-        if self.model == "market_adjusted":
+        if not MODELS[self.model].ols:
             return np.ones((n, width))
         with np.errstate(invalid="ignore", divide="ignore"):
             c = np.broadcast_to(1.0 + 1.0 / self.nobs[:, None], (n, width)).copy()
@@ -122,8 +136,22 @@ class Fit:
 
     def take(self, rows: np.ndarray) -> Fit:
         """The fit of the events ``rows`` only."""
-        arrays = (f.name for f in fields(self) if f.name != "model")
+        arrays = (f.name for f in fields(self) if isinstance(getattr(self, f.name), np.ndarray))
         return replace(self, **{name: getattr(self, name)[rows] for name in arrays})
+
+    def uncentred(self, measure: FloatArray) -> Fit:
+        """The fit with the measure itself as the abnormal value (a model without regressors).
+
+        For a measure whose normal value is 0 by construction, such as the variance ratio
+        ``r_t² / s_r² − 1`` (:func:`eventstudy.panel.variance_ratio`), the abnormal value is
+        the measure, not its deviation from the estimation mean: α = 0 and AR = measure, as in
+        the volatility model of the R package EventStudy (0.50, ``VolatilityModel``). σ, df
+        and C stay those of the fit. These AR are not the fit's prediction errors, so a sum of
+        them has the simple variance ``K σ²`` only (:meth:`car_variance`).
+        """
+        return replace(
+            self, alpha=np.zeros_like(self.alpha), ar=measure.copy(), prediction_errors=False
+        )
 
     def car_variance(self, mask: np.ndarray, exact: bool = True) -> FloatArray:
         """Variance of the cumulative abnormal return over the days in ``mask``.
@@ -138,7 +166,9 @@ class Fit:
             (MacKinlay 1997, eq. 16–17 and appendix; for the market model
             ``σ² [K + K²/L + (Σ_{t∈K}(R_m,t − R̄_m))² / S_mm]``, as in Mikkelson & Partch
             1988). ``False``: ``K σ²``, which ignores the estimation error of the parameters
-            (MacKinlay 1997, eq. 15 for large L).
+            (MacKinlay 1997, eq. 15 for large L). A model that estimates nothing has ``K σ²``
+            either way; abnormal values that are not prediction errors (:meth:`uncentred`) have
+            no exact variance (NaN).
 
         Returns
         -------
@@ -146,9 +176,9 @@ class Fit:
         """
         k_days: FloatArray = mask.sum(axis=1).astype(float)
         variance: FloatArray = k_days * self.sigma**2
-        if exact and self.model == "variance_ratio":
+        if exact and not self.prediction_errors:
             variance = np.full_like(variance, np.nan)
-        elif exact and self.model != "market_adjusted":
+        elif exact and MODELS[self.model].ols:
             cols = np.flatnonzero(mask.any(axis=0))  # only the days some event sums
             dev = self.x[:, cols] - self.xbar[:, None, :]
             s = np.where(mask[:, cols, None], dev, 0.0).sum(axis=1)
@@ -157,21 +187,25 @@ class Fit:
         return variance
 
 
-def regressors(panel: Panel, model: ModelName, factors: FloatArray | None = None) -> FloatArray:
-    """The regressors of ``model`` as an (N, D, k) array."""
-    n, d = panel.y.shape
-    if model == "market":
+def regressors(panel: Panel, kind: Regressors, factors: FloatArray | None = None) -> FloatArray:
+    """The regressors ``kind`` of every event as an (N, D, k) array.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``kind`` is ``"factors"`` and no factor array is given.
+    """
+    if kind == "market":
         market: FloatArray = panel.x[:, :, None]
         return market
-    if model == "constant_mean":
-        return np.empty((n, d, 0))
+    if kind == "none":
+        return np.empty((*panel.y.shape, 0))
     if factors is None:
         raise InvalidInputError("model='factors' needs factors=<DataFrame of factor returns>.")
-    out: FloatArray = factors
-    return out
+    return factors
 
 
-def fit_ols(panel: Panel, model: ModelName, x: FloatArray) -> Fit:
+def fit_ols(panel: Panel, model: str, x: FloatArray) -> Fit:
     """OLS of ``y`` on an intercept and the regressors ``x`` over each event's estimation days.
 
     The normal equations are solved in centred form, event by event in one batched solve:
@@ -263,25 +297,28 @@ def batched_inverse(sxx: FloatArray) -> FloatArray:
     return out
 
 
-def _estimation_sd(values: FloatArray, mask: np.ndarray, nobs: np.ndarray) -> FloatArray:
-    """Standard deviation of each row's estimation-day values about their mean (divisor L − 1)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(mask, values, 0.0).sum(axis=1) / nobs
-        squares = (np.where(mask, values - mean[:, None], 0.0) ** 2).sum(axis=1)
-        sd: FloatArray = np.sqrt(squares / (nobs - 1))
-    return sd
+def fit_market_adjusted(panel: Panel, model: str, x: FloatArray) -> Fit:
+    """Market-adjusted model: ``AR_t = R_t − R_m,t`` (Brown & Warner 1985; MacKinlay 1997).
 
+    Nothing is estimated (α = 0, β = 1), so ``C_t = 1``. σ is the standard deviation of the
+    estimation-window abnormal returns about their mean, divisor ``L − 1``; ``df = L − 1``.
 
-def _fit_without_regression(
-    model: str, ar: FloatArray, sigma: FloatArray, nobs: np.ndarray, beta: FloatArray
-) -> Fit:
-    """A fit with nothing regressed: α = 0, fixed β, ``df = L − 1``."""
-    n, d = ar.shape
+    Parameters
+    ----------
+    panel : Panel
+    model : str
+        Name recorded in the result.
+    x : numpy.ndarray, shape (N, D, 1)
+        The market's measure.
+    """
+    n, d = panel.y.shape
+    nobs = panel.est_mask.sum(axis=1)
+    ar = panel.y - x[:, :, 0]
     return Fit(
         model=model,
         alpha=np.zeros(n),
-        beta=beta,
-        sigma=sigma,
+        beta=np.ones((n, 1)),
+        sigma=estimation_sd(ar, panel.est_mask, nobs),
         df=nobs - 1,
         nobs=nobs,
         r2=np.full(n, np.nan),
@@ -292,41 +329,88 @@ def _fit_without_regression(
     )
 
 
-def fit_market_adjusted(panel: Panel) -> Fit:
-    """Market-adjusted model: ``AR_t = R_t − R_m,t`` (Brown & Warner 1985; MacKinlay 1997).
+@dataclass(frozen=True)
+class NormalModel:
+    """A registered normal-return model: what it regresses on and how it is fitted.
 
-    Nothing is estimated (α = 0, β = 1), so ``C_t = 1``. σ is the standard deviation of the
-    estimation-window abnormal returns about their mean, divisor ``L − 1``; ``df = L − 1``.
+    Attributes
+    ----------
+    label : str
+        How results name the model (``"market model (OLS)"``).
+    regressors : {"none", "market", "factors"}
+        What the measure is regressed on (:func:`regressors`).
+    fit : callable
+        ``fit(panel, name, x) -> Fit`` with ``x`` the regressors, shape (N, D, k).
+    measures : tuple of str
+        The measures the model has a meaning for.
     """
-    nobs = panel.est_mask.sum(axis=1)
-    ar = panel.y - panel.x
-    sigma = _estimation_sd(ar, panel.est_mask, nobs)
-    n = len(nobs)
-    return _fit_without_regression("market_adjusted", ar, sigma, nobs, np.ones((n, 1)))
+
+    label: str
+    regressors: Regressors
+    fit: Callable[[Panel, str, FloatArray], Fit]
+    measures: tuple[Measure, ...] = get_args(Measure)
+
+    @property
+    def needs_market(self) -> bool:
+        """Whether the model uses the market's measure."""
+        return self.regressors == "market"
+
+    @property
+    def needs_factors(self) -> bool:
+        """Whether the model needs the user's factor returns (``factors=``)."""
+        return self.regressors == "factors"
+
+    @property
+    def ols(self) -> bool:
+        """Whether the model is estimated by OLS (then it has R², C_t > 1, ``result.ols``)."""
+        return self.fit is fit_ols
+
+    @property
+    def regresses(self) -> bool:
+        """Whether the measure is regressed on something besides an intercept."""
+        return self.ols and self.regressors != "none"
+
+    @property
+    def regresses_on_market(self) -> bool:
+        """Whether the model is the OLS of the measure on the market's alone (one slope)."""
+        return self.ols and self.needs_market
 
 
-def fit_variance_ratio(panel: Panel) -> Fit:
-    """Abnormal volatility as a variance ratio, ``AV_t = r_t² / s_r² − 1``.
+#: Every normal-return model, by name (the values of :data:`ModelName`).
+MODELS: dict[str, NormalModel] = {
+    "market": NormalModel("market model (OLS)", "market", fit_ols),
+    "market_adjusted": NormalModel(
+        "market-adjusted", "market", fit_market_adjusted, measures=("returns",)
+    ),
+    "constant_mean": NormalModel("constant mean", "none", fit_ols),
+    "factors": NormalModel("factor model (OLS)", "factors", fit_ols, measures=("returns",)),
+}
 
-    ``s_r²`` is the variance of the returns over the estimation window (divisor L − 1, mean
-    subtracted); ``r_t`` is neither demeaned nor market-adjusted, and AV is not centred. The
-    estimation-window ratios ``u_τ = r_τ² / s_r² − 1`` give ``σ_u`` (divisor L − 1, mean
-    subtracted), ``df = L − 1`` and ``C = 1 + 1/L``, so ``t_t = AV_t / σ_u`` and
-    ``SAV_t = AV_t / (σ_u √C)``. This is the volatility model of the R package EventStudy
-    (0.50, ``VolatilityModel``), in the spirit of the squared-return ratios of Beaver (1968).
-    A CAV has the simple variance ``K σ_u²`` only: no exact variance is defined for it.
+
+def normal_model(name: object) -> NormalModel:
+    """The registered model ``name``.
+
+    Raises
+    ------
+    InvalidInputError
+        If no model has that name (the message lists the registered ones).
     """
-    mask = panel.est_mask
-    nobs = mask.sum(axis=1)
-    r = panel.y
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = r**2 / _estimation_sd(r, mask, nobs)[:, None] ** 2 - 1.0
-    sigma = _estimation_sd(ratio, mask, nobs)
-    return _fit_without_regression("variance_ratio", ratio, sigma, nobs, np.zeros((len(nobs), 0)))
+    if not isinstance(name, str) or name not in MODELS:
+        known = ", ".join(repr(m) for m in MODELS)
+        raise InvalidInputError(f"model={name!r} is not valid; use one of {known}.")
+    return MODELS[name]
 
 
-def fit(panel: Panel, model: ModelName, factors: FloatArray | None = None) -> Fit:
-    """Fit ``model`` to every event of ``panel`` (see the module docstring for the models)."""
-    if model == "market_adjusted":
-        return fit_market_adjusted(panel)
-    return fit_ols(panel, model, regressors(panel, model, factors))
+def fit(panel: Panel, model: str, factors: FloatArray | None = None) -> Fit:
+    """Fit ``model`` to every event of ``panel`` (see :data:`MODELS`).
+
+    Parameters
+    ----------
+    panel : Panel
+    model : str
+        A registered model's name.
+    factors : numpy.ndarray, shape (N, D, k), optional
+        The factor returns, for a model that regresses on them.
+    """
+    entry = normal_model(model)
+    return entry.fit(panel, model, regressors(panel, entry.regressors, factors))

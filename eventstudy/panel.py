@@ -252,6 +252,9 @@ class Panel:
     dates : numpy.ndarray of datetime64[ns], shape (N, D)
         The stock's trading day for each relative day; NaT beyond the data (computed on
         first use; :meth:`dates_at` gives some columns only).
+    base : numpy.ndarray, shape (N, D), optional
+        The stock's measure that ``y`` was built from, when ``y`` is a transform of it (the
+        returns of :func:`variance_ratio`); None otherwise.
     """
 
     rel_days: np.ndarray
@@ -263,6 +266,7 @@ class Panel:
     trading_days: np.ndarray
     day_slot: np.ndarray
     outside: np.ndarray
+    base: FloatArray | None = None
 
     @cached_property
     def dates(self) -> np.ndarray:
@@ -299,7 +303,41 @@ class Panel:
             est_mask=self.est_mask[rows],
             day_slot=self.day_slot[rows],
             outside=self.outside[rows],
+            base=None if self.base is None else self.base[rows],
         )
+
+
+def estimation_sd(values: FloatArray, mask: np.ndarray, nobs: np.ndarray) -> FloatArray:
+    """Standard deviation of each row's estimation-day values about their mean (divisor L − 1).
+
+    ``mask`` marks the estimation days of each row and ``nobs`` counts them.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(mask, values, 0.0).sum(axis=1) / nobs
+        squares = (np.where(mask, values - mean[:, None], 0.0) ** 2).sum(axis=1)
+        sd: FloatArray = np.sqrt(squares / (nobs - 1))
+    return sd
+
+
+def variance_ratio(panel: Panel) -> Panel:
+    """Abnormal volatility as a measure: the variance ratio ``AV_t = r_t² / s_r² − 1``.
+
+    ``s_r²`` is the variance of the event's returns over its estimation days (divisor L − 1,
+    mean subtracted); ``r_t`` is neither demeaned nor market-adjusted, and AV is not centred:
+    its normal value is 0 by construction (:meth:`eventstudy.models.Fit.uncentred`). This is
+    the volatility model of the R package EventStudy (0.50, ``VolatilityModel``), in the
+    spirit of the squared-return ratios of Beaver (1968).
+
+    Returns
+    -------
+    Panel
+        ``y`` the ratio of every day, ``base`` the returns it was built from.
+    """
+    r = panel.y
+    sd = estimation_sd(r, panel.est_mask, panel.est_mask.sum(axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = r**2 / sd[:, None] ** 2 - 1.0
+    return replace(panel, y=ratio, base=r)
 
 
 def lay_end_to_end(series: list[Series]) -> tuple[Series, np.ndarray]:

@@ -23,23 +23,14 @@ from typing import Any, Literal, TypeVar, get_origin, get_type_hints
 import numpy as np
 import pandas as pd
 
-from eventstudy._typing import (
-    GapRule,
-    Measure,
-    ModelName,
-    ReturnsKind,
-    SourceName,
-    Window,
-    check_option,
-)
+from eventstudy._typing import GapRule, Measure, ReturnsKind, SourceName, Window, check_option
 from eventstudy.errors import InvalidInputError
+from eventstudy.models import MODELS, ModelName, NormalModel, normal_model
 from eventstudy.sources import is_own_data
 from eventstudy.statistics.conventions import Conventions
 
 #: A price source: a source name, a CSV path or a DataFrame (see :func:`eventstudy.load_prices`).
 PriceSource = SourceName | str | os.PathLike[str] | pd.DataFrame
-
-_VOLUME: tuple[Measure, ...] = ("volume", "raw_volume")
 
 
 def _cli(text: str) -> dict[str, str]:
@@ -60,7 +51,7 @@ class StudySpec:
         be given one.
         An event's own ``market`` (a column of ``study``'s events) comes first.
     model : {"market", "market_adjusted", "constant_mean", "factors"}
-        The normal-return model (see :mod:`eventstudy.models`).
+        The normal-return model (see :data:`eventstudy.models.MODELS`).
     estimation, window : tuple of int
         Closed windows ``(start, end)`` of relative trading days (the stock's own trading
         days; day 0 is the event day). The estimation window ends before the event window
@@ -163,26 +154,30 @@ class StudySpec:
             )
         is_own_data(self.data)  # a misspelt source name or a missing file is refused here
 
+    @property
+    def normal_model(self) -> NormalModel:
+        """The registry entry of :attr:`model` (:data:`eventstudy.models.MODELS`)."""
+        return MODELS[self.model]
+
     def _check_combination(self) -> None:
         """Refuse option combinations that have no meaning, saying what to use instead."""
-        model, measure = self.model, self.measure
-        if model == "factors" and self.factors is None:
+        model, measure = normal_model(self.model), self.measure
+        if model.needs_factors and self.factors is None:
             raise InvalidInputError(
-                "model='factors' needs factors=<DataFrame of factor returns indexed by date>."
+                f"model={self.model!r} needs factors=<DataFrame of factor returns indexed by "
+                "date>."
             )
-        if self.factors is not None and model != "factors":
+        if self.factors is not None and not model.needs_factors:
+            users = " or ".join(repr(name) for name, m in MODELS.items() if m.needs_factors)
             raise InvalidInputError(
-                f"factors= is used only by model='factors' (model={model!r} would ignore it)."
+                f"factors= is used only by model={users} (model={self.model!r} would ignore it)."
             )
-        if measure in _VOLUME and model in ("market_adjusted", "factors"):
+        if measure not in model.measures:
+            users = " or ".join(repr(name) for name, m in MODELS.items() if measure in m.measures)
+            what = "volume" if measure == "raw_volume" else measure
             raise InvalidInputError(
-                f"measure={measure!r} works with model='market' (the stock's volume regressed "
-                f"on the index's) or 'constant_mean'; model={model!r} has no meaning for volume."
-            )
-        if measure == "volatility" and model not in ("constant_mean", "market"):
-            raise InvalidInputError(
-                "measure='volatility' works with model='constant_mean' (the variance ratio "
-                "r²/s² − 1) or model='market' (Beaver's U on market-model residuals)."
+                f"measure={measure!r} works with model={users}; model={self.model!r} has no "
+                f"meaning for {what}."
             )
         n = self.min_estimation
         if isinstance(n, bool) or not isinstance(n, int | np.integer):

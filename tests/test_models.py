@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from numpy.testing import assert_allclose
 
 import eventstudy
 from eventstudy import InvalidInputError
+from eventstudy.models import MODELS, ModelName, normal_model
 
 EXPECTED = json.loads(
     (Path(__file__).parent / "results" / "faw_jiefang" / "expected.json").read_text()
@@ -112,3 +114,33 @@ def test_events_fitted_in_blocks_equal_events_fitted_alone(k: int) -> None:
         alone = fit_ols(panel.take(np.array([i])), "factors", regressors[[i]])
         for name in ("alpha", "beta", "sigma", "nobs", "r2", "ar", "xbar", "sxx_inv", "c"):
             np.testing.assert_array_equal(getattr(together, name)[i], getattr(alone, name)[0])
+
+
+def test_the_registry_is_the_list_of_model_names() -> None:
+    assert tuple(MODELS) == get_args(ModelName)
+    with pytest.raises(InvalidInputError, match=r"model='capm' is not valid; use one of "
+                       r"'market', 'market_adjusted', 'constant_mean', 'factors'"):
+        normal_model("capm")
+    assert [name for name, m in MODELS.items() if m.needs_market] == ["market", "market_adjusted"]
+    assert [name for name, m in MODELS.items() if not m.ols] == ["market_adjusted"]
+
+
+def test_volatility_is_a_transform_of_the_measure_fitted_by_the_named_model() -> None:
+    res = eventstudy.run("000800.SZ", "2021-09-13", model="constant_mean", measure="volatility",
+                         window=(-5, 5), data="bundled")
+    assert res.model_name == res.fit.model == "constant_mean"
+    assert "constant mean" in str(res.summary())
+    # The measure is r²/s_r² − 1 of the returns shown; its normal value is 0, so AR = measure.
+    stock = eventstudy.load_prices("000800.SZ", data="bundled")
+    r = (stock["close"] / stock["preclose"] - 1).loc[res.estimation_residuals.index]
+    ratio = res.abnormal["ret"] ** 2 / r.var(ddof=1) - 1
+    assert_allclose(res.abnormal["ar"], ratio, rtol=1e-12)
+    assert_allclose(res.abnormal["expected"], 0.0, atol=1e-12)
+    assert res.params["alpha"] == 0.0 and np.isnan(res.car(0, 0).se)
+    assert_allclose(res.params["sigma"], np.std(r**2 / r.var(ddof=1) - 1, ddof=1), rtol=1e-12)
+
+
+def test_constant_mean_has_its_ols() -> None:
+    res = eventstudy.run("000800.SZ", "2021-09-13", model="constant_mean", data="bundled")
+    assert_allclose(res.ols.params, [res.params["alpha"]], rtol=1e-12)
+    assert_allclose(np.sqrt(res.ols.scale), res.params["sigma"], rtol=1e-12)

@@ -8,6 +8,7 @@ import numpy as np
 
 from eventstudy._typing import signed_day
 from eventstudy.errors import InvalidInputError
+from eventstudy.models import MODELS
 from eventstudy.plots._style import (
     COLORS,
     SHORT_NAMES,
@@ -100,7 +101,7 @@ def plot_event(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figu
         ax.set_ylabel(abnormal_label)
         ax.set_title(
             f"{result.ticker}: {quantity}s around {result.event_date:%d %b %Y} (vs {result.market})"
-            if result.model_name != "constant_mean"
+            if MODELS[result.model_name].needs_market
             else f"{result.ticker}: {quantity}s around {result.event_date:%d %b %Y}"
         )
         ax.set_xticks(days)
@@ -130,7 +131,7 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
     Raises
     ------
     InvalidInputError
-        If the result's model is not the market model.
+        If the result's model is not a regression on the market alone.
 
     Examples
     --------
@@ -140,7 +141,7 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
     >>> fig.axes[0].get_xlabel()
     'market return (%)'
     """
-    if result.model_name != "market":
+    if not MODELS[result.model_name].regresses_on_market:
         raise InvalidInputError(
             f"plot_fit draws the market-model regression; this result has "
             f"model={result.model_name!r}. Run with model='market'."

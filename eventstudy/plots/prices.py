@@ -9,6 +9,7 @@ import pandas as pd
 
 from eventstudy.errors import InvalidInputError
 from eventstudy.markets import currency_of
+from eventstudy.models import MODELS
 from eventstudy.plots._style import COLORS, critical, date_ticks, figure_axes, shade_day0, style
 
 if TYPE_CHECKING:
@@ -262,10 +263,5 @@ def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Fig
 
 
 def model_words(result: Any) -> str:
-    if result.model_name == "market":
-        return f"market model on {result.market}"
-    if result.model_name == "market_adjusted":
-        return f"market-adjusted, {result.market}"
-    if result.model_name == "constant_mean":
-        return "estimation-period mean"
-    return str(result.model_name)
+    model = MODELS[result.model_name]
+    return f"{model.label}, {result.market}" if model.needs_market else model.label

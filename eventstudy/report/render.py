@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from eventstudy.models import MODELS
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -71,7 +73,7 @@ def draw_charts(collection: Collection, folder: Path) -> tuple[list[Path], dict[
             plots.plot_prices(result, claim_price=collection.claimed_price),
         )
         chart("abnormal_returns", "Abnormal returns and the CAR", plots.plot_event(result))
-        if result.model_name == "market":
+        if MODELS[result.model_name].regresses_on_market:
             chart(
                 "estimation_fit",
                 "The market model on the estimation window",

@@ -12,6 +12,7 @@ import pandas as pd
 from eventstudy._typing import window_label, windows_inside
 from eventstudy.engine import Batch
 from eventstudy.errors import InvalidInputError
+from eventstudy.models import MODELS
 from eventstudy.results._display import Summary, SummaryMixin
 from eventstudy.statistics.single import (
     CarTest,
@@ -53,14 +54,6 @@ _MEASURE_TITLES = {
     "volatility": "abnormal volatility",
     "volume": "abnormal log volume",
     "raw_volume": "abnormal volume (shares)",
-}
-
-_MODEL_LABELS = {
-    "variance_ratio": "variance ratio r²/s² − 1",
-    "market": "market model (OLS)",
-    "market_adjusted": "market-adjusted",
-    "constant_mean": "constant mean",
-    "factors": "factor model (OLS)",
 }
 
 
@@ -222,17 +215,18 @@ class EventStudyResult(SummaryMixin):
 
     @cached_property
     def ols(self) -> Any:
-        """The statsmodels OLS results of the estimation (market and factor models).
+        """The statsmodels OLS results of the estimation (models fitted by OLS).
 
         Refits the same regression with statsmodels, for its diagnostics; the numbers of this
         result come from the batch engine and agree with it.
         """
         import statsmodels.api as sm
 
-        if self.model_name not in ("market", "factors"):
+        if not self.spec.normal_model.ols:
+            fitted = ", ".join(repr(name) for name, m in MODELS.items() if m.ols)
             raise InvalidInputError(
-                f"model={self.model_name!r} has no regression; ols exists for 'market' and "
-                "'factors'."
+                f"model={self.model_name!r} has no regression (it is not fitted by OLS); ols "
+                f"exists for {fitted}."
             )
         x, y = self.estimation_xy
         return sm.OLS(y, sm.add_constant(x, has_constant="add")).fit()
@@ -264,9 +258,10 @@ class EventStudyResult(SummaryMixin):
         rank, rank_p = corrado_single(f, panel)
         ar = f.ar[0, cols]
         own, market = MEASURE_COLUMNS[self.measure]
+        measured = panel.y if panel.base is None else panel.base  # the returns of a ratio
         columns: dict[str, Any] = {
             "date": pd.DatetimeIndex(panel.dates[0, cols]),
-            own: panel.y[0, cols],
+            own: measured[0, cols],
             market: panel.x[0, cols],
             "expected": panel.y[0, cols] - f.ar[0, cols],
             "ar": ar,
@@ -280,7 +275,7 @@ class EventStudyResult(SummaryMixin):
             "rank": rank[0, cols],
             "rank_pvalue": rank_p[0, cols],
         }
-        if self.measure == "volatility" and f.model != "variance_ratio":
+        if self._beaver:
             beaver = beaver_u(f)
             columns.update(
                 u=beaver.u[0, cols],
@@ -366,7 +361,7 @@ class EventStudyResult(SummaryMixin):
     @property
     def _beaver(self) -> bool:
         """The result holds Beaver's U: volatility on a regression model's residuals."""
-        return self.measure == "volatility" and self._batch.fit.model != "variance_ratio"
+        return self.measure == "volatility" and self.spec.normal_model.regresses
 
     @cached_property
     def cars(self) -> pd.DataFrame:
@@ -389,7 +384,7 @@ class EventStudyResult(SummaryMixin):
                 "value": [
                     self.ticker,
                     self.market,
-                    _MODEL_LABELS.get(self._batch.fit.model, self.model_name),
+                    self.spec.normal_model.label,
                     self.measure,
                     f"{self.requested_date:%Y-%m-%d}",
                     f"{self.event_date:%Y-%m-%d}",
