@@ -149,11 +149,11 @@ def car_variance(fit: Fit, mask: np.ndarray) -> FloatArray:
 
     The exact variance of a cumulated prediction error (Mikkelson & Partch 1988;
     :meth:`eventstudy.models.Fit.car_variance`), as Kolari & Pynnönen (2010) use for
-    BMP and KP; for the variance ratio of ``measure="volatility"``
-    (:func:`eventstudy.models.fit_variance_ratio`), which defines no exact variance, the
-    simple ``K σ²``.
+    BMP and KP; for abnormal values that are not prediction errors, such as the variance
+    ratio of ``measure="volatility"`` (:meth:`eventstudy.models.Fit.uncentred`), which
+    define no exact variance, the simple ``K σ²``.
     """
-    return fit.car_variance(mask, exact=fit.model != "variance_ratio")
+    return fit.car_variance(mask, exact=fit.prediction_errors)
 
 
 def _window_sums(arrays: EventArrays, start: int, end: int) -> dict[str, FloatArray]:
