@@ -312,7 +312,8 @@ groups of three digits (1,278.50); write a decimal point as '.' (12.78).
         text = value.strip().replace("−", "-")
         if percent:
             text = text.rstrip("%％").strip()
-        body = text.removeprefix("+").removeprefix("-")
+        signed = text.removeprefix("+")
+        body = signed.removeprefix("-")
         number = written_number(body)
         if number is None:
             example = "10%" if percent else "12.78"
@@ -323,7 +324,7 @@ groups of three digits (1,278.50); write a decimal point as '.' (12.78).
                 else f"; write it as e.g. {example!r}"
             )
             raise InvalidInputError(f"{name}={value!r} is not a number{hint}.")
-        return number.copy_negate() if text.startswith("-") else number
+        return number.copy_negate() if signed.startswith("-") else number
     number = to_decimal(value, name)
     if isinstance(value, float | np.floating) and number == number.to_integral_value():
         return number.quantize(Decimal(1))
