@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from eventstudy import events
 from eventstudy.api import check_claim, check_seed, run, study
 from eventstudy.claims import ClaimVerdict
 from eventstudy.errors import (
@@ -41,6 +42,7 @@ __all__ = [
     "__version__",
     "check_claim",
     "check_seed",
+    "events",
     "limits",
     "load_prices",
     "run",

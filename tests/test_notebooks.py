@@ -13,6 +13,9 @@ import eventstudy
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 FAW = NOTEBOOKS / "01_faw_jiefang_xiaomi.ipynb"
 METHOD = NOTEBOOKS / "02_method.ipynb"
+LIMIT_UP = NOTEBOOKS / "03_limit_up_days.ipynb"
+SHARED = Path(os.environ.get("EVENTSTUDY_SHARED", NOTEBOOKS.parents[1] / "shared"))
+MARKET = SHARED / "data-sources" / "ashare-market" / "ashare-2019-2022.csv.gz"
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -27,7 +30,7 @@ def _kernel_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MPLBACKEND", "Agg")
 
 
-@pytest.mark.parametrize("path", [FAW, METHOD], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [FAW, METHOD, LIMIT_UP], ids=lambda p: p.name)
 def test_notebook_is_committed_without_outputs(path: Path) -> None:
     notebook = json.loads(path.read_text(encoding="utf-8"))
     for cell in notebook["cells"]:
@@ -73,6 +76,18 @@ def test_method_notebook_matches_the_reference_numbers() -> None:
     notebook = _execute(METHOD)
     assert _outputs(notebook, "stderr") == []
     assert len(_outputs(notebook, "image/png")) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not MARKET.is_file(), reason=f"{MARKET} not present")
+def test_whole_market_notebook_studies_every_limit_up_day_of_2021() -> None:
+    notebook = _execute(LIMIT_UP)
+    assert _outputs(notebook, "stderr") == []
+    assert len(_outputs(notebook, "image/png")) == 1
+    conclusion = _outputs(notebook, "text/markdown")[-1]
+    for fact in ("In 2021, 29,891 stock-days reached", "27,944 could be studied",
+                 "average abnormal\nreturn was **+7.91%**"):
+        assert fact in conclusion, fact
 
 
 @pytest.mark.slow
