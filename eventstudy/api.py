@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,12 +13,13 @@ import pandas as pd
 from eventstudy.calendar import DateLike, locate_event
 from eventstudy.claims import ClaimVerdict, SeedReport, gather_evidence, judge, load_seed
 from eventstudy.claims.figures import Claim, Direction, as_claim
-from eventstudy.engine import OK, Batch, PriceLoader, prepare
+from eventstudy.engine import Batch, PriceLoader, prepare
 from eventstudy.errors import (
     DataQualityWarning,
     DataUnavailableError,
     InsufficientDataError,
     InvalidInputError,
+    warn,
 )
 from eventstudy.results.event import EventStudyResult
 from eventstudy.sources import load_prices
@@ -27,6 +27,8 @@ from eventstudy.spec import StudySpec, make_spec, takes_options
 
 if TYPE_CHECKING:
     from eventstudy.results.study import StudyResult
+
+_SHOWN = 5  # events named in a warning
 
 
 @takes_options
@@ -86,18 +88,43 @@ def run_spec(
 ) -> EventStudyResult:
     """:func:`run` of a made specification, reusing ``loader``'s prices."""
     batch = prepare([(ticker, date, spec.market)], spec, strict=True, loader=loader)
-    result = EventStudyResult(batch)
-    missing = result.abnormal.loc[result.abnormal["ar"].isna(), "date"]
-    if len(missing):
-        days = ", ".join(f"{d:%Y-%m-%d}" for d in missing)
-        warnings.warn(
-            f"{ticker}: no abnormal value on {len(missing)} event-window day(s) ({days}): the "
-            "stock's or the market's data are missing there, so CARs over them sum the days "
-            "that have one.",
-            DataQualityWarning,
-            stacklevel=3,
+    _warn_missing_days(batch)
+    return EventStudyResult(batch)
+
+
+def _warn_missing_days(batch: Batch) -> None:
+    """Warn naming the event-window days without an abnormal value, event by event."""
+    cols = batch.panel.event_cols
+    missing = ~np.isfinite(batch.fit.ar[:, cols])
+    rows = np.flatnonzero(missing.any(axis=1))
+    if not rows.size:
+        return
+    dates = batch.panel.dates_at(cols)
+    studied = batch.studied
+
+    def days(k: int) -> str:
+        return ", ".join(f"{pd.Timestamp(d):%Y-%m-%d}" for d in dates[k, missing[k]])
+
+    if len(studied) == 1:
+        head = (
+            f"{studied['ticker'].iat[0]}: no abnormal value on {int(missing[0].sum())} "
+            f"event-window day(s) ({days(0)})"
         )
-    return result
+    else:
+        listed = "; ".join(
+            f"event {studied.index[k]} ({studied['ticker'].iat[k]}): {days(k)}"
+            for k in rows[:_SHOWN]
+        )
+        more = f"; and {rows.size - _SHOWN} more" if rows.size > _SHOWN else ""
+        head = (
+            f"{rows.size} of {len(studied)} events have no abnormal value on some event-window "
+            f"days ({listed}{more})"
+        )
+    warn(
+        f"{head}: the stock's or the market's data are missing there, so CARs over them sum "
+        "the days that have one, and a day no event has is not tested.",
+        DataQualityWarning,
+    )
 
 
 @takes_options
@@ -166,33 +193,8 @@ def study(
             )
         frame = events.rename(columns={groups: "group"})
     batch = prepare(frame, spec)
-    result = StudyResult(batch)
-    _warn_days_without_ar(batch)
-    return result
-
-
-def _warn_days_without_ar(batch: Batch) -> None:
-    """Warn, as :func:`run` does, of studied events without an AR on some event-window days."""
-    cols = batch.panel.event_cols
-    lacking = np.isnan(batch.fit.ar[:, cols])
-    rows = np.flatnonzero(lacking.any(axis=1))
-    if not rows.size:
-        return
-    studied = batch.events[batch.events["status"] == OK]
-    dates = batch.panel.dates_at(cols)
-    listed = "; ".join(
-        f"event {studied.index[i]} ({studied['ticker'].iat[i]}): "
-        + ", ".join(np.datetime_as_string(dates[i][lacking[i]], unit="D"))
-        for i in rows[:5]
-    )
-    more = f"; and {rows.size - 5} more" if rows.size > 5 else ""
-    warnings.warn(
-        f"{rows.size} of {len(studied)} events have no abnormal value on some event-window "
-        f"days ({listed}{more}): the stock's or the market's data are missing there, so CARs "
-        "over them sum the days that have one, and a day no event has is not tested.",
-        DataQualityWarning,
-        stacklevel=3,
-    )
+    _warn_missing_days(batch)
+    return StudyResult(batch)
 
 
 def check_claim(

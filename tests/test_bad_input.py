@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 import sys
@@ -26,6 +27,7 @@ from requests.adapters import HTTPAdapter
 from sources.yahoo_fake import Chart, FakeYahoo, bundled_rows
 
 import eventstudy
+from eventstudy._json import to_jsonable
 from eventstudy.cli import main
 from eventstudy.errors import (
     CacheError,
@@ -234,12 +236,53 @@ def lacks(day: str) -> Callable[[pd.DataFrame], bool]:
     return lambda frame: pd.Timestamp(day) not in frame.index and len(frame) == 19
 
 
+def market_gap() -> pd.DataFrame:
+    """FAW and the SZSE Component, the index without 2021-09-13 (day 0 of the FAW event)."""
+    frames = [eventstudy.load_prices(t, data="bundled").reset_index()
+              for t in (FAW, "399001.SZ", "000625.SZ")]
+    table = pd.concat(frames, ignore_index=True)
+    return table[~((table["ticker"] == "399001.SZ") & (table["date"] == "2021-09-13"))]
+
+
+def run_with_gap(tmp: Path) -> Any:
+    return eventstudy.run(FAW, "2021-09-13", window=(-5, 5), data=market_gap())
+
+
+def everything_reads(res: Any) -> bool:
+    """summary(), its HTML, cars, car(), to_dict() and JSON all work; day 0's CAR is NaN."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        text = res.summary().as_text()
+        html = res._repr_html_()
+        doc = json.loads(json.dumps(to_jsonable(res.to_dict())))
+        day0 = next(r for r in doc["abnormal"] if r["rel_day"] == 0)
+        return (
+            "nan" in text and "<table" in html and np.isnan(res.car(0, 0).car)
+            and np.isnan(res.cars.loc["[0,0]", "sq_pvalue"]) and day0["ar"] is None
+        )
+
+
+def study_with_gap(tmp: Path) -> Any:
+    return eventstudy.study([(FAW, "2021-09-13"), ("000625.SZ", "2021-09-13")],
+                            window=(-5, 5), data=market_gap(), market="399001.SZ")
+
+
+def json_with_gap(tmp: Path) -> Any:
+    market_gap().to_csv(tmp / "prices.csv", index=False)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["run", FAW, "2021-09-13", "--window", "-5", "5", "--data",
+                       str(tmp / "prices.csv"), "--json"])
+    return status, json.loads(out.getvalue())
+
+
 PRICES = "Prices a vendor or a table can hold"
 VENDOR = "Prices Yahoo Finance serves"
 TABLE = "A price table's shape"
 DATES = "Dates in a price table"
 WINDOW = "Dates given to load_prices"
 TICKERS = "Tickers"
+GAPS = "Missing market days"
 SOURCE = "The price source (data=)"
 CACHE = "The price cache"
 CLI = "The command line"
@@ -415,6 +458,21 @@ CASES: list[Case] = [
     refused(TICKERS, "a ticker not in the bundled data", DataUnavailableError,
             "No prices for ticker 'AAPL' in the bundled data; it holds 000001.SS",
             lambda tmp: eventstudy.load_prices("AAPL", data="bundled")),
+    # ------------------------------------------------------------------ missing days
+    warned(GAPS, "the market index has no row on day 0 (`run`)", DataQualityWarning,
+           "000800.SZ: no abnormal value on 2 event-window day(s) (2021-09-13, 2021-09-14)",
+           run_with_gap, "`summary()`, `cars`, `car()`, `to_dict()` work; those days' AR and a "
+           "CAR over them alone are NaN (null in JSON)", everything_reads),
+    warned(GAPS, "the same for one event of a `study`", DataQualityWarning,
+           "2 of 2 events have no abnormal value on some event-window days (event 0 "
+           "(000800.SZ): 2021-09-13, 2021-09-14", study_with_gap,
+           "a CAAR no event has a value for is NaN, with no test statistic",
+           lambda res: bool(res.caar(0, 0)[["caar", "rank", "csect_t", "sign"]].isna().all())),
+    warned(GAPS, "`eventstudy run ... --json` with that table", DataQualityWarning,
+           "no abnormal value on 2 event-window day(s)", json_with_gap,
+           "exit 0; day 0's `ar` is `null`",
+           lambda got: got[0] == 0 and next(r for r in got[1]["abnormal"]
+                                            if r["rel_day"] == 0)["ar"] is None),
     # ------------------------------------------------------------------ the source
     refused(SOURCE, "`data=\"bundle\"` (a misspelt source)", InvalidInputError,
             "data='bundle' is neither one of 'auto', 'bundled', 'yahoo', 'cache' nor an "

@@ -61,7 +61,8 @@ class CarTest:
     k : numpy.ndarray
         Number of days with an abnormal return in the window.
     car : numpy.ndarray
-        ``CAR = Σ_{t=start}^{end} AR_t`` (MacKinlay 1997, eq. 12).
+        ``CAR = Σ_{t=start}^{end} AR_t`` (MacKinlay 1997, eq. 12) over the days that have an
+        AR; NaN (and so are the tests) when none has.
     se, t, pvalue : numpy.ndarray
         Standard error from the exact variance of the summed prediction errors,
         ``σ² [K + K²/L + (Σ_{t∈K}(R_m,t − R̄_m))² / S_mm]`` (MacKinlay 1997, eq. 16 with the
@@ -87,10 +88,11 @@ def car_test(fit: Fit, panel: Panel, start: int, end: int) -> CarTest:
     cols = panel.cols(start, end)
     mask = np.zeros(fit.ar.shape, dtype=bool)
     mask[:, cols] = np.isfinite(fit.ar[:, cols])
-    car = np.where(mask, fit.ar, 0.0).sum(axis=1)
+    empty = ~mask.any(axis=1)  # no day of the window has a value: no CAR (NaN, not 0)
+    car = np.where(empty, np.nan, np.where(mask, fit.ar, 0.0).sum(axis=1))
     df = fit.df.astype(float)
-    se = np.sqrt(fit.car_variance(mask, exact=True))
-    se_simple = np.sqrt(fit.car_variance(mask, exact=False))
+    se = np.where(empty, np.nan, np.sqrt(fit.car_variance(mask, exact=True)))
+    se_simple = np.where(empty, np.nan, np.sqrt(fit.car_variance(mask, exact=False)))
     with np.errstate(invalid="ignore", divide="ignore"):
         t, t_simple = car / se, car / se_simple
     return CarTest(
@@ -237,7 +239,8 @@ def sq_test(residuals: FloatArray, car: float, k: int, start: int, end: int) -> 
     car : float
         The CAR over the window.
     k : int
-        Number of days in the window.
+        Number of days of the window that have an abnormal return; with none (or fewer
+        residuals than that), the test has no reference sample and every p-value is NaN.
     start, end : int
         The window, recorded in the result.
 
@@ -246,6 +249,9 @@ def sq_test(residuals: FloatArray, car: float, k: int, start: int, end: int) -> 
     Gelbach, J. B., Helland, E., Klick, J. (2013). Valid inference in single-firm,
     single-event studies. American Law and Economics Review 15(2), 495–541.
     """
+    if k < 1 or len(residuals) < k:  # no day of the window has a value: nothing to compare
+        nan = float("nan")
+        return SQTest(start, end, float(car), 0, 0, 0, nan, nan, nan, nan)
     sums = np.convolve(residuals, np.ones(k), mode="valid")
     n = len(sums)
     n_le = int((sums <= car).sum())
