@@ -14,8 +14,9 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 FAW = NOTEBOOKS / "01_faw_jiefang_xiaomi.ipynb"
 METHOD = NOTEBOOKS / "02_method.ipynb"
 LIMIT_UP = NOTEBOOKS / "03_limit_up_days.ipynb"
-SHARED = Path(os.environ.get("EVENTSTUDY_SHARED", NOTEBOOKS.parents[1] / "shared"))
-MARKET = SHARED / "data-sources" / "ashare-market" / "ashare-2019-2022.csv.gz"
+MARKET = (
+    NOTEBOOKS.parents[1] / "shared" / "data-sources" / "ashare-market" / "ashare-2019-2022.csv.gz"
+)
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")

@@ -1,14 +1,13 @@
 """Limit prices and flags for a whole price table, and their check on the whole A-share market.
 
 The whole-market tests read ``../shared/data-sources/ashare-market/ashare-2019-2022.csv.gz``
-(or the folder ``EVENTSTUDY_SHARED`` names) and are skipped without it. Tests on bundled rows
+and are skipped without it. Tests on bundled rows
 given other names or flags check the plumbing only; every price asserted is a real one.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -23,8 +22,7 @@ from eventstudy.limits import NO_RULE, limit_rule, limits
 from eventstudy.sources import load_prices
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("EVENTSTUDY_SHARED", REPO.parent / "shared"))
-MARKET = SHARED / "data-sources" / "ashare-market" / "ashare-2019-2022.csv.gz"
+MARKET = REPO.parent / "shared" / "data-sources" / "ashare-market" / "ashare-2019-2022.csv.gz"
 needs_market = pytest.mark.skipif(not MARKET.is_file(), reason=f"{MARKET} not present")
 FREE_RULES = {"registration IPO, first 5 days", "BSE listing day", "relisting day"}
 

@@ -1,12 +1,11 @@
 """The security master: lookups by ticker and name, stock-day facts, and the file itself.
 
 The rebuild from the whole-market file runs only where ``../shared/data-sources`` sits beside
-the checkout (or ``EVENTSTUDY_SHARED`` names that folder); elsewhere it is skipped.
+the checkout; elsewhere it is skipped.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,11 +15,11 @@ import pandas as pd
 import pytest
 
 from eventstudy.errors import DataUnavailableError, InvalidInputError
+from eventstudy.markets import board_of
 from eventstudy.securities import day_facts, securities_path, security
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("EVENTSTUDY_SHARED", REPO.parent / "shared"))
-MARKET = SHARED / "data-sources" / "ashare-market" / "ashare-2019-2022.csv.gz"
+MARKET = REPO.parent / "shared" / "data-sources" / "ashare-market" / "ashare-2019-2022.csv.gz"
 needs_market = pytest.mark.skipif(not MARKET.is_file(), reason=f"{MARKET} not present")
 
 
@@ -87,3 +86,9 @@ def test_rebuild_gives_the_committed_bytes(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(script), "--market", str(MARKET), "--out", str(out)],
                    check=True, capture_output=True)
     assert out.read_bytes() == securities_path().read_bytes()
+
+
+def test_boards_are_the_market_registrys() -> None:
+    runs = pd.read_csv(securities_path(), dtype="str", keep_default_na=False)
+    boards = runs.drop_duplicates("ticker").set_index("ticker")["board"]
+    assert {t: board_of(t) for t in boards.index} == boards.to_dict()
