@@ -39,7 +39,7 @@ from eventstudy.panel import (
     stock_measure,
     variance_ratio,
 )
-from eventstudy.sources import bundled_tickers, is_own_data, load_prices
+from eventstudy.sources import is_bundled, is_own_data, load_prices
 from eventstudy.sources._frame import PriceArrays, StockTable
 from eventstudy.sources.owndata import OwnTable
 from eventstudy.spec import StudySpec
@@ -226,7 +226,7 @@ class PriceLoader:
     def _load_frame(self, ticker: str) -> pd.DataFrame:
         if self.own:
             return self._own_table().load(ticker)
-        if self.data == "bundled" or (self.data == "auto" and ticker in bundled_tickers()):
+        if self.data == "bundled" or (self.data == "auto" and is_bundled(ticker)):
             # The whole bundled series: no download is needed for any date it covers.
             return load_prices(ticker, source=self.data)
         return load_prices(ticker, self.span[0], self.span[1], source=self.data)

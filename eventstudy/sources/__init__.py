@@ -29,10 +29,12 @@ from eventstudy.sources._frame import (
     did_you_mean,
     iso_day,
 )
-from eventstudy.sources.bundled import bundled_span, bundled_tickers, load_bundled
+from eventstudy.sources.bundled import bundled_span, bundled_tickers, is_bundled, load_bundled
 from eventstudy.sources.owndata import load_own
 
-__all__ = ["PRICE_COLUMNS", "bundled_span", "bundled_tickers", "is_own_data", "load_prices"]
+__all__ = [
+    "PRICE_COLUMNS", "bundled_span", "bundled_tickers", "is_bundled", "is_own_data", "load_prices"
+]
 
 
 def load_prices(
@@ -208,13 +210,16 @@ def _auto(
             return cached
         tried.append("cache: miss" if cache.enabled else f"cache: {cache.path} cannot be used")
 
-    if ticker.upper() in {t.upper() for t in bundled_tickers()}:
+    if is_bundled(ticker):
         first, last = bundled_span()
         if (start is None or start >= first) and (end is None or end <= last):
             return load_bundled(ticker, start, end)
         tried.append(f"bundled: covers {first.date()} to {last.date()} only")
     else:
-        tried.append(f"bundled: not a bundled ticker (bundled: {', '.join(bundled_tickers())})")
+        tried.append(
+            f"bundled: not a bundled ticker (bundled: {', '.join(bundled_tickers())} and a "
+            "sample of A shares, sample_tickers())"
+        )
 
     try:
         return _download(ticker, start, end, session)
