@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from eventstudy import format as fmt
 from eventstudy._typing import window_label, windows_inside
 from eventstudy.engine import Batch
 from eventstudy.errors import InvalidInputError
@@ -58,17 +59,18 @@ _MEASURE_TITLES = {
 
 
 def _format_columns(table: pd.DataFrame, percent: list[str]) -> None:
-    """Format a summary table in place: returns in percent, t with 2 and p with 3 decimals."""
+    """Format a summary table in place (:mod:`eventstudy.format`): returns in percent, t with
+    2 and p with 3 decimals."""
     for column in table.columns:
         values = table[column]
         if column in percent:
-            table[column] = values.map(lambda v: f"{v:+.2%}" if np.isfinite(v) else "")
+            table[column] = values.map(fmt.percent)
         elif column in ("t", "t_simple"):
-            table[column] = values.map(lambda v: f"{v:.2f}")
-        elif column in ("u", "u_star"):
-            table[column] = values.map(lambda v: f"{v:.3f}")
-        elif column in ("pvalue", "f_pvalue", "sq_percentile", "sq_pvalue"):
-            table[column] = values.map(lambda v: f"{v:.3f}")
+            table[column] = values.map(fmt.tstat)
+        elif column in ("u", "u_star", "sq_percentile"):
+            table[column] = values.map(lambda v: fmt.number(v, 3))
+        elif column in ("pvalue", "f_pvalue"):
+            table[column] = values.map(fmt.pvalue)
 
 
 class CarResult:
@@ -410,10 +412,13 @@ class EventStudyResult(SummaryMixin):
         )
         fit_table = p.drop(["estimation_start", "estimation_end"]).to_frame("estimate")
         own, market = MEASURE_COLUMNS[self.measure]
-        columns = ["ar", "t", "pvalue", "car"]
+        # A day's t is the prediction-error t, AR / (σ √C), the exact-variance t of the
+        # one-day CAR: one test per day in every output.
+        columns = ["ar", "sar", "sar_pvalue", "car"]
         if self._beaver:
             columns = ["ar", "u", "u_star", "f_pvalue"]
         daily = self.abnormal[["date", own, market, *columns]].copy()
+        daily = daily.rename(columns={"sar": "t", "sar_pvalue": "pvalue"})
         daily["date"] = daily["date"].dt.strftime("%Y-%m-%d")
         in_percent = []
         if self.measure in ("returns", "volatility"):
@@ -428,9 +433,17 @@ class EventStudyResult(SummaryMixin):
             cars = self.cars[["car", "t", "pvalue", "t_simple", "sq_percentile", "sq_pvalue"]]
             cars = cars.copy()
             _format_columns(cars, ["car"] if self.measure == "returns" else [])
+            cars["sq_pvalue"] = [  # an SQ p of 0 is below 2/n, the test's resolution
+                fmt.pvalue(p, floor=2.0 / (int(self.params["nobs"]) - k + 1))
+                for p, k in zip(self.cars["sq_pvalue"], self.cars["k"], strict=True)
+            ]
             tables += [
-                (_MEASURE_TITLES[self.measure].capitalize(), daily),
-                ("Cumulative (t: exact variance)", cars),
+                (
+                    f"{_MEASURE_TITLES[self.measure].capitalize()} (t: AR / (σ √C), the "
+                    "prediction-error t)",
+                    daily,
+                ),
+                ("Cumulative (t: exact variance; t_simple: K σ²)", cars),
             ]
         sources = "; ".join(
             f"{d.get('ticker', '?')}: {d.get('source', '?')}" for d in self.provenance
