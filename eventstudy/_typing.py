@@ -11,6 +11,7 @@ ReturnsKind = Literal["simple", "log"]
 SourceName = Literal["auto", "bundled", "yahoo", "cache"]
 Measure = Literal["returns", "volume", "raw_volume", "volatility"]
 GapRule = Literal["compound", "drop"]
+ColorConvention = Literal["us", "cn"]
 
 Window = tuple[int, int]
 

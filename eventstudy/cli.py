@@ -15,7 +15,7 @@ from typing import Any, Literal, get_args, get_origin
 import pandas as pd
 
 from eventstudy._json import to_jsonable
-from eventstudy._typing import Window
+from eventstudy._typing import ColorConvention, Window
 from eventstudy.errors import EventStudyError
 from eventstudy.models import MODELS
 from eventstudy.spec import StudySpec, option_default, option_types
@@ -102,6 +102,21 @@ def build_parser() -> argparse.ArgumentParser:
         REPORT_OPTIONS,
         {"window": " (shorten it for news of the last few trading days)"},
     )
+    report_p.add_argument(
+        "--car-window",
+        nargs=2,
+        type=int,
+        default=(-1, 1),
+        metavar=("START", "END"),
+        help="CAR window of the text and the abnormal-return chart (default: -1 1)",
+    )
+    report_p.add_argument(
+        "--colors",
+        default="us",
+        choices=get_args(ColorConvention),
+        help="colours of up and down days: 'us' green up, red down (default); 'cn' red up, "
+        "green down",
+    )
     report_p.add_argument("--out", default="report", help="output folder (default: report)")
     report_p.add_argument(
         "--notebook",
@@ -171,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 compare_market=args.compare_market,
                 claim_pct=args.claim_pct,
                 claim_price=args.claim_price,
+                car_window=tuple(args.car_window),
+                colors=args.colors,
                 progress=progress,
             )
             if notebook is not None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 import eventstudy
+from eventstudy import format as fmt
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 FAW = NOTEBOOKS / "01_faw_jiefang_xiaomi.ipynb"
@@ -65,11 +67,25 @@ def test_faw_notebook_runs_and_concludes_with_computed_numbers() -> None:
     assert _outputs(notebook, "stderr") == []
     assert len(_outputs(notebook, "image/png")) == 8  # each chart once
     conclusion = _outputs(notebook, "text/markdown")[-1]
+    # The numbers read as in every other output (eventstudy.format, same statistic).
+    res = eventstudy.run("000800.SZ", "2021-09-13", data="bundled")
+    volume = res.volume()
+    csi = res.rerun(market="000300.SS")
+    day0, volume0 = res.car(0, 0), volume.car(0, 0)
     for fact in ("closed at **12.11 yuan (+4.22%)**", "high was 12.78**",
                  "the day's limit-up price", "abnormal return on day 0 was **+4.53%**",
-                 "t = 2.17, p = 0.031", "**5 of the 240 estimation days**",
-                 "110.0 million shares", "specific to FAW Jiefang"):
+                 fmt.test(day0.t, day0.pvalue), "t = 2.17, p = 0.031",
+                 "**5 of the 240 estimation days**", "two-sided p = 0.042",
+                 "110.0 million shares", "**4.6 times the normal volume**",
+                 fmt.test(volume0.t, volume0.pvalue), "t = 2.83, p = 0.005",
+                 "0 of the 240 estimation days traded as much (SQ test, p < 0.009)",
+                 f"market model, CSI 300 {fmt.pvalue(csi.car(0, 0).pvalue)}",
+                 "specific to FAW Jiefang"):
         assert fact in conclusion, fact
+    # A research note: no error message in the prose, no number in scientific notation.
+    assert "Traceback" not in conclusion and "fx_rate=" not in conclusion
+    tables = _outputs(notebook, "text/html") + _outputs(notebook, "text/plain")
+    assert not [t for t in tables if re.search(r"\de[+-]\d\d", t)]
 
 
 @pytest.mark.slow
@@ -97,3 +113,4 @@ def test_notebook_renders_to_html(tmp_path: Path) -> None:
 
     page = render_notebook(METHOD, tmp_path).read_text(encoding="utf-8")
     assert "<html" in page and "largest |difference|" in page
+    assert "import eventstudy" not in page  # a research note: code cells hidden

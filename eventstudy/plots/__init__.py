@@ -24,7 +24,17 @@ The modules: :mod:`~eventstudy.plots._style` (the shared look and helpers),
 
 from __future__ import annotations
 
-from eventstudy.plots._style import COLORS, STYLE, defaults, short_label, style, window_text
+from eventstudy.plots._style import (
+    COLORS,
+    STYLE,
+    UP_DOWN,
+    company_of,
+    defaults,
+    short_label,
+    source_line,
+    style,
+    window_text,
+)
 from eventstudy.plots.event import plot_event, plot_fit, plot_sq
 from eventstudy.plots.prices import plot_prices, plot_volume
 from eventstudy.plots.study import plot_caar, plot_cars, plot_peers
@@ -32,6 +42,8 @@ from eventstudy.plots.study import plot_caar, plot_cars, plot_peers
 __all__ = [
     "COLORS",
     "STYLE",
+    "UP_DOWN",
+    "company_of",
     "defaults",
     "plot_caar",
     "plot_cars",
@@ -42,6 +54,7 @@ __all__ = [
     "plot_sq",
     "plot_volume",
     "short_label",
+    "source_line",
     "style",
     "window_text",
 ]

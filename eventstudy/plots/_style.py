@@ -1,8 +1,12 @@
 """The look shared by every chart, and the helpers the chart modules draw with.
 
-All charts share one style (:data:`STYLE`, applied with :func:`style`): Okabe & Ito's
-colour-blind-safe palette, the event day shaded in yellow, confidence bands as translucent
-areas, units on every axis. matplotlib is imported inside the functions.
+Every chart made here reads like a chart in a newspaper: a headline that says what happened
+(with the company's name), a line below it with the numbers behind it, the chart, and a source
+line (data vendor, model, market index) at the bottom. All charts share one style
+(:data:`STYLE`, applied with :func:`style`): Okabe & Ito's colour-blind-safe palette, the event
+day shaded in yellow, confidence intervals as translucent areas or error bars, units on every
+axis, days the exchange was closed marked. Numbers are written by :mod:`eventstudy.format`,
+as in every other output. matplotlib is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from eventstudy._typing import signed_day
+from eventstudy import format as fmt
+from eventstudy._typing import ColorConvention, check_option
 from eventstudy.errors import InvalidInputError
+from eventstudy.models import MODELS
 from eventstudy.statistics.pvalues import t_critical
 
 if TYPE_CHECKING:
@@ -35,23 +41,37 @@ COLORS = {
     "black": "#000000",
 }
 
+#: Colours of days that closed up and down, by convention: ``"us"`` green up and red down
+#: (the habit of American and European markets and of English-language financial media, the
+#: default), ``"cn"`` red up and green down (the habit of mainland China, A shares). Whatever
+#: the convention, an up candle is hollow and a down candle filled, and the green is much
+#: darker than the red: the direction reads in grey print and for colour-blind readers.
+UP_DOWN: dict[str, tuple[str, str]] = {
+    "us": ("#00734D", "#F0524A"),
+    "cn": ("#F0524A", "#00734D"),
+}
+
 #: matplotlib settings shared by every chart (see :func:`style`).
 STYLE: dict[str, Any] = {
     "font.size": 10.0,
-    "axes.titlesize": 11.5,
-    "axes.titleweight": "bold",
+    "axes.titlesize": 10.0,
+    "axes.titleweight": "normal",
     "axes.titlelocation": "left",
-    "axes.labelsize": 10.0,
+    "axes.titlecolor": "#333333",
+    "axes.labelsize": 9.5,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
     "axes.axisbelow": True,
     "grid.color": "#DDDDDD",
     "grid.linewidth": 0.6,
+    "figure.titlesize": 12.5,
+    "figure.titleweight": "bold",
+    "figure.labelsize": 8.0,
     "legend.frameon": False,
     "legend.fontsize": 8.5,
-    "xtick.labelsize": 9.0,
-    "ytick.labelsize": 9.0,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
     "figure.dpi": 100.0,
     "savefig.dpi": 150.0,
     "svg.hashsalt": "eventstudy",
@@ -78,6 +98,14 @@ SHORT_NAMES = {
     "abnormal log volume": ("AV", "CAV"),
     "abnormal volume": ("AV", "CAV"),
     "abnormal volatility": ("AVR", "cumulative AVR"),
+}
+
+#: How the source line names where the prices came from (``provenance["source"]``).
+_SOURCES = {
+    "bundled": "exchange prices bundled with eventstudy (vendors in its PROVENANCE.md)",
+    "yahoo": "Yahoo Finance",
+    "cache": "Yahoo Finance (local cache)",
+    "dataframe": "the user's own price table",
 }
 
 
@@ -130,13 +158,130 @@ def figure_axes(ax: Axes | None, figsize: tuple[float, float] = (8.0, 4.5)) -> t
     return figure, ax  # type: ignore[return-value]
 
 
+def titles(
+    fig: Figure, ax: Axes, own: bool, headline: str, detail: str, source: str | None
+) -> None:
+    """Headline, the lines of numbers below it, the legend, and the source line at the foot.
+
+    On a Figure made by the plot function (``own``) the headline is the figure's title, the
+    legend sits below the chart and the source line is the figure's footer; drawn into a
+    user's Axes, the headline and the numbers are the Axes' title, the legend is inside the
+    Axes and the user's Figure is left alone.
+    """
+    width = fig.get_figwidth()
+    if own:
+        fig.suptitle(wrap(headline, int(width * 8.5)), x=0.01, ha="left")
+        ax.set_title(wrap(detail, int(width * 9.5)), loc="left")
+        handles, labels = ax.get_legend_handles_labels()
+        if handles:
+            fig.legend(handles, labels, loc="outside right center")
+        if source:
+            fig.supxlabel(wrap(source, int(width * 14)), x=0.01, ha="left", color="#555555")
+    else:
+        ax.set_title(f"{headline}\n{wrap(detail)}", loc="left")
+        ax.legend(loc="best")
+
+
+def wrap(text: str, width: int = 100) -> str:
+    """Break a long line into lines of at most ``width`` characters."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def company(result: Any) -> str:
+    """The stock of a result as a reader knows it (see :func:`company_of`)."""
+    return company_of(str(result.ticker))
+
+
+def company_of(ticker: str) -> str:
+    """A stock as a reader knows it: ``"FAW Jiefang (000800.SZ)"``, else the ticker."""
+    return ticker
+
+
+def source_line(result: Any, *, model: bool = True) -> str:
+    """Where a chart's numbers come from: data vendor, model and market index, in one line.
+
+    ``model=False`` leaves the model out (a chart of prices only).
+
+    Examples
+    --------
+    >>> import eventstudy
+    >>> line = source_line(eventstudy.run("000800.SZ", "2021-09-13", data="bundled"))
+    >>> line.split(". ")[1][:50]
+    'Market model (OLS) of returns on 399001.SZ, fitted'
+    """
+    sources = []
+    for item in getattr(result, "provenance", []):
+        kind = str(item.get("source", ""))
+        words = _SOURCES.get(kind) or (str(item.get("detail") or kind) if kind else "")
+        if words and words not in sources:
+            sources.append(words)
+    parts = ["Source: " + ("; ".join(sources) or "prices given by the user")]
+    name = getattr(result, "model_name", None) if model else None
+    if name in MODELS:
+        entry = MODELS[name]
+        measure = "log volume" if result.measure == "volume" else "returns"
+        text = f"{entry.label} of {measure}"
+        if entry.needs_market:
+            text += f" on {result.market}"
+        params = result.params
+        if pd.notna(params.get("estimation_start")):
+            text += (
+                f", fitted on {fmt.count(params['nobs'])} trading days "
+                f"{params['estimation_start']:%d %b %Y} – {params['estimation_end']:%d %b %Y}"
+            )
+        parts.append(text[0].upper() + text[1:])
+    return ". ".join(parts) + ". Chart: eventstudy."
+
+
 def measure_words(result: Any) -> tuple[str, str, str, float]:
+    """(quantity, axis label of the series, axis label of its abnormal values, scale)."""
     return MEASURES.get(getattr(result, "measure", "returns"), MEASURES["returns"])
+
+
+def up_down(colors: ColorConvention) -> tuple[str, str]:
+    """The colours of up and down days under a convention (see :data:`UP_DOWN`)."""
+    return UP_DOWN[check_option(colors, ColorConvention, "colors")]
 
 
 def shade_day0(ax: Axes, x0: float = 0.0, when: pd.Timestamp | None = None) -> None:
     label = "event day" if when is None else f"event day ({when:%d %b %Y})"
     ax.axvspan(x0 - 0.5, x0 + 0.5, color=COLORS["yellow"], alpha=0.4, lw=0, label=label, zorder=0)
+
+
+def mark_closures(ax: Axes, x: np.ndarray, dates: pd.DatetimeIndex) -> None:
+    """Mark the weekdays the exchange was closed between two trading days drawn side by side.
+
+    A dotted line between the two days, labelled with the closed days ("closed 20–21 Sep"):
+    on a chart of trading days a holiday is otherwise invisible.
+    """
+    for k in range(1, len(dates)):
+        closed = pd.bdate_range(
+            dates[k - 1] + pd.Timedelta(days=1), dates[k] - pd.Timedelta(days=1)
+        )
+        if len(closed) == 0:
+            continue
+        first, last = closed[0], closed[-1]
+        span = f"{first:%d %b}" if first == last else f"{first:%d}–{last:%d %b}"
+        if first.month != last.month:
+            span = f"{first:%d %b}–{last:%d %b}"
+        where = (x[k - 1] + x[k]) / 2.0
+        ax.axvline(where, color=COLORS["grey"], ls=(0, (1, 2)), lw=1.0, zorder=1)
+        ax.annotate(
+            f"closed {span}",
+            (where, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, -3),
+            textcoords="offset points",
+            rotation=90,
+            ha="center",
+            va="top",
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+            zorder=6,
+            fontsize=7.5,
+            color="#555555",
+        )
 
 
 def critical(level: float, df: float) -> float:
@@ -166,8 +311,6 @@ def short_label(quantity: str) -> str:
 
 
 def window_text(start: int, end: int) -> str:
-    """``"day 0"`` or ``"[-1, +1]"``: a window of relative days in words."""
-
-    if start == end:
-        return f"day {signed_day(start)}"
-    return f"[{signed_day(start)}, {signed_day(end)}]"
+    """``"day 0"`` or ``"[-1, +1]"``: a window of relative days in words (see
+    :func:`eventstudy.format.window`)."""
+    return fmt.window(start, end)

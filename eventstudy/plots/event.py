@@ -5,20 +5,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
-from eventstudy._typing import signed_day
+from eventstudy import format as fmt
 from eventstudy.errors import InvalidInputError
 from eventstudy.models import MODELS
 from eventstudy.plots._style import (
     COLORS,
     SHORT_NAMES,
+    company,
     critical,
     figure_axes,
+    mark_closures,
     measure_words,
     percent_sign,
     shade_day0,
     short_label,
+    source_line,
     style,
+    titles,
     window_text,
 )
 
@@ -27,21 +32,43 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def plot_event(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figure:
-    """Daily abnormal returns (bars) and the running CAR with its confidence band.
+def plot_event(
+    result: Any,
+    ax: Axes | None = None,
+    level: float = 0.95,
+    *,
+    window: tuple[int, int] = (-1, 1),
+) -> Figure:
+    """Day 0's abnormal return with its confidence interval, the days around it, and the CAR
+    over a window.
 
-    The band is ``CAR ± t_{1−α/2, df} · se`` where ``se`` is the exact-variance standard error
-    of the CAR from the first day of the window to each day (MacKinlay 1997, eq. 16; see
-    :meth:`eventstudy.EventStudyResult.car`). For a volume or volatility result the bars are
-    the abnormal volume (or variance ratio) and the line its running sum.
+    The chart leads with day 0: its abnormal return is drawn in strong colour with its
+    ``level`` confidence interval ``AR₀ ± t_{1−α/2, df} σ √C₀`` (the prediction-error variance,
+    Patell 1976; MacKinlay 1997, eq. 16 with one day), and the headline states it with its t
+    and p-value. The other days of the event window are drawn in a light colour over the
+    range an ordinary day stays in (``± t_{1−α/2, df} σ √C_t``): a bar that leaves the range is
+    significant on its own. The CAR over ``window`` is drawn as a level across the window's
+    days with its confidence interval ``CAR ± t_{1−α/2, df} · se`` (exact variance, MacKinlay
+    1997, eq. 16; :meth:`eventstudy.EventStudyResult.car`).
+
+    For a volume result (``measure="volume"``) every value is drawn as a multiple of the normal
+    volume, ``exp(AV)`` (the abnormal log volume AV = ln(1 + V) − E[ln(1 + V)], so ``exp(AV)``
+    is (1 + V) over the model's normal level), on a log scale; the window's level is the
+    average multiple ``exp(CAV / K)``.
 
     Parameters
     ----------
     result : EventStudyResult
     ax : matplotlib Axes, optional
-        Draw into this Axes; a new Figure otherwise.
+        Draw into this Axes; a new Figure otherwise (with the source line at its foot).
     level : float
-        Confidence level of the band.
+        Confidence level of the intervals.
+    window : (int, int), default (-1, 1)
+        The CAR window (relative days). The default [−1, +1] holds the news day and one
+        trading day on each side: the day before catches news that leaked or came out before
+        day 0's open, the day after a reaction that came after the close or took two
+        sessions. A wider window adds a variance σ² per day and any drift unrelated to the
+        news (in the FAW Jiefang case, 3.5 points before day −1).
 
     Returns
     -------
@@ -50,7 +77,7 @@ def plot_event(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figu
     Raises
     ------
     InvalidInputError
-        If ``level`` is not between 0 and 1.
+        If ``level`` is not between 0 and 1 or ``window`` is not inside the event window.
 
     Examples
     --------
@@ -60,55 +87,156 @@ def plot_event(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figu
     >>> fig.axes[0].get_ylabel()
     'abnormal return (%)'
     """
+    own = ax is None
     quantity, _, abnormal_label, scale = measure_words(result)
     short, cum = SHORT_NAMES[quantity]
+    multiple = result.measure == "volume"
     crit = critical(level, float(result.params["df"]))
+    car = result.car(*window)
     table = result.abnormal
     days = table.index.to_numpy()
-    start = int(days[0])
-    se = np.array([result.car(start, int(d)).se for d in days])
-    car = table["car"].to_numpy() * scale
+    ar = table["ar"].to_numpy()
+    half = crit * float(result.params["sigma"]) * np.sqrt(table["c"].to_numpy())
+    has0 = 0 in table.index
+    day0 = result.car(0, 0) if has0 else None
+
+    def drawn(values: Any) -> Any:
+        return np.exp(values) if multiple else np.asarray(values) * scale
+
+    def text(value: float) -> str:
+        if multiple:
+            return fmt.multiple(float(np.exp(value)))
+        return fmt.percent(value) if scale == 100.0 else fmt.number(value, 3)
+
+    def interval(mid: float, half: float) -> str:
+        if multiple:
+            return f"{level:.0%} CI {float(np.exp(mid - half)):.1f} to {text(mid + half)}"
+        return f"{level:.0%} CI {text(mid - half)} to {text(mid + half)}"
+
+    base = 1.0 if multiple else 0.0
+    start, end = window
+    k = end - start + 1
+    car_mid, car_half = (car.car / k, crit * car.se / k) if multiple else (car.car, crit * car.se)
     with style():
-        fig, ax = figure_axes(ax)
+        fig, ax = figure_axes(ax, figsize=(9.0, 5.0))
+        if multiple:
+            ax.set_yscale("log")
         shade_day0(ax, when=result.event_date)
-        ax.axhline(0.0, color="black", lw=0.8)
-        ax.bar(
-            days,
-            table["ar"].to_numpy() * scale,
-            color=COLORS["sky"],
-            width=0.7,
-            label=f"daily {quantity} ({short})",
-        )
+        ax.axhline(base, color="black", lw=0.8)
         ax.fill_between(
             days,
-            car - crit * se * scale,
-            car + crit * se * scale,
-            color=COLORS["blue"],
-            alpha=0.18,
+            drawn(-half),
+            drawn(half),
+            step="mid",
+            color=COLORS["grey"],
+            alpha=0.15,
             lw=0,
-            label=f"{level:.0%} confidence band of the {cum}",
+            label=f"{level:.0%} range of an ordinary day",
         )
-        ax.plot(
-            days,
-            car,
-            color=COLORS["blue"],
-            marker="o",
-            ms=3.5,
-            lw=1.8,
-            label=f"cumulative from day {start:+d} ({cum})",
+        others = days != 0
+        ax.bar(
+            days[others],
+            drawn(ar[others]) - base,
+            bottom=base,
+            color=COLORS["sky"],
+            width=0.7,
+            label="daily volume, times normal" if multiple else f"daily {quantity} ({short})",
         )
+        ax.fill_between(
+            [start - 0.45, end + 0.45],
+            drawn(car_mid - car_half),
+            drawn(car_mid + car_half),
+            color=COLORS["vermillion"],
+            alpha=0.15,
+            lw=0,
+            zorder=0.5,
+        )
+        ax.hlines(
+            drawn(car_mid),
+            start - 0.45,
+            end + 0.45,
+            color=COLORS["vermillion"],
+            lw=2.2,
+            label=(
+                f"average over {fmt.window(start, end)} with {level:.0%} CI"
+                if multiple
+                else f"{cum} {fmt.window(start, end)} with {level:.0%} CI"
+            ),
+            zorder=4,
+        )
+        if has0 and day0 is not None:
+            ar0 = float(ar[days == 0][0])
+            half0 = float(half[days == 0][0])
+            ax.bar([0], drawn(ar0) - base, bottom=base, color=COLORS["blue"], width=0.7, zorder=3)
+            ax.errorbar(
+                [0],
+                [drawn(ar0)],
+                yerr=[[drawn(ar0) - drawn(ar0 - half0)], [drawn(ar0 + half0) - drawn(ar0)]],
+                color="black",
+                capsize=4,
+                lw=1.4,
+                label=f"day 0 with {level:.0%} CI",
+                zorder=5,
+            )
+            ax.annotate(
+                text(ar0),
+                (0, drawn(ar0 + half0)),
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                fontweight="bold",
+            )
+        low, high = ax.get_ylim()
+        if multiple:
+            ax.set_ylim(low, high * (high / low) ** 0.08)
+        else:
+            ax.set_ylim(low, high + 0.08 * (high - low))
+        mark_closures(ax, days, pd.DatetimeIndex(table["date"]))
         ax.set_xlabel(f"trading days relative to the event (day 0 = {result.event_date:%d %b %Y})")
-        ax.set_ylabel(abnormal_label)
-        ax.set_title(
-            f"{result.ticker}: {quantity}s around {result.event_date:%d %b %Y} (vs {result.market})"
-            if MODELS[result.model_name].needs_market
-            else f"{result.ticker}: {quantity}s around {result.event_date:%d %b %Y}"
-        )
+        if multiple:
+            ax.set_ylabel("trading volume, times the normal volume (log scale)")
+            ax.yaxis.set_major_formatter(_times_formatter())
+            ax.yaxis.set_minor_formatter(_times_formatter(minor=True))
+        else:
+            ax.set_ylabel(abnormal_label)
         ax.set_xticks(days)
-        ax.set_xticklabels([signed_day(int(d)) for d in days])
+        ax.set_xticklabels([fmt.signed_day(int(d)) for d in days])
         ax.set_xlim(days[0] - 0.7, days[-1] + 0.7)
-        ax.legend(loc="best")
+        window_words = (
+            f"Over {fmt.window(start, end)} on average {text(car_mid)} the normal volume"
+            if multiple
+            else f"{cum} {fmt.window(start, end)}: {text(car.car)}"
+        )
+        detail = f"{window_words} ({interval(car_mid, car_half)}; {fmt.test(car.t, car.pvalue)})."
+        if day0 is not None:
+            ar0 = day0.car
+            half0 = crit * day0.se
+            day0_words = f"Day 0: {interval(ar0, half0)}, {fmt.test(day0.t, day0.pvalue)}."
+            detail = f"{day0_words} {detail}"
+            headline = (
+                f"{company(result)}: {text(ar0)} the normal trading volume on "
+                f"{result.event_date:%d %b %Y}"
+                if multiple
+                else f"{company(result)}: {quantity} of {text(ar0)} on {result.event_date:%d %b %Y}"
+            )
+        else:
+            headline = f"{company(result)}: {quantity}s around {result.event_date:%d %b %Y}"
+        titles(fig, ax, own, headline, detail, source_line(result))
     return fig
+
+
+def _times_formatter(minor: bool = False) -> Any:
+    """Tick labels of a log axis of multiples: "1×", "2×", "0.5×" (minor ticks: 2, 3, 5 only)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def label(value: float, _: Any) -> str:
+        if minor and round(value / 10 ** np.floor(np.log10(value))) not in (2, 3, 5):
+            return ""
+        return f"{value:g}×"
+
+    return FuncFormatter(label)
 
 
 def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
@@ -146,13 +274,14 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
             f"plot_fit draws the market-model regression; this result has "
             f"model={result.model_name!r}. Run with model='market'."
         )
+    own = ax is None
     quantity, unit, _, scale = measure_words(result)
     x, y = result.estimation_xy
     xs, y = x[:, 0] * scale, y * scale
     p = result.params
     table = result.abnormal
     with style():
-        fig, ax = figure_axes(ax, figsize=(6.5, 5.0))
+        fig, ax = figure_axes(ax, figsize=(9.0, 5.6))
         ax.scatter(
             xs,
             y,
@@ -160,7 +289,7 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
             color=COLORS["grey"],
             alpha=0.6,
             lw=0,
-            label=f"estimation days ({int(p['nobs'])})",
+            label=f"estimation days ({fmt.count(p['nobs'])})",
         )
         grid = np.linspace(
             min(xs.min(), table["market_ret"].min() * scale),
@@ -172,8 +301,8 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
             (p["alpha"] * scale + p["beta"] * grid),
             color=COLORS["blue"],
             lw=1.8,
-            label=f"fit: α = {p['alpha'] * scale:.3f}{percent_sign(scale)}, β = {p['beta']:.3f}, "
-            f"R² = {p['r2']:.3f}",
+            label=f"fit: α = {fmt.number(p['alpha'] * scale, 3)}{percent_sign(scale)}, "
+            f"β = {fmt.number(p['beta'], 3)}, R² = {fmt.number(p['r2'], 3)}",
         )
         window = table.drop(index=0, errors="ignore")
         ax.scatter(
@@ -199,7 +328,7 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
                 label=f"day 0 ({result.event_date:%d %b %Y})",
             )
             ax.annotate(
-                f"{short_label(quantity)} = {row['ar'] * scale:.2f}{percent_sign(scale)}",
+                f"{short_label(quantity)} = {_value(row['ar'], scale)}",
                 (x0, (e0 + y0) / 2),
                 xytext=(8, 0),
                 textcoords="offset points",
@@ -211,11 +340,15 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
         label = "market return (%)" if scale == 100.0 else f"market {unit}"
         ax.set_xlabel(label)
         ax.set_ylabel(f"{result.ticker} {unit}")
-        ax.set_title(
-            f"{result.ticker} vs {result.market}: estimation fit "
-            f"({p['estimation_start']:%b %Y}–{p['estimation_end']:%b %Y})"
+        headline = (
+            f"{company(result)} against {result.market}: the market model "
+            f"({p['estimation_start']:%b %Y} – {p['estimation_end']:%b %Y})"
         )
-        ax.legend(loc="upper left")
+        detail = (
+            f"Each grey dot is one of the {fmt.count(p['nobs'])} estimation days. An abnormal "
+            f"{'return' if scale == 100.0 else 'value'} is a day's distance to the line."
+        )
+        titles(fig, ax, own, headline, detail, source_line(result))
     return fig
 
 
@@ -245,6 +378,7 @@ def plot_sq(result: Any, start: int = 0, end: int = 0, ax: Axes | None = None) -
     >>> fig.axes[0].get_ylabel()
     'number of estimation periods'
     """
+    own = ax is None
     quantity, _, _, scale = measure_words(result)
     test = result.car(start, end)
     sq = test.sq
@@ -252,29 +386,30 @@ def plot_sq(result: Any, start: int = 0, end: int = 0, ax: Axes | None = None) -
     car = test.car * scale
     pct = f" ({percent_sign(scale)})" if percent_sign(scale) else ""
     name = short_label(quantity) if test.k == 1 else SHORT_NAMES[quantity][1]
+    periods = "days" if test.k == 1 else f"{test.k}-day sums"
+    more = sq.n_ge if car >= 0 else sq.n_le
+    p_text = fmt.p_is(sq.p_two_sided, floor=2.0 / sq.n_sums)
     with style():
-        fig, ax = figure_axes(ax, figsize=(8.0, 4.0))
+        fig, ax = figure_axes(ax, figsize=(9.0, 4.6))
         ax.hist(
             sums,
             bins=40,
             color=COLORS["sky"],
             edgecolor="white",
             lw=0.5,
-            label=f"{sq.n_sums} estimation-period {'days' if test.k == 1 else 'sums'}",
+            label=f"{fmt.count(sq.n_sums)} estimation-period {periods}",
         )
         ax.axvline(
             car,
             color=COLORS["vermillion"],
             lw=2.0,
-            label=f"{name} {window_text(start, end)} = {car:.2f}{percent_sign(scale)}",
+            label=f"{name} {window_text(start, end)} = {_value(test.car, scale)}",
         )
-        more = sq.n_ge if car >= 0 else sq.n_le
         side = "≥" if car >= 0 else "≤"
         ax.text(
             0.98,
             0.95,
-            f"{more} of {sq.n_sums} {'days' if test.k == 1 else 'sums'} {side} {name}\n"
-            f"SQ two-sided p = {sq.p_two_sided:.3f}",
+            f"{more} of {fmt.count(sq.n_sums)} {periods} {side} {name}\nSQ two-sided {p_text}",
             transform=ax.transAxes,
             ha="right",
             va="top",
@@ -284,9 +419,19 @@ def plot_sq(result: Any, start: int = 0, end: int = 0, ax: Axes | None = None) -
         span = "daily residual" if test.k == 1 else f"sum of {test.k} consecutive residuals"
         ax.set_xlabel(f"{span}{pct}")
         ax.set_ylabel("number of estimation periods")
-        ax.set_title(
-            f"{result.ticker}: SQ test, {name} {window_text(start, end)} among the "
-            f"estimation period"
+        headline = (
+            f"{company(result)}: {more} of {fmt.count(sq.n_sums)} ordinary {periods} "
+            f"{'rose' if car >= 0 else 'fell'} as far as {window_text(start, end)}"
         )
-        ax.legend(loc="upper left")
+        detail = (
+            f"{name} {window_text(start, end)}: {_value(test.car, scale)}. SQ test (Gelbach, "
+            f"Helland & Klick 2013): the {name} among the model's own estimation residuals, no "
+            f"normal distribution assumed; two-sided {p_text}."
+        )
+        titles(fig, ax, own, headline, detail, source_line(result))
     return fig
+
+
+def _value(value: float, scale: float) -> str:
+    """An abnormal value on a chart: a signed percent for returns, three decimals else."""
+    return fmt.percent(value) if scale == 100.0 else fmt.number(value, 3)

@@ -7,10 +7,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from eventstudy import format as fmt
+from eventstudy._typing import ColorConvention
 from eventstudy.errors import InvalidInputError
 from eventstudy.markets import currency_of
 from eventstudy.models import MODELS
-from eventstudy.plots._style import COLORS, critical, date_ticks, figure_axes, shade_day0, style
+from eventstudy.plots._style import (
+    COLORS,
+    company,
+    critical,
+    date_ticks,
+    figure_axes,
+    mark_closures,
+    shade_day0,
+    source_line,
+    style,
+    titles,
+    up_down,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -49,13 +63,16 @@ def plot_prices(
     *,
     claim_price: float | None = None,
     limits: bool = True,
+    colors: ColorConvention = "us",
 ) -> Figure:
     """Daily candlesticks (open, high, low, close) over the event window.
 
     A hollow candle is a day that closed above its open, a filled one a day that closed
-    below. The event day is shaded; for China A shares the day's limit-up and limit-down
-    prices (:func:`eventstudy.limits.limit_flags`) are drawn as short dashes above and
-    below each candle, and a claimed price as a horizontal line.
+    below; the colours follow ``colors`` (see :data:`eventstudy.plots.UP_DOWN`). The event
+    day is shaded and days the exchange was closed are marked. For China A shares the daily
+    limit-up and limit-down prices (:func:`eventstudy.limits.limit_flags`) are drawn as
+    short dashes on the days the price reached them, and on day 0; a claimed price is a
+    horizontal line.
 
     Parameters
     ----------
@@ -63,98 +80,63 @@ def plot_prices(
         Its stock prices (:attr:`~eventstudy.EventStudyResult.prices`) are drawn over the
         dates of its event window.
     ax : matplotlib Axes, optional
-        Draw into this Axes; a new Figure otherwise.
+        Draw into this Axes; a new Figure otherwise (with the source line at its foot).
     claim_price : float, optional
         A price claimed by the news, drawn as a dotted line.
     limits : bool, default True
         Draw the daily price limits where the stock has them.
+    colors : {"us", "cn"}, default "us"
+        Green up and red down (``"us"``, the habit of English-language financial media) or
+        red up and green down (``"cn"``, the A-share habit). Up candles are hollow and down
+        candles filled in both, so the chart reads in grey print and for colour-blind readers.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    InvalidInputError
+        If ``colors`` is not ``"us"`` or ``"cn"``.
 
     Examples
     --------
     >>> import eventstudy
     >>> from eventstudy.plots import plot_prices
     >>> res = eventstudy.run("000800.SZ", "2021-09-13", window=(-5, 5), data="bundled")
-    >>> fig = plot_prices(res, claim_price=12.78)
+    >>> fig = plot_prices(res, claim_price=12.78, colors="cn")
     >>> fig.axes[0].get_ylabel()
     'price (CNY)'
     """
+    own = ax is None
+    up_colour, down_colour = up_down(colors)
     prices, dates, x, day0 = window_days(result)
-    up = (prices["close"] >= prices["open"]).to_numpy()
+    opens, closes = prices["open"].to_numpy(), prices["close"].to_numpy()
+    highs, lows = prices["high"].to_numpy(), prices["low"].to_numpy()
+    up = closes >= opens
     with style():
-        fig, ax = figure_axes(ax, figsize=(9.0, 4.5))
+        fig, ax = figure_axes(ax, figsize=(9.0, 5.0))
         shade_day0(ax, day0, when=result.event_date)
-        for colour, rows, face in (
-            (COLORS["blue"], up, "white"),
-            (COLORS["vermillion"], ~up, COLORS["vermillion"]),
+        for colour, rows, face, label in (
+            (up_colour, up, "white", "closed above its open (hollow)"),
+            (down_colour, ~up, down_colour, "closed below its open (filled)"),
         ):
-            ax.vlines(
-                x[rows],
-                prices["low"].to_numpy()[rows],
-                prices["high"].to_numpy()[rows],
-                color=colour,
-                lw=1.2,
-                zorder=2,
-            )
-            opens, closes = prices["open"].to_numpy(), prices["close"].to_numpy()
-            bottom = np.minimum(opens, closes)[rows]
-            height = np.abs(closes - opens)[rows]
+            ax.vlines(x[rows], lows[rows], highs[rows], color=colour, lw=1.2, zorder=2)
             ax.bar(
                 x[rows],
-                np.maximum(height, 1e-3 * prices["close"].mean()),
-                bottom=bottom,
+                np.maximum(np.abs(closes - opens)[rows], 1e-3 * closes.mean()),
+                bottom=np.minimum(opens, closes)[rows],
                 width=0.6,
                 facecolor=face,
                 edgecolor=colour,
                 lw=1.2,
                 zorder=3,
+                label=label,
             )
-        ax.plot(
-            [], [], color=COLORS["blue"], marker="s", mfc="white", ls="", label="closed above open"
-        )
-        ax.plot([], [], color=COLORS["vermillion"], marker="s", ls="", label="closed below open")
-        levels = [float(prices["high"].max()), float(prices["low"].min())]
+        levels = [float(highs.max()), float(lows.min())]
         flags = limit_frame(prices, result.ticker) if limits else None
         if flags is not None:
-            ax.hlines(
-                flags["limit_up"].to_numpy(),
-                x - 0.4,
-                x + 0.4,
-                color=COLORS["green"],
-                lw=1.5,
-                linestyles="--",
-                label="daily limit-up price",
-                zorder=1,
-            )
-            hit_down = (flags["closed_limit_down"] | flags["touched_limit_down"]).fillna(False)
-            if hit_down.any():
-                rows = hit_down.to_numpy(dtype=bool)
-                ax.hlines(
-                    flags["limit_down"].to_numpy()[rows],
-                    x[rows] - 0.4,
-                    x[rows] + 0.4,
-                    color=COLORS["purple"],
-                    lw=1.5,
-                    linestyles="--",
-                    label="limit-down price (reached)",
-                    zorder=1,
-                )
-                levels.append(float(flags["limit_down"][hit_down].min()))
-            limit0 = float(flags["limit_up"].iloc[day0])
-            levels.append(float(flags["limit_up"].max()))
-            ax.annotate(
-                f"limit-up {limit0:.2f}",
-                (day0 + 0.4, limit0),
-                xytext=(3, 6),
-                textcoords="offset points",
-                color=COLORS["green"],
-                fontsize=8.5,
-                ha="left",
-                va="bottom",
-            )
+            levels += _draw_limits(ax, x, day0, flags)
         if claim_price is not None:
             levels.append(float(claim_price))
             ax.axhline(
@@ -167,23 +149,66 @@ def plot_prices(
             )
         top, bottom = max(levels), min(levels)
         pad = 0.06 * (top - bottom)
-        ax.set_ylim(bottom - pad, top + pad)
-        row0 = prices.iloc[day0]
-        change = row0["close"] / row0["preclose"] - 1.0
-        summary = (
-            f"{result.event_date:%d %b %Y}\nprevious close {row0['preclose']:.2f}\n"
-            f"open {row0['open']:.2f}, high {row0['high']:.2f}\n"
-            f"low {row0['low']:.2f}, close {row0['close']:.2f} ({change:+.2%})"
-        )
+        ax.set_ylim(bottom - pad, top + 1.5 * pad)
+        mark_closures(ax, x, dates)
         currency = currency_of(result.ticker)
         ax.set_ylabel(f"price ({currency})" if currency else "price")
-        ax.set_title(f"{result.ticker}: daily prices around {result.event_date:%d %b %Y}")
         date_ticks(ax, dates)
-        legend = ax.legend(
-            loc="upper left", bbox_to_anchor=(1.01, 1.0), title=summary, alignment="left"
+        row0 = prices.iloc[day0]
+        change = fmt.percent(row0["close"] / row0["preclose"] - 1.0)
+        limit_words = ""
+        if flags is not None and row0["high"] >= flags["limit_up"].iloc[day0]:
+            limit_words = " (the day's limit-up price)"
+        headline = (
+            f"{company(result)}: closed at {fmt.price(row0['close'])} ({change}) on "
+            f"{result.event_date:%d %b %Y}"
         )
-        legend.get_title().set_fontsize(8.5)
+        detail = (
+            f"{result.event_date:%d %b}: opened at {fmt.price(row0['open'])}, high "
+            f"{fmt.price(row0['high'])}{limit_words}, low {fmt.price(row0['low'])}; "
+            f"previous close {fmt.price(row0['preclose'])}."
+        )
+        titles(fig, ax, own, headline, detail, source_line(result, model=False))
     return fig
+
+
+def _draw_limits(ax: Axes, x: np.ndarray, day0: int, flags: pd.DataFrame) -> list[float]:
+    """Dashes at the limit prices of the days that reached them and of day 0; their levels."""
+    levels = []
+    for side, colour, words in (
+        ("up", COLORS["blue"], "limit-up price (days that reached it)"),
+        ("down", COLORS["purple"], "limit-down price (days that reached it)"),
+    ):
+        reached = (flags[f"closed_limit_{side}"] | flags[f"touched_limit_{side}"]).fillna(False)
+        rows = reached.to_numpy(dtype=bool)
+        if side == "up":
+            rows[day0] = True
+        if not rows.any():
+            continue
+        prices = flags[f"limit_{side}"].to_numpy(dtype=float)
+        ax.hlines(
+            prices[rows],
+            x[rows] - 0.45,
+            x[rows] + 0.45,
+            color=colour,
+            lw=1.8,
+            linestyles=(0, (3, 1.5)),
+            label=words,
+            zorder=4,
+        )
+        levels.append(float(np.nanmax(prices[rows]) if side == "up" else np.nanmin(prices[rows])))
+    limit0 = float(flags["limit_up"].iloc[day0])
+    ax.annotate(
+        f"limit-up {fmt.price(limit0)}",
+        (day0 + 0.45, limit0),
+        xytext=(3, 3),
+        textcoords="offset points",
+        color=COLORS["blue"],
+        fontsize=8.5,
+        ha="left",
+        va="bottom",
+    )
+    return levels
 
 
 def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figure:
@@ -192,12 +217,15 @@ def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Fig
     For a result of ``measure="volume"`` (log volume v = ln(1 + V), Ajinkya & Jain 1989;
     Campbell & Wasley 1996) the model's expected log volume ``E[v_t]`` is drawn back in
     shares, ``exp(E[v_t]) − 1``, with the prediction band
-    ``exp(E[v_t] ± t_{1−α/2, df} σ √C_t) − 1``. For other results only the bars are drawn.
+    ``exp(E[v_t] ± t_{1−α/2, df} σ √C_t) − 1``, and day 0's volume is stated as a multiple of
+    the normal volume, ``exp(AV₀)`` (see :func:`plot_event`). For other results only the bars
+    are drawn.
 
     Parameters
     ----------
     result : EventStudyResult
     ax : matplotlib Axes, optional
+        Draw into this Axes; a new Figure otherwise (with the source line at its foot).
     level : float
         Confidence level of the band.
 
@@ -215,13 +243,21 @@ def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Fig
     >>> fig.axes[0].get_ylabel()
     'shares traded (millions)'
     """
+    own = ax is None
     prices, dates, x, day0 = window_days(result)
     millions = prices["volume"].to_numpy() / 1e6
+    modelled = result.measure == "volume"
     with style():
-        fig, ax = figure_axes(ax)
+        fig, ax = figure_axes(ax, figsize=(9.0, 4.8))
         shade_day0(ax, day0, when=result.event_date)
         ax.bar(x, millions, width=0.7, color=COLORS["sky"], label="shares traded", zorder=2)
-        if result.measure == "volume":
+        label0 = f"{millions[day0]:.1f} m"
+        headline = (
+            f"{company(result)}: {fmt.millions(prices['volume'].iloc[day0])} shares traded on "
+            f"{result.event_date:%d %b %Y}"
+        )
+        detail = "Shares traded each day."
+        if modelled:
             table = result.abnormal.set_index("date").reindex(dates)
             crit = critical(level, float(result.params["df"]))
             half = crit * float(result.params["sigma"]) * np.sqrt(table["c"].to_numpy())
@@ -235,7 +271,7 @@ def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Fig
                 lw=0,
                 step="mid",
                 zorder=1,
-                label=f"{level:.0%} band of normal volume",
+                label=f"{level:.0%} range of normal volume",
             )
             ax.step(
                 x,
@@ -244,24 +280,33 @@ def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Fig
                 color=COLORS["orange"],
                 lw=1.8,
                 zorder=3,
-                label=f"normal volume ({model_words(result)})",
+                label="normal volume",
+            )
+            day0_test = result.car(0, 0)
+            times = fmt.multiple(float(np.exp(day0_test.car)))
+            label0 += f"\n{times} normal"
+            headline += f", {times} the normal volume"
+            detail = (
+                f"Normal volume: {model_words(result)}, fitted on the estimation window. "
+                f"Day 0: {fmt.test(day0_test.t, day0_test.pvalue)}."
             )
         ax.annotate(
-            f"{millions[day0]:.1f} m",
+            label0,
             (day0, millions[day0]),
             xytext=(0, 4),
             textcoords="offset points",
             ha="center",
             fontsize=8.5,
         )
-        ax.set_ylim(0, millions.max() * 1.15)
+        ax.set_ylim(0, millions.max() * 1.25)
+        mark_closures(ax, x, dates)
         ax.set_ylabel("shares traded (millions)")
-        ax.set_title(f"{result.ticker}: trading volume around {result.event_date:%d %b %Y}")
         date_ticks(ax, dates)
-        ax.legend(loc="upper left")
+        titles(fig, ax, own, headline, detail, source_line(result))
     return fig
 
 
 def model_words(result: Any) -> str:
     model = MODELS[result.model_name]
-    return f"{model.label}, {result.market}" if model.needs_market else model.label
+    words = f"{model.label} of log volume"
+    return f"{words} on {result.market}" if model.needs_market else words

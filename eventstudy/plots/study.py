@@ -8,16 +8,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from eventstudy import format as fmt
 from eventstudy.errors import InvalidInputError
 from eventstudy.plots._style import (
     COLORS,
     SHORT_NAMES,
+    company,
+    company_of,
     critical,
     figure_axes,
     measure_words,
     percent_sign,
     shade_day0,
+    source_line,
     style,
+    titles,
     window_text,
 )
 
@@ -69,6 +74,7 @@ def plot_cars(
     """
     if not results:
         raise InvalidInputError("results must hold at least one labelled EventStudyResult.")
+    own = ax is None
     labels = list(results)
     first = results[labels[0]]
     quantity, _, _, scale = measure_words(first)
@@ -85,7 +91,7 @@ def plot_cars(
     offsets = (np.arange(n_w) - (n_w - 1) / 2.0) * (0.6 / max(n_w, 1))
     cum = SHORT_NAMES[quantity][1]
     with style():
-        fig, ax = figure_axes(ax, figsize=(8.0, 1.2 + 0.55 * len(labels) * max(n_w, 2) / 2))
+        fig, ax = figure_axes(ax, figsize=(9.0, 2.2 + 0.55 * len(labels) * max(n_w, 2) / 2))
         ax.axvline(0.0, color="black", lw=0.8)
         for j, (start, end) in enumerate(windows):
             cars, lows, highs = [], [], []
@@ -108,16 +114,32 @@ def plot_cars(
                 ms=6,
                 label=f"{cum} {window_text(start, end)}",
             )
+            for x, y in zip(cars, ys, strict=True):
+                ax.annotate(
+                    _value(x / scale, scale),
+                    (x, y),
+                    xytext=(0, 5),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=7.5,
+                    color=colour,
+                )
         ax.set_yticks(np.arange(len(labels)))
         ax.set_yticklabels(labels)
         ax.set_ylim(len(labels) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
         pct = f" ({percent_sign(scale)})" if percent_sign(scale) else ""
         ax.set_xlabel(f"{cum}{pct} with {level:.0%} confidence interval")
-        ax.set_title(
-            f"{first.ticker}: {cum} around {first.event_date:%d %b %Y} across specifications"
+        headline = (
+            f"{company(first)}: {cum} around {first.event_date:%d %b %Y} by market index and model"
         )
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="window")
+        detail = (
+            f"Each line is a {level:.0%} confidence interval, CAR ± t·se with the exact "
+            "variance of the summed prediction errors (MacKinlay 1997); a line that crosses "
+            "zero is not significant at that level."
+        )
+        titles(fig, ax, own, headline, detail, source_line(first, model=False))
     return fig
 
 
@@ -145,11 +167,12 @@ def plot_caar(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figur
     >>> plot_caar(res).axes[0].get_ylabel()
     'abnormal return (%)'
     """
+    own = ax is None
     _, _, axis_label, scale = measure_words(result)
     cum = result.cumulative(level)
     days = cum.index.to_numpy()
     with style():
-        fig, ax = figure_axes(ax)
+        fig, ax = figure_axes(ax, figsize=(9.0, 4.8))
         shade_day0(ax)
         ax.axhline(0.0, color="black", lw=0.8)
         ax.bar(days, result.aar["aar"].to_numpy() * scale, color=COLORS["sky"], label="AAR")
@@ -164,8 +187,16 @@ def plot_caar(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figur
         ax.plot(days, cum["caar"] * scale, color=COLORS["blue"], marker="o", label="CAAR")
         ax.set_xlabel("relative trading day")
         ax.set_ylabel(axis_label)
-        ax.set_title(f"{result.n_events} events")
-        ax.legend(loc="best")
+        last = float(cum["caar"].iloc[-1])
+        headline = (
+            f"{result.n_events} events: cumulative average abnormal return "
+            f"{_value(last, scale)} over {window_text(int(days[0]), int(days[-1]))}"
+        )
+        detail = (
+            "Bars: average abnormal return of each day (AAR). Line: its running sum (CAAR) with "
+            f"a {level:.0%} band from the spread of the events' CARs (Brown & Warner 1985)."
+        )
+        titles(fig, ax, own, headline, detail, source_line(result))
     return fig
 
 
@@ -209,25 +240,30 @@ def plot_peers(
     lo, hi = result.window
     if not lo <= day <= hi:
         raise InvalidInputError(f"day={day} must lie inside the event window {result.window}.")
+    own = ax is None
     quantity, _, _, scale = measure_words(result)
     unit = percent_sign(scale)
     rows = result.ar[result.ar["rel_day"] == day].sort_values("ar")
     values = rows["ar"].to_numpy() * scale
     tickers = rows["ticker"].astype(str).tolist()
-    aar = float(result.aar.loc[day, "aar"]) * scale
+    aar = float(result.aar.loc[day, "aar"])
     colours = [COLORS["vermillion"] if t == highlight else COLORS["sky"] for t in tickers]
     date = pd.Timestamp(rows["date"].iloc[-1]) if len(rows) else None
     when = window_text(day, day)
     with style():
-        fig, ax = figure_axes(ax, figsize=(7.0, 0.9 + 0.38 * len(tickers)))
+        fig, ax = figure_axes(ax, figsize=(9.0, 2.0 + 0.38 * len(tickers)))
         ax.axvline(0.0, color="black", lw=0.8)
         ax.barh(np.arange(len(tickers)), values, color=colours, height=0.65)
         ax.axvline(
-            aar, color=COLORS["blue"], ls="--", lw=1.5, label=f"average (AAR) = {aar:.2f}{unit}"
+            aar * scale,
+            color=COLORS["blue"],
+            ls="--",
+            lw=1.5,
+            label=f"average (AAR) = {_value(aar, scale)}",
         )
         for y, v in enumerate(values):
             ax.annotate(
-                f"{v:+.2f}",
+                _value(v / scale, scale),
                 (v, y),
                 xytext=(4 if v >= 0 else -4, 0),
                 textcoords="offset points",
@@ -236,12 +272,28 @@ def plot_peers(
                 fontsize=8.5,
             )
         ax.set_yticks(np.arange(len(tickers)))
-        ax.set_yticklabels(tickers)
+        ax.set_yticklabels([company_of(t) for t in tickers])
         ax.grid(axis="y", visible=False)
-        span = max(float(np.abs(values).max()) if len(values) else 1.0, abs(aar)) * 1.3
+        span = max(float(np.abs(values).max()) if len(values) else 1.0, abs(aar * scale)) * 1.35
         ax.set_xlim(-span, span)
         ax.set_xlabel(f"{quantity} on {when}" + (f" ({unit})" if unit else ""))
-        title = f"{result.n_events} stocks: {quantity} on {when}"
-        ax.set_title(title + (f" ({date:%d %b %Y})" if date is not None else ""))
-        ax.legend(loc="lower right")
+        on = f" ({date:%d %b %Y})" if date is not None else ""
+        headline = f"{result.n_events} stocks: {quantity} on {when}{on}"
+        detail = f"Average of the {result.n_events} stocks: {_value(aar, scale)}."
+        if highlight is not None and highlight in tickers:
+            mine = float(values[tickers.index(highlight)]) / scale
+            others = np.delete(values, tickers.index(highlight)) / scale
+            headline = f"{company_of(highlight)}: {_value(mine, scale)} on {when}{on}"
+            if len(others):
+                detail = (
+                    f"The other {len(others)} stocks: {_value(float(others.min()), scale)} to "
+                    f"{_value(float(others.max()), scale)}; average of all "
+                    f"{result.n_events}: {_value(aar, scale)}."
+                )
+        titles(fig, ax, own, headline, detail, source_line(result))
     return fig
+
+
+def _value(value: float, scale: float) -> str:
+    """An abnormal value on a chart: a signed percent for returns, three decimals else."""
+    return fmt.percent(value) if scale == 100.0 else fmt.number(value, 3)

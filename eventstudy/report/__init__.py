@@ -34,6 +34,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from eventstudy._typing import ColorConvention
 from eventstudy.report.collect import Collection, Progress, collect
 from eventstudy.report.notebook import notebook_to_render, render_notebook
 from eventstudy.report.render import save_figure
@@ -57,6 +58,8 @@ def write_report(
     compare_market: str | None = None,
     claim_pct: object = None,
     claim_price: object = None,
+    car_window: tuple[int, int] = (-1, 1),
+    colors: ColorConvention = "us",
     progress: Progress | None = None,
     spec: StudySpec | None = None,
     **options: Any,
@@ -77,6 +80,12 @@ def write_report(
     claim_pct, claim_price : optional
         A claimed percent move and price, judged by
         :meth:`~eventstudy.EventStudyResult.check_claim`.
+    car_window : tuple of int, default (-1, 1)
+        The CAR window of the text and of the abnormal-return chart (see
+        :func:`eventstudy.plots.plot_event` for why [−1, +1]).
+    colors : {"us", "cn"}, default "us"
+        Colours of up and down days in the price chart (see
+        :func:`eventstudy.plots.plot_prices`).
     progress : callable, optional
         Called with a short message before each step (the command line prints them).
     spec : StudySpec, optional
@@ -116,21 +125,23 @@ def write_report(
         compare_market=compare_market,
         claim_pct=claim_pct,
         claim_price=claim_price,
+        car_window=car_window,
         progress=say,
     )
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     say(f"drawing the charts into {folder}")
-    written, charts = render.draw_charts(collection, folder)
+    written, charts = render.draw_charts(collection, folder, colors=colors)
     doc = document.build(collection, charts)
     numbers = {
         **collection.numbers,
+        "headline": document.key_numbers(collection),
         "charts": [f"{name}.{ext}" for name in charts for ext in ("png", "svg")],
     }
     say("writing report.md, report.html and report.json")
     for name, text in (
         ("report.md", render.markdown(doc)),
-        ("report.html", render.html_page(doc)),
+        ("report.html", render.html_page(doc, charts)),
         ("report.json", json.dumps(to_jsonable(numbers), indent=1, allow_nan=False) + "\n"),
     ):
         path = folder / name

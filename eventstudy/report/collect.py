@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from eventstudy._typing import windows_inside
 from eventstudy.errors import EventStudyError
 from eventstudy.markets import find_market
+from eventstudy.statistics.pvalues import t_critical
 
 if TYPE_CHECKING:
     from eventstudy.results.event import CarResult, EventStudyResult
@@ -38,16 +39,22 @@ class Collection:
         The robustness specifications, the main study first.
     windows : list of (int, int)
         The CAR windows of the robustness comparison.
+    cars : dict of str to dict of (int, int) to CarResult
+        Each specification's CAR over each window of ``windows``.
     volume : EventStudyResult or None
         The same event on log volume; None with the reason in ``volume_problem``.
     verdict : ClaimVerdict or None
         The claim check, if a claim was given.
     claimed_price : float or None
         The claimed price as the claim check read it (commas, currency signs and all).
-    day0 : CarResult or None
-        The main study's CAR over day 0 (None when day 0 is outside the event window).
-    volume_day0 : CarResult or None
-        The volume study's CAR over day 0.
+    level : float
+        The confidence level of every interval.
+    day0, car_window, volume_day0, volume_window : CarResult or None
+        The main study's CAR over day 0 and over the CAR window of the report's charts and
+        text; the volume study's (None when the window is outside the event window).
+    intervals : dict of str to (float, float)
+        The confidence intervals of ``day0``, ``car_window``, ``volume_day0`` and
+        ``volume_window``, by those names.
     numbers : dict
         Every number of every result, as written to ``report.json``.
     """
@@ -55,12 +62,17 @@ class Collection:
     result: EventStudyResult
     specs: dict[str, EventStudyResult]
     windows: list[tuple[int, int]]
+    cars: dict[str, dict[tuple[int, int], CarResult]]
     volume: EventStudyResult | None
     volume_problem: str
     verdict: Any
     claimed_price: float | None
+    level: float
     day0: CarResult | None
+    car_window: CarResult | None
     volume_day0: CarResult | None
+    volume_window: CarResult | None
+    intervals: dict[str, tuple[float, float]]
     numbers: dict[str, Any]
 
 
@@ -82,6 +94,8 @@ def collect(
     compare_market: str | None = None,
     claim_pct: object = None,
     claim_price: object = None,
+    car_window: tuple[int, int] = (-1, 1),
+    level: float = 0.95,
     progress: Progress | None = None,
 ) -> Collection:
     """Run every study of a report and gather its numbers (see :func:`write_report`);
@@ -127,7 +141,16 @@ def collect(
         None,
     )
 
-    day0_inside = result.window[0] <= 0 <= result.window[1]
+    windows = windows_inside(ROBUSTNESS_WINDOWS, result.window) or [result.window]
+    studies = {"day0": (result, (0, 0)), "car_window": (result, car_window)}
+    if volume is not None:
+        studies |= {"volume_day0": (volume, (0, 0)), "volume_window": (volume, car_window)}
+    found = {
+        name: res.car(*span)
+        for name, (res, span) in studies.items()
+        if windows_inside([span], res.window)
+    }
+    intervals = {name: _interval(found[name], studies[name][0], level) for name in found}
     numbers = {
         "eventstudy_version": __version__,
         "inputs": {
@@ -140,6 +163,8 @@ def collect(
             "data": data if isinstance(data, str) else "user data",
             "estimation": list(spec.estimation),
             "window": list(spec.window),
+            "car_window": list(car_window),
+            "level": level,
         },
         "event": result.to_dict(),
         "robustness": {label: res.to_dict() for label, res in specs.items()},
@@ -149,15 +174,26 @@ def collect(
     return Collection(
         result=result,
         specs=specs,
-        windows=windows_inside(ROBUSTNESS_WINDOWS, result.window) or [result.window],
+        windows=windows,
+        cars={label: {w: res.car(*w) for w in windows} for label, res in specs.items()},
         volume=volume,
         volume_problem=volume_problem,
         verdict=verdict,
         claimed_price=claimed_price,
-        day0=result.car(0, 0) if day0_inside else None,
-        volume_day0=volume.car(0, 0) if volume is not None and day0_inside else None,
+        level=level,
+        day0=found.get("day0"),
+        car_window=found.get("car_window"),
+        volume_day0=found.get("volume_day0"),
+        volume_window=found.get("volume_window"),
+        intervals=intervals,
         numbers=numbers,
     )
+
+
+def _interval(car: CarResult, result: EventStudyResult, level: float) -> tuple[float, float]:
+    """``CAR ± t_{1−α/2, df} · se``: the confidence interval of a CAR (exact variance)."""
+    half = float(t_critical(level, float(result.params["df"]))) * car.se
+    return car.car - half, car.car + half
 
 
 def _verdict_dict(verdict: Any) -> dict[str, Any]:

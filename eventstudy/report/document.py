@@ -1,29 +1,54 @@
-"""The report as a list of blocks (headings, paragraphs, tables, charts), from a collection.
+"""The report as a list of blocks (headings, paragraphs, lists, tables, charts).
 
-:func:`build` words the collected numbers; the renderers in :mod:`eventstudy.report.render`
-turn the blocks into Markdown and HTML.
+:func:`build` words the collected numbers, each written by :mod:`eventstudy.format` from the
+result that holds it; the renderers in :mod:`eventstudy.report.render` turn the blocks into
+Markdown and HTML. :func:`key_numbers` lists the headline statistics with their text, for
+``report.json``: each is written the same way wherever it appears.
+
+One test per question: a day or a window of days is tested with the exact variance of its
+prediction errors (MacKinlay 1997, eq. 16; for one day the prediction-error t of Patell
+1976). The simple t with the variance K σ² is shown only in the CAR table, labelled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from eventstudy._typing import signed_day
+from eventstudy import format as fmt
 from eventstudy.claims.wording import limit_state
-from eventstudy.plots import window_text
+from eventstudy.plots import company_of, source_line
 
 if TYPE_CHECKING:
     from eventstudy.report.collect import Collection
-    from eventstudy.results.event import EventStudyResult
+    from eventstudy.results.event import CarResult, EventStudyResult
+
+#: Why the CAR window of the report is [−1, +1] unless the user chooses another.
+WINDOW_REASON = (
+    "The window [-1, +1] holds the news day and one trading day on each side: the day before "
+    "catches news that leaked or came out before day 0's open, the day after a reaction that "
+    "came after the close or took two sessions. A wider window adds the variance of every "
+    "extra day and any drift unrelated to the news."
+)
+
+#: How the report tests a day or a window, said once.
+TEST_NOTE = (
+    "Every t and p-value of a day or of a window of days uses the exact variance of the "
+    "prediction errors (MacKinlay 1997, eq. 16; for one day, the prediction-error t of Patell "
+    "1976), with {df} degrees of freedom; the CAR table also shows the simple t with the "
+    "variance K σ², labelled. The SQ test (Gelbach, Helland & Klick 2013) counts the "
+    "estimation-period days (or sums of K days) at least as large and assumes no normal "
+    "distribution; with n of them its p-value cannot go below 2/n."
+)
 
 
 @dataclass
 class Document:
-    """Blocks of a report, in order: ("h2" | "p" | "table" | "img", content)."""
+    """Blocks of a report, in order: ("h2" | "p" | "ul" | "table" | "img", content)."""
 
     title: str
     blocks: list[tuple[str, Any]] = field(default_factory=list)
@@ -32,226 +57,325 @@ class Document:
         self.blocks.append((kind, content))
 
 
-def _pct(value: float, digits: int = 2) -> str:
-    return f"{value * 100:+.{digits}f}%"
+def _ci(bounds: tuple[float, float], level: float) -> str:
+    return f"{level:.0%} CI {fmt.percent(bounds[0])} to {fmt.percent(bounds[1])}"
 
 
-def _num(value: Any, digits: int = 4) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
+def _ci_times(bounds: tuple[float, float], level: float) -> str:
+    """The interval of a log-volume difference, as multiples: "95% CI 1.6 to 13.2 times"."""
+    return f"{level:.0%} CI {np.exp(bounds[0]):.1f} to {_times(bounds[1])}"
 
 
-def _table(
-    frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]] | None = None
-) -> pd.DataFrame:
-    """The frame as strings: percent and number columns formatted for reading."""
-    formats = formats or {}
-    out = pd.DataFrame(index=frame.index.astype(str))
-    out.index.name = frame.index.name
-    for column in frame.columns:
-        fmt = formats.get(str(column), _num)
-        out[str(column)] = [fmt(v) for v in frame[column].tolist()]
+def _times(log_value: float) -> str:
+    """A log-volume difference as a multiple of the normal volume."""
+    return fmt.multiple(float(np.exp(log_value)))
+
+
+def _sq(car: CarResult) -> str:
+    """``"p = 0.042"`` or ``"p < 0.009"``: the SQ test's two-sided p-value."""
+    return fmt.p_is(car.sq_pvalue, floor=2.0 / car.sq.n_sums)
+
+
+def _count_as_large(car: CarResult) -> str:
+    """``"5 of 240"``: estimation periods at least as large as the CAR."""
+    sq = car.sq
+    return f"{sq.n_ge if car.car >= 0 else sq.n_le} of {fmt.count(sq.n_sums)}"
+
+
+def key_numbers(collection: Collection) -> dict[str, dict[str, Any]]:
+    """The headline statistics: each one's value and its text as every output writes it."""
+    out: dict[str, dict[str, Any]] = {}
+
+    def add(name: str, value: Any, text: str) -> None:
+        out[name] = {"value": value, "text": text}
+
+    day0, window = collection.day0, collection.car_window
+    if day0 is not None:
+        add("day0_abnormal_return", day0.car, fmt.percent(day0.car))
+        add("day0_t", day0.t, fmt.tstat(day0.t))
+        add("day0_p", day0.pvalue, fmt.pvalue(day0.pvalue))
+        add("day0_sq_p", day0.sq_pvalue, _sq(day0))
+    if window is not None:
+        add("window_car", window.car, fmt.percent(window.car))
+        add("window_t", window.t, fmt.tstat(window.t))
+        add("window_p", window.pvalue, fmt.pvalue(window.pvalue))
+    v0 = collection.volume_day0
+    if v0 is not None:
+        add("volume_day0_multiple", float(np.exp(v0.car)), _times(v0.car))
+        add("volume_day0_t", v0.t, fmt.tstat(v0.t))
+        add("volume_day0_p", v0.pvalue, fmt.pvalue(v0.pvalue))
+        add("volume_day0_sq_p", v0.sq_pvalue, _sq(v0))
+    for label, cars in collection.cars.items():
+        if (0, 0) in cars:
+            car = cars[(0, 0)]
+            add(f"day0_p ({label})", car.pvalue, fmt.pvalue(car.pvalue))
     return out
 
 
-def _cell(frame: pd.DataFrame, row: Any, column: str) -> float:
-    return float(frame.loc[[row], column].to_numpy(dtype=float)[0])
+def build(collection: Collection, charts: Mapping[str, Any]) -> Document:
+    """The report's blocks, from the collected results and the captions of the charts drawn."""
+    result = collection.result
+    name = company_of(result.ticker)
+    doc = Document(f"{name}: the shares around {result.event_date:%A %d %B %Y}")
+    when = f"Day 0 is {result.event_date:%A %d %B %Y}"
+    if result.day0_reason:
+        when += f" (news date {result.requested_date:%Y-%m-%d}: {result.day0_reason})"
+    doc.add("p", f"{when}. Market index {result.market}.")
+    doc.add("h2", "In brief")
+    doc.add("ul", _brief(collection))
+
+    doc.add("h2", "Prices around the event")
+    doc.add("img", ("prices", charts["prices"].caption))
+    doc.add("table", _day_table(result))
+    if collection.verdict is not None:
+        doc.add("h2", "The claim")
+        for sentence in collection.verdict.sentences:
+            doc.add("p", sentence)
+        doc.add("table", _claim_table(collection.verdict))
+
+    doc.add("h2", "Abnormal returns")
+    doc.add("img", ("abnormal_returns", charts["abnormal_returns"].caption))
+    window = collection.car_window
+    if window is not None and (window.start, window.end) == (-1, 1):
+        doc.add("p", WINDOW_REASON)
+    elif window is not None:
+        doc.add(
+            "p",
+            f"The CAR window {fmt.window(window.start, window.end)} was chosen for this "
+            "report; the default is [-1, +1].",
+        )
+    doc.add("table", _daily_table(result))
+    doc.add("img", ("sq_test", charts["sq_test"].caption))
+    doc.add("table", _cars_table(result))
+    if "estimation_fit" in charts:
+        doc.add("img", ("estimation_fit", charts["estimation_fit"].caption))
+    doc.add("table", _params_table(result))
+
+    doc.add("h2", "Robustness")
+    doc.add(
+        "p",
+        "The same event against another index and with other models. Each cell: the CAR, "
+        "its t and p-value.",
+    )
+    doc.add("table", _robustness_table(collection))
+    doc.add("img", ("robustness", charts["robustness"].caption))
+
+    doc.add("h2", "Trading volume")
+    volume = collection.volume
+    if volume is None:
+        doc.add("p", f"No volume study: {collection.volume_problem}")
+    else:
+        doc.add("img", ("volume", charts["volume"].caption))
+        doc.add("img", ("abnormal_volume", charts["abnormal_volume"].caption))
+        doc.add(
+            "p",
+            "Volume is studied on the log of shares traded, v = ln(1 + V) (Ajinkya & Jain "
+            f"1989; Campbell & Wasley 1996): the {volume.model_name} model of the stock's log "
+            f"volume on the log volume of {volume.market} gives each day's normal volume, and "
+            "exp(AV), AV the abnormal log volume, is a day's volume as a multiple of it.",
+        )
+        doc.add("table", _volume_table(volume))
+
+    doc.add("h2", "Method and data")
+    doc.add("p", TEST_NOTE.format(df=fmt.count(result.params["df"])))
+    p = result.params
+    doc.add(
+        "p",
+        f"Market model (OLS, MacKinlay 1997) fitted on {fmt.count(p['nobs'])} trading days, "
+        f"{p['estimation_start']:%d %B %Y} to {p['estimation_end']:%d %B %Y} (days "
+        f"{fmt.signed_day(result.estimation[0])} to {fmt.signed_day(result.estimation[1])}); "
+        f"event window {fmt.window(*result.window)}.",
+    )
+    doc.add("p", source_line(result, model=False))
+    for item in result.provenance:
+        doc.add(
+            "p",
+            f"{item.get('ticker', '?')}: {item.get('detail') or item.get('source', '?')}, "
+            f"{item.get('first', '?')} to {item.get('last', '?')} "
+            f"({fmt.count(item['rows']) if 'rows' in item else '?'} rows).",
+        )
+    return doc
+
+
+def _brief(collection: Collection) -> list[str]:
+    """The findings in a few sentences, each with its numbers."""
+    result, level = collection.result, collection.level
+    name = company_of(result.ticker)
+    row = result.prices.loc[result.event_date, ["low", "high", "close", "preclose"]].to_dict()
+    verdict = collection.verdict
+    prices = (
+        f"On {result.event_date:%d %B %Y} {name} closed at {fmt.price(row['close'])}, "
+        f"{fmt.percent(row['close'] / row['preclose'] - 1.0)} from the previous close "
+        f"{fmt.price(row['preclose'])}, after trading between {fmt.price(row['low'])} and "
+        f"{fmt.price(row['high'])}"
+    )
+    if verdict is not None and verdict.limit_up is not None:
+        prices += (
+            f"; the day's limits were {verdict.limit_up} (up) and {verdict.limit_down} "
+            f"(down): {limit_state(verdict.prices, verdict.limit_up, verdict.limit_down)}"
+        )
+    lines = [prices + "."]
+    day0 = collection.day0
+    if day0 is not None:
+        market = float(result.abnormal["market_ret"].loc[0])
+        lines.append(
+            f"Net of the market ({result.market} {fmt.percent(market)}), the abnormal return "
+            f"on day 0 was {fmt.percent(day0.car)} "
+            f"({_ci(collection.intervals['day0'], level)}; {fmt.test(day0.t, day0.pvalue)}), "
+            f"{fmt.significance(day0.pvalue)}. {_count_as_large(day0)} estimation days had "
+            f"an abnormal return at least as large (SQ test, {_sq(day0)})."
+        )
+    window = collection.car_window
+    if window is not None:
+        lines.append(
+            f"Over {fmt.window(window.start, window.end)} the CAR was {fmt.percent(window.car)} "
+            f"({_ci(collection.intervals['car_window'], level)}; "
+            f"{fmt.test(window.t, window.pvalue)}), {fmt.significance(window.pvalue)}."
+        )
+    v0, volume = collection.volume_day0, collection.volume
+    if v0 is not None and volume is not None:
+        shares = float(volume.prices["volume"].loc[volume.event_date])
+        lines.append(
+            f"{fmt.count(shares)} shares traded on day 0, {_times(v0.car)} the normal volume "
+            f"({_ci_times(collection.intervals['volume_day0'], level)}; "
+            f"{fmt.test(v0.t, v0.pvalue)}); {_count_as_large(v0)} estimation days traded as "
+            f"much (SQ test, {_sq(v0)})."
+        )
+    day0_cars = {label: cars[(0, 0)] for label, cars in collection.cars.items() if (0, 0) in cars}
+    if len(day0_cars) > 1:
+        lines.append(
+            "Day 0 across specifications: "
+            + "; ".join(
+                f"{label} {fmt.percent(car.car)} ({fmt.p_is(car.pvalue)})"
+                for label, car in day0_cars.items()
+            )
+            + "."
+        )
+    if verdict is not None:
+        lines.extend(verdict.sentences)
+    return lines
 
 
 def _day_table(result: EventStudyResult) -> pd.DataFrame:
+    """The two trading days either side of day 0: prices, volume, return."""
     table = result.abnormal
-    day0 = result.event_date
     prices = result.prices
-    position = int(prices.index.searchsorted(day0))
+    position = int(prices.index.searchsorted(result.event_date))
     rows = prices.iloc[max(position - 2, 0) : position + 3]
     frame = rows[["open", "high", "low", "close", "preclose", "volume"]].copy()
-    frame.index = pd.Index([f"{d:%Y-%m-%d}" for d in rows.index], name="date")
-    dates = {f"{d:%Y-%m-%d}": r for r, d in zip(table.index, table["date"], strict=True)}
-    frame.insert(0, "day", [dates.get(d, "") for d in frame.index])
-    frame["return"] = [table.loc[dates[d], "ret"] if d in dates else None for d in frame.index]
-    return _table(
+    days = {d: r for r, d in zip(table.index, table["date"], strict=True)}
+    frame.insert(0, "day", [days.get(d) for d in rows.index])
+    frame["return"] = rows["close"] / rows["preclose"] - 1.0
+    frame.index = pd.Index([f"{d:%a %d %b %Y}" for d in rows.index], name="date")
+    prices_cols = dict.fromkeys(("open", "high", "low", "close", "preclose"), fmt.price)
+    return fmt.table(
         frame,
         {
-            "day": lambda v: "" if v == "" else signed_day(v),
-            "open": lambda v: f"{v:.2f}",
-            "high": lambda v: f"{v:.2f}",
-            "low": lambda v: f"{v:.2f}",
-            "close": lambda v: f"{v:.2f}",
-            "preclose": lambda v: f"{v:.2f}",
-            "volume": lambda v: f"{v:,.0f}",
-            "return": lambda v: "–" if v is None else _pct(v),
+            "day": lambda v: fmt.MISSING if v is None else fmt.signed_day(int(v)),
+            **prices_cols,
+            "volume": fmt.count,
+            "return": fmt.percent,
+        },
+        names={"preclose": "previous close", "volume": "shares traded"},
+    )
+
+
+def _claim_table(verdict: Any) -> pd.DataFrame:
+    claims = verdict.to_frame().drop(columns=["note"]).set_index("figure")
+    return fmt.table(
+        claims,
+        {
+            "claimed": lambda v: f"{v:g}",
+            "observed": lambda v: fmt.number(float(v), 4),
+            "rounded": lambda v: fmt.number(float(v), 2),
+            "difference": lambda v: fmt.number(float(v), 4),
+            "matches": lambda v: "cannot judge" if v is pd.NA else ("yes" if v else "no"),
         },
     )
 
 
-def _cars_table(
-    specs: dict[str, EventStudyResult], windows: Sequence[tuple[int, int]]
-) -> pd.DataFrame:
-    rows = {}
-    for label, res in specs.items():
-        row: dict[str, str] = {}
-        for a, b in windows:
-            test = res.car(a, b)
-            row[f"CAR {window_text(a, b)}"] = (
-                f"{_pct(test.car)} (t = {test.t:.2f}, p = {test.pvalue:.3f})"
-            )
-        rows[label] = row
+def _daily_table(result: EventStudyResult) -> pd.DataFrame:
+    """Each day of the event window: return, market, expected, AR and its test."""
+    daily = result.abnormal[["date", "ret", "market_ret", "expected", "ar", "sar", "sar_pvalue"]]
+    daily = daily.set_axis([fmt.signed_day(int(d)) for d in daily.index], axis=0)
+    return fmt.table(
+        daily,
+        {
+            "date": lambda v: f"{v:%a %d %b %Y}",
+            **dict.fromkeys(("ret", "market_ret", "expected", "ar"), fmt.percent),
+            "sar": fmt.tstat,
+            "sar_pvalue": fmt.pvalue,
+        },
+        names={
+            "ret": "return",
+            "market_ret": "market",
+            "expected": "expected",
+            "ar": "abnormal return",
+            "sar": "t",
+            "sar_pvalue": "p",
+        },
+    ).rename_axis("day")
+
+
+def _cars_table(result: EventStudyResult) -> pd.DataFrame:
+    cars = result.cars
+    rows = [result.car(int(a), int(b)) for a, b in zip(cars["start"], cars["end"], strict=True)]
+    frame = pd.DataFrame(
+        {
+            "days": [c.k for c in rows],
+            "CAR": [fmt.percent(c.car) for c in rows],
+            "se": [fmt.percent(c.se, sign=False) for c in rows],
+            "t": [fmt.tstat(c.t) for c in rows],
+            "p": [fmt.pvalue(c.pvalue) for c in rows],
+            "t (K σ², simple)": [fmt.tstat(c.t_simple) for c in rows],
+            "SQ: as large": [_count_as_large(c) for c in rows],
+            "SQ p": [fmt.pvalue(c.sq_pvalue, floor=2.0 / c.sq.n_sums) for c in rows],
+        },
+        index=pd.Index([fmt.window(c.start, c.end) for c in rows], name="window"),
+    )
+    frame["days"] = frame["days"].map(fmt.count)
+    return frame
+
+
+def _params_table(result: EventStudyResult) -> pd.DataFrame:
+    p = result.params
+    rows = {
+        "α (daily)": fmt.percent(p["alpha"], 3),
+        "β": fmt.number(p["beta"], 3),
+        "σ (daily)": fmt.percent(p["sigma"], sign=False),
+        "R²": fmt.number(p["r2"], 3),
+        "estimation days": fmt.count(p["nobs"]),
+        "degrees of freedom": fmt.count(p["df"]),
+    }
+    return pd.DataFrame(
+        {"estimate": list(rows.values())}, index=pd.Index(list(rows), name="market model")
+    )
+
+
+def _robustness_table(collection: Collection) -> pd.DataFrame:
+    rows = {
+        label: {
+            f"CAR {fmt.window(*w)}": f"{fmt.percent(car.car)} ({fmt.test(car.t, car.pvalue)})"
+            for w, car in cars.items()
+        }
+        for label, cars in collection.cars.items()
+    }
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "specification"
     return frame
 
 
-def build(collection: Collection, charts: dict[str, str]) -> Document:
-    """The report's blocks, from the collected results and the captions of the charts drawn."""
-    result, specs, verdict = collection.result, collection.specs, collection.verdict
-    volume, volume_problem = collection.volume, collection.volume_problem
-    day0 = collection.day0
-    doc = Document(f"Event study: {result.ticker} around {result.event_date:%Y-%m-%d}")
-    when = f"Day 0 is {result.event_date:%A %Y-%m-%d}"
-    if result.day0_reason:
-        when += f" (requested {result.requested_date:%Y-%m-%d}: {result.day0_reason})"
-    doc.add(
-        "p",
-        f"{when}. Market index {result.market}; estimation window "
-        f"{result.estimation} trading days "
-        f"({result.params['estimation_start']:%Y-%m-%d} to "
-        f"{result.params['estimation_end']:%Y-%m-%d}), event window {result.window}.",
+def _volume_table(volume: EventStudyResult) -> pd.DataFrame:
+    cars = volume.cars
+    rows = [volume.car(int(a), int(b)) for a, b in zip(cars["start"], cars["end"], strict=True)]
+    return pd.DataFrame(
+        {
+            "days": [fmt.count(c.k) for c in rows],
+            "volume, times normal (average)": [_times(c.car / c.k) for c in rows],
+            "abnormal log volume (sum)": [fmt.number(c.car, 3) for c in rows],
+            "t": [fmt.tstat(c.t) for c in rows],
+            "p": [fmt.pvalue(c.pvalue) for c in rows],
+            "SQ p": [fmt.pvalue(c.sq_pvalue, floor=2.0 / c.sq.n_sums) for c in rows],
+        },
+        index=pd.Index([fmt.window(c.start, c.end) for c in rows], name="window"),
     )
-
-    row0 = result.prices.loc[result.event_date]
-    lead = (
-        f"On day 0 {result.ticker} closed at {row0['close']:.2f} "
-        f"({_pct(_cell(result.abnormal, 0, 'ret'))} from the previous close "
-        f"{row0['preclose']:.2f}), after trading between {row0['low']:.2f} and "
-        f"{row0['high']:.2f}"
-    )
-    if verdict is not None and verdict.limit_up is not None:
-        lead += (
-            f"; the day's limits were {verdict.limit_up} (up) and {verdict.limit_down} (down): "
-            f"{limit_state(verdict.prices, verdict.limit_up, verdict.limit_down)}"
-        )
-    doc.add("p", lead + ".")
-
-    doc.add("h2", "Prices around the event")
-    doc.add("table", _day_table(result))
-    doc.add("img", ("prices", charts["prices"]))
-
-    if verdict is not None:
-        doc.add("h2", "The claim")
-        for sentence in verdict.sentences:
-            doc.add("p", sentence)
-        claims = verdict.to_frame().drop(columns=["note"]).set_index("figure")
-        doc.add(
-            "table",
-            _table(
-                claims,
-                {
-                    "claimed": lambda v: f"{v:g}",
-                    "rounded": lambda v: _num(v, 2),
-                    "matches": lambda v: "cannot judge" if v is pd.NA else ("yes" if v else "no"),
-                },
-            ),
-        )
-
-    doc.add("h2", "Abnormal returns")
-    if day0 is not None:
-        sq = day0.sq
-        more = sq.n_ge if day0.car >= 0 else sq.n_le
-        doc.add(
-            "p",
-            f"Day 0 abnormal return {_pct(day0.car)}: t = {day0.t_simple:.2f} "
-            f"(p = {day0.pvalue_simple:.3f}) against the estimation residuals' "
-            f"σ = {_pct(result.params['sigma']).lstrip('+')}; {more} of "
-            f"{sq.n_sums} estimation days moved at least as much (SQ test, "
-            f"p = {sq.p_two_sided:.3f}).",
-        )
-    params = result.params.drop(["estimation_start", "estimation_end"]).to_frame("estimate")
-    doc.add("table", _table(params, {"estimate": lambda v: _num(v, 6)}))
-    daily = result.abnormal[
-        ["date", "ret", "market_ret", "expected", "ar", "t", "pvalue", "car"]
-    ].copy()
-    daily["date"] = daily["date"].dt.strftime("%Y-%m-%d")
-    percent = {
-        c: (lambda v: "–" if v != v else _pct(v))
-        for c in ("ret", "market_ret", "expected", "ar", "car")
-    }
-    doc.add(
-        "table",
-        _table(daily, {**percent, "t": lambda v: f"{v:.2f}", "pvalue": lambda v: f"{v:.3f}"}),
-    )
-    doc.add("img", ("abnormal_returns", charts["abnormal_returns"]))
-    if "estimation_fit" in charts:
-        doc.add("img", ("estimation_fit", charts["estimation_fit"]))
-    cars = result.cars[["k", "car", "se", "t", "pvalue", "t_simple", "sq_percentile", "sq_pvalue"]]
-    doc.add(
-        "p",
-        "Cumulative abnormal returns (t: exact variance; t_simple: K σ²; SQ: the "
-        "CAR's percentile among the sums of K consecutive estimation residuals).",
-    )
-    doc.add(
-        "table",
-        _table(
-            cars,
-            {
-                "car": _pct,
-                "se": lambda v: _pct(v).lstrip("+"),
-                "t": lambda v: f"{v:.2f}",
-                "t_simple": lambda v: f"{v:.2f}",
-                "pvalue": lambda v: f"{v:.3f}",
-                "sq_percentile": lambda v: f"{v:.3f}",
-                "sq_pvalue": lambda v: f"{v:.3f}",
-            },
-        ),
-    )
-    doc.add("img", ("sq_test", charts["sq_test"]))
-
-    doc.add("h2", "Robustness")
-    doc.add("table", _cars_table(specs, collection.windows))
-    doc.add("img", ("robustness", charts["robustness"]))
-
-    doc.add("h2", "Trading volume")
-    if volume is None:
-        doc.add("p", f"No volume study: {volume_problem}")
-    else:
-        v0 = collection.volume_day0
-        if v0 is not None:
-            shares = _cell(volume.prices, volume.event_date, "volume")
-            doc.add(
-                "p",
-                f"{shares:,.0f} shares traded on day 0; abnormal log volume "
-                f"{v0.car:+.3f} (t = {v0.t:.2f}, p = {v0.pvalue:.3f} with the exact variance; "
-                f"SQ p = {v0.sq_pvalue:.3f}), model: {volume.model_name} on "
-                f"{volume.market}.",
-            )
-        vcars = volume.cars[["k", "car", "t", "pvalue", "sq_pvalue"]]
-        doc.add(
-            "table",
-            _table(
-                vcars,
-                {
-                    "car": lambda v: f"{v:+.3f}",
-                    "t": lambda v: f"{v:.2f}",
-                    "pvalue": lambda v: f"{v:.3f}",
-                    "sq_pvalue": lambda v: f"{v:.3f}",
-                },
-            ),
-        )
-        doc.add("img", ("volume", charts["volume"]))
-        doc.add("img", ("abnormal_volume", charts["abnormal_volume"]))
-
-    doc.add("h2", "Data")
-    for item in result.provenance:
-        doc.add(
-            "p",
-            f"{item.get('ticker', '?')}: {item.get('source', '?')}, "
-            f"{item.get('first', '?')} to {item.get('last', '?')} "
-            f"({item.get('rows', '?')} rows).",
-        )
-    return doc

@@ -55,7 +55,7 @@ def notebook_to_render(notebook: str | Path | None = None) -> Path:
     if missing:
         raise MissingDependencyError(
             f"rendering a notebook needs {', '.join(missing)}, which are not installed; "
-            "install the notebooks extra: pip install \"eventstudy-news[notebooks]\"."
+            'install the notebooks extra: pip install "eventstudy-news[notebooks]".'
         )
     if notebook is None:
         found = next((path for path in DEFAULT_NOTEBOOKS if path.is_file()), None)
@@ -75,7 +75,8 @@ def notebook_to_render(notebook: str | Path | None = None) -> Path:
 def render_notebook(
     notebook: str | Path | None = None, out: str | Path = ".", *, timeout: int = 600
 ) -> Path:
-    """Execute a notebook top to bottom and write it as HTML into ``out``.
+    """Execute a notebook top to bottom and write it as HTML into ``out``, as a research note:
+    the code cells are hidden, their outputs (tables, charts, the text they write) shown.
 
     Parameters
     ----------
@@ -107,7 +108,10 @@ def render_notebook(
     nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     client = NotebookClient(nb, timeout=timeout, resources={"metadata": {"path": str(path.parent)}})
     client.execute()
-    body, _ = HTMLExporter().from_notebook_node(nb)  # type: ignore[no-untyped-call]
+    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    body, _ = exporter.from_notebook_node(nb)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{path.stem}.html"
