@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 from sources.yahoo_fake import Chart, FakeYahoo, bundled_rows
 
 import eventstudy
+from eventstudy import format as fmt
 from eventstudy._json import to_jsonable
 from eventstudy.cli import main
 from eventstudy.errors import (
@@ -249,7 +250,8 @@ def run_with_gap(tmp: Path) -> Any:
 
 
 def everything_reads(res: Any) -> bool:
-    """summary(), its HTML, cars, car(), to_dict() and JSON all work; day 0's CAR is NaN."""
+    """summary(), its HTML, cars, car(), to_dict() and JSON all work; day 0's CAR is NaN
+    (written "–" in the summary, as eventstudy.format writes a missing number)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         text = res.summary().as_text()
@@ -257,7 +259,7 @@ def everything_reads(res: Any) -> bool:
         doc = json.loads(json.dumps(to_jsonable(res.to_dict())))
         day0 = next(r for r in doc["abnormal"] if r["rel_day"] == 0)
         return (
-            "nan" in text and "<table" in html and np.isnan(res.car(0, 0).car)
+            fmt.MISSING in text and "<table" in html and np.isnan(res.car(0, 0).car)
             and np.isnan(res.cars.loc["[0,0]", "sq_pvalue"]) and day0["ar"] is None
         )
 
