@@ -13,7 +13,7 @@ import pandas as pd
 from eventstudy.calendar import DateLike, locate_event
 from eventstudy.claims import ClaimVerdict, SeedReport, gather_evidence, judge, load_seed
 from eventstudy.claims.figures import Claim, Direction, as_claim
-from eventstudy.engine import Batch, PriceLoader, prepare
+from eventstudy.engine import Batch, LoadedPrices, prepare
 from eventstudy.errors import (
     DataQualityWarning,
     DataUnavailableError,
@@ -84,10 +84,10 @@ def run(
 
 
 def run_spec(
-    ticker: str, date: DateLike, spec: StudySpec, loader: PriceLoader | None = None
+    ticker: str, date: DateLike, spec: StudySpec, prices: LoadedPrices | None = None
 ) -> EventStudyResult:
-    """:func:`run` of a made specification, reusing ``loader``'s prices."""
-    batch = prepare([(ticker, date, spec.market)], spec, strict=True, loader=loader)
+    """:func:`run` of a made specification, reusing ``prices`` loaded before."""
+    batch = prepare([(ticker, date, spec.market)], spec, strict=True, prices=prices)
     _warn_missing_days(batch)
     return EventStudyResult(batch)
 

@@ -10,6 +10,7 @@ from numpy.testing import assert_allclose
 import eventstudy
 from eventstudy import DataQualityWarning, InsufficientDataError, InvalidInputError
 from eventstudy.cli import main
+from eventstudy.sources.owndata import OwnTable
 
 FAW = "000800.SZ"
 
@@ -142,7 +143,7 @@ def test_constant_mean_needs_no_market() -> None:
 
 
 def test_stock_as_its_own_market() -> None:
-    with pytest.raises(InsufficientDataError, match="same series"):
+    with pytest.raises(InvalidInputError, match="same series"):
         eventstudy.run("399001.SZ", "2021-09-13", data="bundled")
 
 
@@ -217,15 +218,21 @@ def test_own_table_provenance_is_one_record_whatever_was_read_first() -> None:
     assert [r["ticker"] for r in before] == [FAW.lower(), "399001.SZ"]
 
 
-def test_rerun_reuses_the_prices_already_loaded() -> None:
+def test_rerun_reuses_the_prices_already_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[object] = []
+    read = OwnTable.read.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        OwnTable, "read", classmethod(lambda cls, s: reads.append(s) or read(cls, s))
+    )
     first = eventstudy.run(FAW, "2021-09-13", market="399001.SZ", data=_own())
     adjusted = first.rerun(model="market_adjusted")
-    assert adjusted._batch.loader is first._batch.loader
+    assert len(reads) == 1  # the table is read once, for the first study
     assert adjusted.model_name == "market_adjusted"
     alone = eventstudy.run(FAW, "2021-09-13", market="399001.SZ", model="market_adjusted",
                            data=_own())
     pd.testing.assert_frame_equal(adjusted.abnormal, alone.abnormal, check_exact=True)
     assert adjusted.provenance == alone.provenance
-    assert first.rerun(window=(-5, 5))._batch.loader is not first._batch.loader  # new span
+    first.rerun(window=(-5, 5))
+    assert len(reads) == 3  # a new calendar span is loaded anew
     with pytest.raises(InvalidInputError, match="unknown setting"):
         first.rerun(windw=(-5, 5))

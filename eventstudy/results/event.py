@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -154,9 +154,10 @@ class EventStudyResult(SummaryMixin):
     def __init__(self, batch: Batch) -> None:
         if batch.panel.n_events != 1:
             raise InvalidInputError("EventStudyResult holds exactly one event.")
-        self._batch = batch
-        self._cars: dict[tuple[int, int], CarResult] = {}
         row = batch.studied.iloc[0]
+        # The result keeps the prices of its own stock and market only.
+        self._batch = replace(batch, prices=batch.prices.only([row["ticker"], row["market"]]))
+        self._cars: dict[tuple[int, int], CarResult] = {}
         self.ticker: str = row["ticker"]
         self.market: str = row["market"]
         self.spec = batch.spec
@@ -176,12 +177,12 @@ class EventStudyResult(SummaryMixin):
     @property
     def prices(self) -> pd.DataFrame:
         """The stock's price frame used (with its provenance in ``attrs``)."""
-        return self._batch.prices(self.ticker)
+        return self._batch.prices.frame(self.ticker)
 
     @property
     def market_prices(self) -> pd.DataFrame:
         """The market's price frame used."""
-        return self._batch.prices(self.market)
+        return self._batch.prices.frame(self.market)
 
     @property
     def provenance(self) -> list[dict[str, Any]]:
@@ -315,7 +316,7 @@ class EventStudyResult(SummaryMixin):
         from eventstudy.api import run_spec
 
         return run_spec(
-            self.ticker, self.requested_date, self.spec.replace(**changes), self._batch.loader
+            self.ticker, self.requested_date, self.spec.replace(**changes), self._batch.prices
         )
 
     @cached_property

@@ -1,0 +1,200 @@
+"""Prices for a batch of events: each ticker loaded once, and what was loaded kept for results.
+
+:class:`PriceLoader` loads each ticker's prices once from the study's source and remembers
+errors too; :meth:`PriceLoader.loaded` hands over what it loaded as :class:`LoadedPrices`, plain
+data a result keeps (no source, no loading), from which a later loader starts when the same
+events are studied again (``rerun``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from eventstudy._typing import Window
+from eventstudy.errors import EventStudyError
+from eventstudy.sources import is_bundled, is_own_data, load_prices
+from eventstudy.sources._frame import PriceArrays, StockTable
+from eventstudy.sources.owndata import OwnTable
+
+#: Calendar dates asked of a source: (first, last), None for "as far as the data go".
+Span = tuple[pd.Timestamp | None, pd.Timestamp | None]
+
+
+def load_span(days: np.ndarray, estimation: Window, window: Window) -> Span:
+    """Calendar dates wide enough to hold the windows around every day (for downloads)."""
+    before = max(0, -min(estimation[0], window[0]))
+    after = max(0, max(estimation[1], window[1]))
+    # 250 trading days fit in about 365 calendar days; long holidays need a margin.
+    pad_before = pd.Timedelta(days=math.ceil(before * 1.6) + 20)
+    pad_after = pd.Timedelta(days=math.ceil(after * 1.6) + 20)
+    known = days[~np.isnat(days)]
+    if not len(known):
+        return None, None
+    return pd.Timestamp(known.min()) - pad_before, pd.Timestamp(known.max()) + pad_after
+
+
+@dataclass(frozen=True)
+class LoadedPrices:
+    """The prices a batch loaded: each ticker's arrays and frame, and where they came from.
+
+    Attributes
+    ----------
+    data : str, path or DataFrame
+        The source they came from (the study's ``data``).
+    span : tuple
+        The calendar dates asked of the source.
+    arrays : dict of str to PriceArrays
+        Each ticker's prices as arrays.
+    frames : dict of str to pandas.DataFrame
+        Each ticker's frame as the source gave it (with its provenance in ``attrs``); for a
+        user's own table, the frames built so far.
+    own : OwnTable or None
+        The user's own table, read and checked once (None for the other sources).
+    """
+
+    data: Any
+    span: Span
+    arrays: dict[str, PriceArrays]
+    frames: dict[str, pd.DataFrame]
+    own: OwnTable | None
+
+    def frame(self, ticker: str) -> pd.DataFrame:
+        """The price frame of ``ticker`` (see :func:`eventstudy.load_prices`)."""
+        if ticker not in self.frames and self.own is not None:
+            self.frames[ticker] = self.own.load(ticker)  # built once, on first use
+        return self.frames[ticker]
+
+    def only(self, tickers: Iterable[str]) -> LoadedPrices:
+        """These prices restricted to ``tickers``."""
+        keep = set(tickers)
+        return replace(
+            self,
+            arrays={t: a for t, a in self.arrays.items() if t in keep},
+            frames={t: f for t, f in self.frames.items() if t in keep},
+        )
+
+    def serves(self, data: Any, span: Span) -> bool:
+        """Whether these are the prices ``data`` gives over ``span``."""
+        same = self.data is data or (
+            isinstance(data, str | os.PathLike)
+            and isinstance(self.data, str | os.PathLike)
+            and str(data) == str(self.data)
+        )
+        return same and self.span == span
+
+    def provenance(self, tickers: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """One record per ticker loaded (of ``tickers``): source, detail, fetched_at, rows,
+        first, last, ticker."""
+        keep = set(self.arrays) if tickers is None else set(tickers)
+        records = []
+        for ticker, arrays in self.arrays.items():
+            if ticker not in keep:
+                continue
+            if self.own is None:
+                records.append(dict(self.frames[ticker].attrs.get("provenance", {})))
+                continue
+            records.append(
+                {
+                    **self.own.provenance,
+                    "rows": len(arrays.dates),
+                    "first": f"{pd.Timestamp(arrays.dates[0]):%Y-%m-%d}",
+                    "last": f"{pd.Timestamp(arrays.dates[-1]):%Y-%m-%d}",
+                    "ticker": ticker,
+                }
+            )
+        return records
+
+
+class PriceLoader:
+    """Loads each ticker's prices once from the chosen source; remembers errors too.
+
+    A user's own table is read and checked once and kept as one table (no frame per
+    ticker). In ``"auto"`` mode a bundled ticker is asked for whole (no date bounds), which
+    the bundled data answers, so it never needs the network; other tickers are downloaded for
+    the calendar span the windows need.
+
+    Parameters
+    ----------
+    data : str, path or DataFrame
+        The source (a checked ``StudySpec.data``).
+    span : tuple
+        The calendar dates to ask a downloading source for.
+    known : LoadedPrices, optional
+        Prices loaded before; used if they are those of ``data`` over ``span``.
+    """
+
+    def __init__(self, data: Any, span: Span, known: LoadedPrices | None = None) -> None:
+        self.data = data
+        self.span = span
+        self.own = is_own_data(data)
+        self._own: OwnTable | EventStudyError | None = None
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._arrays: dict[str, PriceArrays | EventStudyError] = {}
+        if known is not None and known.serves(data, span):
+            self._own = known.own
+            self._frames.update(known.frames)
+            self._arrays.update(known.arrays)
+
+    def _own_table(self) -> OwnTable:
+        if self._own is None:
+            try:
+                self._own = OwnTable.read(self.data)
+            except EventStudyError as exc:
+                self._own = exc
+        if isinstance(self._own, EventStudyError):
+            raise self._own
+        return self._own
+
+    def _load_frame(self, ticker: str) -> pd.DataFrame:
+        if self.own:
+            return self._own_table().load(ticker)
+        if self.data == "bundled" or (self.data == "auto" and is_bundled(ticker)):
+            # The whole bundled series: no download is needed for any date it covers.
+            return load_prices(ticker, data=self.data)
+        return load_prices(ticker, self.span[0], self.span[1], data=self.data)
+
+    def _load_arrays(self, ticker: str) -> PriceArrays:
+        if self.own:
+            own = self._own_table()
+            stocks = own.stocks
+            k = stocks.tickers.index(own.name_of(ticker))
+            return replace(stocks.arrays(k), ticker=ticker)
+        return PriceArrays.from_frame(ticker, self.frame(ticker))
+
+    def table(self, tickers: list[str]) -> StockTable:
+        """The prices of ``tickers`` (all loaded without error) laid end to end.
+
+        A user's own table is used whole, as it is: no copy.
+        """
+        if self.own and tickers and set(tickers) <= set(self._own_table().stocks.tickers):
+            return self._own_table().stocks
+        arrays = [self(t) for t in tickers]
+        return StockTable.of([a for a in arrays if isinstance(a, PriceArrays)])
+
+    def __call__(self, ticker: str) -> PriceArrays | EventStudyError:
+        """The ticker's prices as arrays, or the error that loading them raised."""
+        if ticker not in self._arrays:
+            try:
+                self._arrays[ticker] = self._load_arrays(ticker)
+            except EventStudyError as exc:
+                self._arrays[ticker] = exc
+        return self._arrays[ticker]
+
+    def frame(self, ticker: str) -> pd.DataFrame:
+        """The ticker's price frame (loaded on first use for the user's own table)."""
+        if ticker not in self._frames:
+            self._frames[ticker] = self._load_frame(ticker)
+        return self._frames[ticker]
+
+    def loaded(self) -> LoadedPrices:
+        """What was loaded without error, as plain data."""
+        own = self._own if isinstance(self._own, OwnTable) else None
+        arrays = {t: a for t, a in self._arrays.items() if isinstance(a, PriceArrays)}
+        return LoadedPrices(self.data, self.span, arrays, dict(self._frames), own)
