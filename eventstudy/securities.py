@@ -51,6 +51,10 @@ _CANDIDATES = (
     _PACKAGE / "_bundled" / "securities.csv",  # installed from a wheel
     _PACKAGE.parent / "data" / "securities.csv",  # source checkout
 )
+_ENGLISH = (
+    _PACKAGE / "_bundled" / "english-names.csv",  # installed from a wheel
+    _PACKAGE.parent / "data" / "english-names.csv",  # source checkout
+)
 _NS_PER_DAY = 86_400 * 10**9
 
 
@@ -134,6 +138,12 @@ class Security:
         return str(self.names["name"].iloc[-1])
 
     @property
+    def english_name(self) -> str | None:
+        """The company's English short name where the package has one (``"FAW Jiefang"``;
+        :func:`english_names`), else None."""
+        return english_names().get(self.ticker)
+
+    @property
     def first_day(self) -> pd.Timestamp:
         """The first trading day in the table (2019-01-02 for stocks listed before)."""
         return pd.Timestamp(self.names["start"].iloc[0])
@@ -186,6 +196,25 @@ class Security:
     def _repr_html_(self) -> str:
         head = html.escape(str(self).splitlines()[0])
         return f"<p><b>{head}</b></p>" + self._table().to_html(index=False, border=0)
+
+
+@lru_cache(maxsize=1)
+def english_names() -> dict[str, str]:
+    """English short names by ticker, for the stocks the package bundles prices of.
+
+    From ``english-names.csv`` (the names of ``data/PROVENANCE.md``); the exchange's names in
+    the table are Chinese, which charts cannot draw with the fonts matplotlib ships.
+
+    Examples
+    --------
+    >>> english_names()["000800.SZ"]
+    'FAW Jiefang'
+    """
+    path = next((p for p in _ENGLISH if p.is_file()), None)
+    if path is None:
+        return {}
+    table = pd.read_csv(path, dtype="str")
+    return dict(zip(table["ticker"], table["english_name"], strict=True))
 
 
 def security(key: str) -> Security:

@@ -53,14 +53,18 @@ def _texts(fig: Figure) -> list[str]:
     return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
 
 
+def _headline(fig: Figure) -> str:
+    assert fig._suptitle is not None
+    return fig._suptitle.get_text().replace("\n", " ")
+
+
 def _has(fig: Figure, text: str) -> bool:
     return any(text in t for t in _texts(fig))
 
 
 def test_plot_event_leads_with_day0_and_its_interval(faw: eventstudy.EventStudyResult) -> None:
     fig = plots.plot_event(faw)
-    assert fig._suptitle is not None
-    assert fig._suptitle.get_text() == "000800.SZ: abnormal return of +4.53% on 13 Sep 2021"
+    assert _headline(fig) == "FAW Jiefang (000800.SZ): abnormal return of +4.53% on 13 Sep 2021"
     detail, xlabel, ylabel = _labels(fig)
     assert detail.replace("\n", " ").startswith(
         "Day 0: 95% CI +0.41% to +8.64%, t = 2.17, p = 0.031. CAR [-1, +1]: -1.26% "
@@ -94,9 +98,8 @@ def test_plot_event_of_volume_in_multiples_of_normal(
     faw_volume: eventstudy.EventStudyResult,
 ) -> None:
     fig = plots.plot_event(faw_volume)
-    assert fig._suptitle is not None
-    headline = fig._suptitle.get_text()
-    assert headline == "000800.SZ: 4.6 times the normal trading volume on 13 Sep 2021"
+    headline = _headline(fig)
+    assert headline == "FAW Jiefang (000800.SZ): 4.6 times the normal trading volume on 13 Sep 2021"
     ax = fig.axes[0]
     assert ax.get_yscale() == "log"
     assert ax.get_ylabel() == "trading volume, times the normal volume (log scale)"
@@ -114,7 +117,11 @@ def test_plots_draw_into_the_given_axes(faw: eventstudy.EventStudyResult) -> Non
     ]
     assert all(f is fig for f in drawn)
     assert len(fig.axes) == 4 and fig._suptitle is None and not fig.legends
-    assert axes[0, 0].get_title(loc="left").startswith("000800.SZ: abnormal return of +4.53%")
+    assert (
+        axes[0, 0]
+        .get_title(loc="left")
+        .startswith("FAW Jiefang (000800.SZ): abnormal return of +4.53%")
+    )
 
 
 def test_charts_are_not_held_by_pyplot(faw: eventstudy.EventStudyResult) -> None:
@@ -129,8 +136,7 @@ def test_plot_prices_marks_limits_claim_and_holiday(faw: eventstudy.EventStudyRe
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "limit-up price (days that reached it)" in legend
     assert "claimed price 12.78" in legend
-    assert fig._suptitle is not None
-    assert fig._suptitle.get_text() == "000800.SZ: closed at 12.11 (+4.22%) on 13 Sep 2021"
+    assert _headline(fig) == "FAW Jiefang (000800.SZ): closed at 12.11 (+4.22%) on 13 Sep 2021"
     assert "high 12.78 (the day's limit-up price)" in ax.get_title(loc="left")
     assert any(t.get_text() == "limit-up 12.78" for t in ax.texts)
     assert _has(fig, "closed 20–21 Sep")
@@ -167,9 +173,9 @@ def test_plot_volume_states_the_multiple_of_normal(
     ax = fig.axes[0]
     assert ax.get_ylabel() == "shares traded (millions)"
     assert any(t.get_text() == "110.0 m\n4.6 times normal" for t in ax.texts)
-    assert fig._suptitle is not None
-    assert fig._suptitle.get_text().replace("\n", " ") == (
-        "000800.SZ: 110.0 million shares traded on 13 Sep 2021, 4.6 times the normal volume"
+    assert _headline(fig) == (
+        "FAW Jiefang (000800.SZ): 110.0 million shares traded on 13 Sep 2021, "
+        "4.6 times the normal volume"
     )
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "normal volume" in texts
@@ -187,8 +193,7 @@ def test_plot_sq_counts_estimation_days(
 ) -> None:
     fig = plots.plot_sq(faw)
     assert _has(fig, "5 of 240 days ≥ AR\nSQ two-sided p = 0.042")
-    assert fig._suptitle is not None
-    assert fig._suptitle.get_text() == "000800.SZ: 5 of 240 ordinary days rose as far as day 0"
+    assert _headline(fig) == "FAW Jiefang (000800.SZ): 5 of 240 ordinary days rose as far as day 0"
     # No estimation day traded as much: the p-value is below the test's resolution, 2/240.
     assert _has(plots.plot_sq(faw_volume), "0 of 240 days ≥ AV\nSQ two-sided p < 0.009")
 
@@ -210,9 +215,10 @@ def test_plot_peers_highlights_the_stock() -> None:
     study = eventstudy.study([(t, "2021-09-13") for t in PEERS], market="000300.SS", data="bundled")
     fig = plots.plot_peers(study, highlight="000800.SZ")
     ax = fig.axes[0]
-    assert sorted(t.get_text() for t in ax.get_yticklabels()) == sorted(PEERS)
-    assert fig._suptitle is not None
-    assert fig._suptitle.get_text() == "000800.SZ: +4.48% on day 0 (13 Sep 2021)"
+    names = sorted(t.get_text() for t in ax.get_yticklabels())
+    assert names == sorted(plots.company_of(t) for t in PEERS)
+    assert "FAW Jiefang (000800.SZ)" in names and "SAIC Motor (600104.SS)" in names
+    assert _headline(fig) == "FAW Jiefang (000800.SZ): +4.48% on day 0 (13 Sep 2021)"
     with pytest.raises(InvalidInputError, match="event window"):
         plots.plot_peers(study, day=50)
 

@@ -108,6 +108,7 @@ def test_report_json_numbers_equal_the_library(reports: tuple[Path, Path]) -> No
 
 def test_report_summaries_state_the_facts(reports: tuple[Path, Path]) -> None:
     md = (reports[0] / "report.md").read_text(encoding="utf-8")
+    assert md.startswith("# FAW Jiefang (000800.SZ): the shares around Monday 13 September 2021")
     assert "closed at 12.11, +4.22% from the previous close 11.62" in md
     assert "limits were 12.78 (up) and 10.46 (down): touched limit-up but closed below it" in md
     assert (
@@ -195,6 +196,8 @@ def test_each_statistic_reads_the_same_in_every_output(reports: tuple[Path, Path
         "sq_volume": plots.plot_sq(volume),
     }
     texts = {name: " ".join(_chart_texts(fig)).replace("\n", " ") for name, fig in charts.items()}
+    assert all("FAW Jiefang (000800.SZ): " in text for text in texts.values())
+    assert all("Source: exchange prices bundled with eventstudy" in t for t in texts.values())
     assert "abnormal return of +4.53%" in texts["abnormal_returns"]
     assert day0_test in texts["abnormal_returns"] and window_test in texts["abnormal_returns"]
     assert "4.6 times the normal trading volume" in texts["abnormal_volume"]

@@ -20,7 +20,7 @@ import pandas as pd
 
 from eventstudy import format as fmt
 from eventstudy._typing import ColorConvention, check_option
-from eventstudy.errors import InvalidInputError
+from eventstudy.errors import EventStudyError, InvalidInputError
 from eventstudy.models import MODELS
 from eventstudy.statistics.pvalues import t_critical
 
@@ -195,8 +195,21 @@ def company(result: Any) -> str:
 
 
 def company_of(ticker: str) -> str:
-    """A stock as a reader knows it: ``"FAW Jiefang (000800.SZ)"``, else the ticker."""
-    return ticker
+    """A stock as a reader knows it: its English name from the security master with the
+    ticker, ``"FAW Jiefang (000800.SZ)"``, else the ticker.
+
+    Examples
+    --------
+    >>> company_of("000800.SZ"), company_of("AAPL")
+    ('FAW Jiefang (000800.SZ)', 'AAPL')
+    """
+    from eventstudy.securities import security
+
+    try:
+        name = security(ticker).english_name
+    except EventStudyError:  # not an A share the security master knows
+        return ticker
+    return f"{name} ({ticker})" if name else ticker
 
 
 def source_line(result: Any, *, model: bool = True) -> str:
