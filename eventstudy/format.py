@@ -36,6 +36,7 @@ import numbers
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from eventstudy._typing import signed_day
@@ -266,10 +267,11 @@ def table(
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"volume": [110009880.0], "ret": [0.0422]}, index=["13 Sep"])
+    >>> frame = pd.DataFrame({"volume": [110009880.0], "ret": [0.0422], "limit": [True]},
+    ...                      index=["13 Sep"])
     >>> table(frame, {"volume": count, "ret": percent}, names={"ret": "return"})
-                 volume  return
-    13 Sep  110,009,880  +4.22%
+                 volume  return limit
+    13 Sep  110,009,880  +4.22%   yes
     """
     out = pd.DataFrame(index=frame.index.astype(str))
     out.index.name = frame.index.name
@@ -280,7 +282,7 @@ def table(
 
 
 def _cell(value: Any) -> str:
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
     if isinstance(value, numbers.Integral):
         return count(float(value))

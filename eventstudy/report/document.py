@@ -286,9 +286,9 @@ def _claim_table(verdict: Any) -> pd.DataFrame:
         claims,
         {
             "claimed": lambda v: f"{v:g}",
-            "observed": lambda v: fmt.number(float(v), 4),
+            "observed": lambda v: fmt.number(float(v), 2),
             "rounded": lambda v: fmt.number(float(v), 2),
-            "difference": lambda v: fmt.number(float(v), 4),
+            "difference": lambda v: fmt.number(float(v), 2),
             "matches": lambda v: "cannot judge" if v is pd.NA else ("yes" if v else "no"),
         },
     )
