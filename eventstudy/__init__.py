@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from eventstudy import events
+from eventstudy._version import __version__
 from eventstudy.api import check_claim, check_seed, run, study
 from eventstudy.claims import ClaimVerdict
 from eventstudy.errors import (
@@ -24,8 +25,6 @@ from eventstudy.limits import limits
 from eventstudy.results.event import CarResult, EventStudyResult
 from eventstudy.securities import security
 from eventstudy.sources import load_prices
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CacheError",

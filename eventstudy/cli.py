@@ -16,6 +16,7 @@ import pandas as pd
 
 from eventstudy._json import to_jsonable
 from eventstudy._typing import ColorConvention, Window
+from eventstudy._version import __version__
 from eventstudy.errors import EventStudyError
 from eventstudy.models import MODELS
 from eventstudy.spec import StudySpec, option_default, option_types
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="eventstudy",
         description="Measure how a stock reacted to news, and check what the news said.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run_p = commands.add_parser("run", help="event study of one stock around one date")
@@ -127,15 +128,6 @@ def build_parser() -> argparse.ArgumentParser:
         "as HTML into the folder",
     )
     return parser
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("eventstudy-news")
-    except PackageNotFoundError:
-        return "(not installed)"
 
 
 def _emit(result: Any, as_json: bool) -> None:

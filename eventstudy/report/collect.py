@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from eventstudy._typing import windows_inside
+from eventstudy._version import __version__
 from eventstudy.errors import EventStudyError
 from eventstudy.markets import find_market
 from eventstudy.statistics.pvalues import t_critical
@@ -107,7 +108,6 @@ def collect(
         Whatever the main study raises. A volume study that cannot be made is recorded in
         ``volume_problem`` instead.
     """
-    from eventstudy import __version__
     from eventstudy.api import run
 
     data = spec.data
