@@ -24,6 +24,7 @@ from eventstudy.errors import (
 from eventstudy.limits import limits
 from eventstudy.results.event import CarResult, EventStudyResult
 from eventstudy.securities import security
+from eventstudy.simulate import simulate
 from eventstudy.sources import load_prices
 
 __all__ = [
@@ -46,5 +47,6 @@ __all__ = [
     "load_prices",
     "run",
     "security",
+    "simulate",
     "study",
 ]

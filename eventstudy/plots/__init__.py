@@ -15,11 +15,13 @@ function              chart
 :func:`plot_cars`     CARs with confidence intervals across models, markets, windows
 :func:`plot_caar`     a multi-event study's AARs and CAAR with its band
 :func:`plot_peers`    each event's abnormal return on one day of a multi-event study
+:func:`plot_power`    a simulation's rejection rates against the shock, one curve per test
 ====================  ==========================================================
 
 The modules: :mod:`~eventstudy.plots._style` (the shared look and helpers),
 :mod:`~eventstudy.plots.event` (one event's statistics), :mod:`~eventstudy.plots.prices`
-(the price table) and :mod:`~eventstudy.plots.study` (comparisons and multi-event studies).
+(the price table), :mod:`~eventstudy.plots.study` (comparisons and multi-event studies) and
+:mod:`~eventstudy.plots.simulation` (simulated size and power).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from eventstudy.plots._style import (
 )
 from eventstudy.plots.event import plot_event, plot_fit, plot_sq
 from eventstudy.plots.prices import plot_prices, plot_volume
+from eventstudy.plots.simulation import plot_power
 from eventstudy.plots.study import plot_caar, plot_cars, plot_peers
 
 __all__ = [
@@ -50,6 +53,7 @@ __all__ = [
     "plot_event",
     "plot_fit",
     "plot_peers",
+    "plot_power",
     "plot_prices",
     "plot_sq",
     "plot_volume",
