@@ -215,7 +215,7 @@ def test_own_table_provenance_is_one_record_whatever_was_read_first() -> None:
     _ = result.prices  # the frame of the stock, read from the same checked table
     assert result.provenance == before
     assert before[0]["detail"] == f"DataFrame passed as data ({len(_own())} rows)"
-    assert [r["ticker"] for r in before] == [FAW.lower(), "399001.SZ"]
+    assert [r["ticker"] for r in before] == [FAW, "399001.SZ"]  # one spelling everywhere
 
 
 def test_rerun_reuses_the_prices_already_loaded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -278,6 +279,32 @@ def json_with_gap(tmp: Path) -> Any:
     return status, json.loads(out.getvalue())
 
 
+def with_index(**changes: object) -> pd.DataFrame:
+    """FAW and the SZSE Component from the bundle, FAW's or the index's prices replaced."""
+    frames = [eventstudy.load_prices(t, data="bundled").reset_index() for t in (FAW, "399001.SZ")]
+    table = pd.concat(frames, ignore_index=True)
+    for ticker, value in changes.items():
+        rows = table["ticker"] == {"stock": FAW, "index": "399001.SZ"}[ticker]
+        table.loc[rows, ["open", "high", "low", "close", "preclose", "adj_close"]] = value
+    return table
+
+
+def statuses(events: list[Any], **options: Any) -> list[str]:
+    res = eventstudy.study(events, market="000300.SS", data="bundled", window=(-1, 1), **options)
+    return list(res.events["status"])
+
+
+def offline_yahoo(call: Callable[[], Any]) -> Any:
+    """``call()`` with every Yahoo download failing as it does without a network."""
+    failure = DataUnavailableError(
+        "Yahoo Finance could not be reached for '000800.SZ': this machine looks offline")
+    with mock.patch("eventstudy.sources.yahoo.download", side_effect=failure) as download:
+        try:
+            return call()
+        finally:
+            assert download.called  # the bundle's end did not stop the search
+
+
 PRICES = "Prices a vendor or a table can hold"
 VENDOR = "Prices Yahoo Finance serves"
 TABLE = "A price table's shape"
@@ -285,6 +312,8 @@ DATES = "Dates in a price table"
 WINDOW = "Dates given to load_prices"
 TICKERS = "Tickers"
 GAPS = "Missing market days"
+EVENTS = "Events given to run() and study()"
+DEFAULTS = "Defaults"
 SOURCE = "The price source (data=)"
 CACHE = "The price cache"
 CLI = "The command line"
@@ -460,6 +489,83 @@ CASES: list[Case] = [
     refused(TICKERS, "a ticker not in the bundled data", DataUnavailableError,
             "No prices for ticker 'AAPL' in the bundled data; it holds 000001.SS",
             lambda tmp: eventstudy.load_prices("AAPL", data="bundled")),
+    refused(PRICES, "a stock price that never moves over the estimation window (σ = 0)",
+            eventstudy.InsufficientDataError,
+            "the model fits the stock's returns exactly over the estimation window (-250, -11) "
+            "(σ = 0: a price that never moves, or a filled-in series?), so no abnormal value can "
+            "be scaled and no test statistic exists",
+            lambda tmp: eventstudy.run(FAW, "2021-09-13", data=with_index(stock=10.0))),
+    refused(PRICES, "a market index that never moves over the estimation window",
+            eventstudy.InsufficientDataError,
+            "the market index 399001.SZ does not move over the estimation window (-250, -11), so "
+            "the market model cannot be fitted; choose another market with market=",
+            lambda tmp: eventstudy.run(FAW, "2021-09-13", data=with_index(index=10.0))),
+    works(PRICES, "the same in a `study`", "that event's status says so; the others are studied",
+          lambda tmp: eventstudy.study(
+              [(FAW, "2021-09-13"), ("000625.SZ", "2021-09-13")],
+              data=pd.concat([with_index(stock=10.0),
+                              eventstudy.load_prices("000625.SZ", data="bundled").reset_index()])),
+          lambda res: "σ = 0" in res.events.at[0, "status"] and res.events.at[1, "status"] == "ok"),
+    # ------------------------------------------------------------------ events
+    works(EVENTS, "a `study` whose events hold a row `(None, \"2021-09-13\")`",
+          "that event's status: “ticker=None is not a ticker…”; the others are studied",
+          lambda tmp: statuses([(FAW, "2021-09-13"), (None, "2021-09-13")]),
+          lambda got: got[0] == "ok" and got[1].startswith("ticker=None is not a ticker")),
+    works(EVENTS, "a `study` row `(\"000800.SZ\",)` (no date)",
+          "that event's status: “an event is (ticker, date) or (ticker, date, market), not "
+          "('000800.SZ',)”", lambda tmp: statuses([(FAW, "2021-09-13"), (FAW,)]),
+          lambda got: got[0] == "ok" and "not ('000800.SZ',)" in got[1]),
+    works(EVENTS, "a `study` row with an empty ticker or date",
+          "that event's status: “ticker='' is not a ticker…”, “date=an empty cell is not a "
+          "date.”", lambda tmp: statuses([(FAW, "2021-09-13"), ("", "2021-09-13"), (FAW, "")]),
+          lambda got: got[0] == "ok" and got[1].startswith("ticker='' is not")
+          and got[2] == "date=an empty cell is not a date."),
+    works(EVENTS, "a `study` row dated `09/10/2021`",
+          "that event's status: “date='09/10/2021' is ambiguous: it could be 2021-09-10 or "
+          "2021-10-09…”", lambda tmp: statuses([(FAW, "2021-09-13"), (FAW, "09/10/2021")]),
+          lambda got: got[0] == "ok" and "'09/10/2021' is ambiguous" in got[1]),
+    refused(EVENTS, "`run(\"000800.SZ\", \"09/10/2021\")`", InvalidInputError,
+            "date='09/10/2021' is ambiguous: it could be 2021-09-10 or 2021-10-09; write it as "
+            "YYYY-MM-DD", lambda tmp: eventstudy.run(FAW, "09/10/2021", data="bundled")),
+    works(EVENTS, "`run(\"000800.SZ\", \"13 Sep 2021\")`", "accepted: day 0 is 2021-09-13",
+          lambda tmp: eventstudy.run(FAW, "13 Sep 2021", data="bundled", window=(-1, 1)),
+          lambda res: res.event_date == pd.Timestamp("2021-09-13")),
+    works(EVENTS, "`run(..., \"2021-09-12T16:00Z\")` (midnight in Shanghai, in UTC)",
+          "accepted: day 0 is Monday 2021-09-13, the date in the exchange's zone",
+          lambda tmp: eventstudy.run(FAW, "2021-09-12T16:00Z", data="bundled", window=(-1, 1)),
+          lambda res: res.event_date == pd.Timestamp("2021-09-13") and res.day0_reason == ""),
+    works(EVENTS, "`\" 000800.sz \"` with `market=\" 399001.sz \"`",
+          "accepted: 000800.SZ against 399001.SZ",
+          lambda tmp: eventstudy.run(" 000800.sz ", "2021-09-13", market=" 399001.sz ",
+                                     data="bundled", window=(-1, 1)),
+          lambda res: (res.ticker, res.market) == (FAW, "399001.SZ")),
+    works(EVENTS, "`000800.SZ` and `\" 000800.sz \"` on the same day in one `study`",
+          "the second is “duplicate of event 0 (same ticker, market and day 0)”",
+          lambda tmp: statuses([(FAW, "2021-09-13"), (" 000800.sz ", "2021-09-13")]),
+          lambda got: got == ["ok", "duplicate of event 0 (same ticker, market and day 0)"]),
+    refused(EVENTS, "`run(\"399001.sz\")`: the index against itself", InvalidInputError,
+            "the stock and the market are the same series (399001.SZ, the default market for "
+            "tickers ending .SZ; pass market= to choose another)",
+            lambda tmp: eventstudy.run("399001.sz", "2021-09-13", data="bundled")),
+    # ------------------------------------------------------------------ defaults
+    refused(DEFAULTS, "a US ticker in your own table without `^GSPC` in it",
+            DataUnavailableError, "the market ^GSPC (the default market for tickers without an "
+            "exchange suffix; pass market= to choose another): No prices for ticker '^GSPC'",
+            lambda tmp: eventstudy.run("AAPL", "2021-09-13", data=faw_rows().assign(
+                ticker="AAPL"))),
+    refused(DEFAULTS, "a ticker whose suffix has no default market (`X.XX`)", InvalidInputError,
+            "No default market index for 'X.XX' (suffix '.XX'). Pass market='<index ticker>' "
+            "explicitly", lambda tmp: eventstudy.run("X.XX", "2021-09-13", data=faw_rows())),
+    refused(DEFAULTS, "a bundled ticker after the bundle's end (2023-05-04), `data=\"auto\"`, "
+            "offline", DataUnavailableError,
+            "No prices for '000800.SZ' from 2022-03-10 to 2023-06-09. Tried cache: miss; "
+            "bundled: covers 2019-01-02 to 2022-01-14 only; yahoo: Yahoo Finance could not be "
+            "reached for '000800.SZ': this machine looks offline",
+            lambda tmp: offline_yahoo(lambda: eventstudy.run(FAW, "2023-05-04"))),
+    works(DEFAULTS, "the same for an event inside the bundled period, offline",
+          "accepted: the bundle serves it, Yahoo is never asked",
+          lambda tmp: eventstudy.run(FAW, "2022-01-04", window=(-5, 5)),
+          lambda res: res.provenance[0]["source"] == "bundled"),
     # ------------------------------------------------------------------ missing days
     warned(GAPS, "the market index has no row on day 0 (`run`)", DataQualityWarning,
            "000800.SZ: no abnormal value on 2 event-window day(s) (2021-09-13, 2021-09-14)",

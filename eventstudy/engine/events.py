@@ -17,32 +17,41 @@ import pandas as pd
 
 from eventstudy.calendar import parse_dates
 from eventstudy.errors import EventStudyError, InvalidInputError
+from eventstudy.sources._frame import check_ticker
 
 #: The status of an event that was studied.
 OK = "ok"
 
 
-def normalise_events(events: pd.DataFrame | Iterable[Sequence[Any]]) -> pd.DataFrame:
-    """Turn ``events`` into a DataFrame with ``ticker, date, market, group`` (a copy).
+def normalise_events(
+    events: pd.DataFrame | Iterable[Sequence[Any]],
+) -> tuple[pd.DataFrame, dict[int, InvalidInputError]]:
+    """Turn ``events`` into a DataFrame with ``ticker, date, market, group`` (a copy), and why
+    a row cannot be an event.
+
+    Tickers and markets are spelt once here, as everywhere (:func:`check_ticker`). A row that
+    is not ``(ticker, date[, market])``, or lacks a ticker, keeps its place with an empty
+    ticker and its problem; it does not refuse the other events.
 
     Raises
     ------
     InvalidInputError
-        If columns are missing, there is no event, or a ticker is not a string.
+        If columns are missing or there is no event.
     """
+    problems: dict[int, InvalidInputError] = {}
     if isinstance(events, pd.DataFrame):
         frame = events.copy()
     else:
-        rows = [tuple(e) for e in events]
-        if any(len(r) not in (2, 3) for r in rows):
-            raise InvalidInputError(
-                "events must be (ticker, date) or (ticker, date, market) tuples, "
-                "or a DataFrame with columns ticker, date."
-            )
-        frame = pd.DataFrame(
-            [(r[0], r[1], r[2] if len(r) == 3 else None) for r in rows],
-            columns=["ticker", "date", "market"],
-        )
+        rows = []
+        for i, event in enumerate(events):
+            row = tuple(event) if isinstance(event, tuple | list) else ()
+            if len(row) not in (2, 3):
+                problems[i] = InvalidInputError(
+                    f"an event is (ticker, date) or (ticker, date, market), not {event!r}"
+                )
+                row = ("", None)
+            rows.append((row[0], row[1], row[2] if len(row) == 3 else None))
+        frame = pd.DataFrame(rows, columns=["ticker", "date", "market"], dtype=object)
     missing = {"ticker", "date"} - set(frame.columns)
     if missing:
         raise InvalidInputError(
@@ -51,14 +60,21 @@ def normalise_events(events: pd.DataFrame | Iterable[Sequence[Any]]) -> pd.DataF
         )
     if frame.empty:
         raise InvalidInputError("events is empty; give at least one (ticker, date).")
-    tickers = frame["ticker"].to_numpy(dtype=object)
-    if not all(isinstance(t, str) and t != "" for t in tickers):
-        raise InvalidInputError("every event needs a ticker given as a non-empty string.")
-    if "market" not in frame:
-        frame["market"] = None
+    given = frame["market"] if "market" in frame else pd.Series(None, index=frame.index)
+    tickers, markets = [], []
+    for i, (ticker, market) in enumerate(zip(frame["ticker"], given, strict=True)):
+        try:
+            tickers.append(check_ticker(ticker))
+            named = isinstance(market, str) and market.strip() != ""
+            markets.append(check_ticker(market, "market") if named else None)
+        except InvalidInputError as exc:
+            problems.setdefault(i, exc)
+            tickers.append("")
+            markets.append(None)
+    frame["ticker"], frame["market"] = tickers, markets
     if "group" not in frame:
         frame["group"] = None
-    return frame.reset_index(drop=True)
+    return frame.reset_index(drop=True), problems
 
 
 @dataclass(frozen=True)

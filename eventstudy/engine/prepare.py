@@ -31,9 +31,9 @@ from eventstudy.engine.events import (
     read_dates,
     repeats,
 )
-from eventstudy.engine.prices import LoadedPrices, PriceLoader, load_span
+from eventstudy.engine.prices import LoadedPrices, PriceLoader, event_span, load_span
 from eventstudy.errors import EventStudyError, InsufficientDataError, InvalidInputError
-from eventstudy.markets import default_market
+from eventstudy.markets import default_market, ticker_suffix
 from eventstudy.models import Fit, fit, regressors
 from eventstudy.panel import (
     Panel,
@@ -44,10 +44,12 @@ from eventstudy.panel import (
     stock_measure,
     variance_ratio,
 )
-from eventstudy.sources._frame import PriceArrays
+from eventstudy.sources._frame import PriceArrays, check_ticker
 from eventstudy.spec import StudySpec
 
 _VOLUME = ("volume", "raw_volume")
+#: Largest residual standard deviation taken as none: a measure the model fits exactly.
+FLAT_SIGMA = 1e-12
 
 
 @dataclass(frozen=True)
@@ -154,16 +156,17 @@ def prepare(
     EventStudyError
         With ``strict``, the first event's problem.
     """
-    frame = normalise_events(events)
+    frame, not_events = normalise_events(events)
     dates = read_dates(frame["date"])
     problems = Problems(len(frame))
-    for i, error in dates.problems.items():
+    for i, error in (dates.problems | not_events).items():  # the row before its date
         problems.add([i], error)
-    frame["market"] = _markets(frame, spec, problems)
-    loader = PriceLoader(spec.data, load_span(dates.days, spec.estimation, spec.window), prices)
+    frame["market"], defaulted = _markets(frame, spec, problems)
+    span = load_span(dates.days, spec.estimation, spec.window)
+    loader = PriceLoader(spec.data, span, prices, event_span(dates.days))
     stocks = pairs(frame["ticker"], frame["market"])
     codes = stocks.codes
-    layout = _lay_out(loader, stocks, spec, problems)
+    layout = _lay_out(loader, stocks, spec, problems, defaulted)
     located = _locate(layout, stocks, dates, problems)
     _check_windows(layout, codes, located, dates, frame["ticker"], spec, problems)
     _drop_repeats(codes, located, problems)
@@ -188,13 +191,10 @@ def prepare(
 
     panel, fitted = _fit(panel, factor_x, spec)
     unfitted = ~np.isfinite(fitted.sigma) | ~np.isfinite(fitted.beta).all(axis=1)
-    problems.add(
-        ok[unfitted],
-        InsufficientDataError(
-            "the model cannot be fitted: a regressor is constant, or the regressors are "
-            "collinear, over the estimation window"
-        ),
-    )
+    flat = ~unfitted & (fitted.sigma <= FLAT_SIGMA)
+    _why_unfitted(panel, unfitted, flat, ok, frame["market"].to_numpy(dtype=object), spec,
+                  problems)
+    unfitted |= flat
     if unfitted.any():
         panel, fitted, ok = panel.take(~unfitted), fitted.take(~unfitted), ok[~unfitted]
     if strict:
@@ -204,8 +204,11 @@ def prepare(
     return Batch(frame, panel, fitted, spec, loader.loaded())
 
 
-def _markets(frame: pd.DataFrame, spec: StudySpec, problems: Problems) -> np.ndarray:
-    """The market of each event: its own, else ``spec.market``, else its exchange's default.
+def _markets(
+    frame: pd.DataFrame, spec: StudySpec, problems: Problems
+) -> tuple[np.ndarray, np.ndarray]:
+    """The market of each event: its own, else ``spec.market``, else its exchange's default;
+    and which events have the default.
 
     A model that does not use the market still shows it when a default exists, and needs
     none otherwise (""). A ticker without a default market, for a model that needs one, is a
@@ -213,26 +216,31 @@ def _markets(frame: pd.DataFrame, spec: StudySpec, problems: Problems) -> np.nda
     """
     markets = frame["market"].to_numpy(dtype=object).copy()
     given = np.array([isinstance(m, str) and m != "" for m in markets], dtype=bool)
+    chosen = None if spec.market is None else check_ticker(spec.market, "market")
     codes, tickers = pd.factorize(frame["ticker"].to_numpy(dtype=object)[~given])
     defaults = np.full(len(tickers), "", dtype=object)
     for k, ticker in enumerate(tickers):  # one lookup per stock
         try:
-            defaults[k] = spec.market or default_market(ticker)
+            defaults[k] = chosen or (default_market(ticker) if ticker else "")
         except InvalidInputError as exc:
             if spec.normal_model.needs_market:
                 problems.add(np.flatnonzero(~given)[codes == k], exc)
     markets[~given] = defaults[codes]
-    return markets
+    defaulted = ~given & (chosen is None)
+    return markets, defaulted
 
 
-def _lay_out(load: PriceLoader, stocks: Pairs, spec: StudySpec, problems: Problems) -> Layout:
+def _lay_out(
+    load: PriceLoader, stocks: Pairs, spec: StudySpec, problems: Problems, defaulted: np.ndarray
+) -> Layout:
     """Load every pair's prices and lay the stocks' measures and their markets' end to end, in
     one pass per market; the events of a pair that cannot be had get its problem."""
     needs_market = spec.normal_model.needs_market
     named = stocks.names
     markets: dict[int, PriceArrays | None] = {}
     for code, (ticker, index) in enumerate(named):
-        market = _market_of_pair(load, ticker, index, needs_market)
+        by_default = bool(defaulted[stocks.rows[code]].any())
+        market = _market_of_pair(load, ticker, index, needs_market, by_default)
         if isinstance(market, EventStudyError):
             problems.add(stocks.rows[code], market)
         else:
@@ -279,16 +287,24 @@ def _lay_out(load: PriceLoader, stocks: Pairs, spec: StudySpec, problems: Proble
 
 
 def _market_of_pair(
-    load: PriceLoader, ticker: str, index: str, needs_market: bool
+    load: PriceLoader, ticker: str, index: str, needs_market: bool, by_default: bool = False
 ) -> PriceArrays | EventStudyError | None:
     """The market's prices of a (stock, market) pair, None without one, or why it fails.
 
-    A model that does not use the market goes on without it when it cannot be loaded.
+    A model that does not use the market goes on without it when it cannot be loaded. When
+    the market is the exchange's default, the error says so and how to choose another.
     """
+    suffix = ticker_suffix(ticker)
+    default = (
+        ", the default market for tickers "
+        + (f"ending {suffix}" if suffix else "without an exchange suffix")
+        + "; pass market= to choose another"
+        if by_default else ""
+    )
     if ticker == index:
         return InvalidInputError(
-            f"the stock and the market are the same series ({ticker}); choose another market "
-            "with market=<index ticker>"
+            f"the stock and the market are the same series ({ticker}{default}); choose another "
+            "market with market=<index ticker>"
         )
     stock = load(ticker)
     if isinstance(stock, EventStudyError):
@@ -296,7 +312,8 @@ def _market_of_pair(
     market = load(index) if index else None
     if isinstance(market, EventStudyError):
         if needs_market:
-            return market
+            return type(market)(f"the market {index} ({default[2:]}): {market}") if default \
+                else market
         market = None
     return market
 
@@ -424,6 +441,39 @@ def _fit(panel: Panel, factor_x: np.ndarray | None, spec: StudySpec) -> tuple[Pa
         panel = variance_ratio(panel)
         return panel, fit(panel, spec.model, factor_x).uncentred(panel.y)
     return panel, fit(panel, spec.model, factor_x)
+
+
+def _why_unfitted(
+    panel: Panel,
+    unfitted: np.ndarray,
+    flat: np.ndarray,
+    ok: np.ndarray,
+    markets: np.ndarray,
+    spec: StudySpec,
+    problems: Problems,
+) -> None:
+    """Record why each event's model could not be fitted, or fits it exactly (σ = 0)."""
+    still = np.zeros(len(unfitted), dtype=bool)
+    if spec.normal_model.regresses_on_market:
+        x = np.where(panel.est_mask, panel.x, np.nan)
+        with np.errstate(invalid="ignore"):
+            still = np.nanmax(x, axis=1, initial=-np.inf) == np.nanmin(x, axis=1, initial=np.inf)
+    for k in np.flatnonzero(unfitted & still):
+        problems.add(ok[[k]], InsufficientDataError(
+            f"the market index {markets[ok[k]]} does not move over the estimation window "
+            f"{spec.estimation}, so the market model cannot be fitted; choose another market "
+            "with market=, or model='constant_mean'"
+        ))
+    problems.add(ok[unfitted & ~still], InsufficientDataError(
+        "the model cannot be fitted: a regressor is constant, or the regressors are "
+        "collinear, over the estimation window"
+    ))
+    problems.add(ok[flat], InsufficientDataError(
+        f"the model fits the stock's {spec.measure} exactly over the estimation window "
+        f"{spec.estimation} (σ = 0: a price that never moves, or a filled-in series?), so no "
+        "abnormal value can be scaled and no test statistic exists; check the prices or "
+        "choose another estimation window"
+    ))
 
 
 def _raise_first(problems: Problems) -> None:

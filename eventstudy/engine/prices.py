@@ -18,13 +18,21 @@ import numpy as np
 import pandas as pd
 
 from eventstudy._typing import Window
-from eventstudy.errors import EventStudyError
-from eventstudy.sources import is_bundled, is_own_data, load_prices
+from eventstudy.errors import DataUnavailableError, EventStudyError
+from eventstudy.sources import bundled_span, is_bundled, is_own_data, load_prices
 from eventstudy.sources._frame import PriceArrays, StockTable
 from eventstudy.sources.owndata import OwnTable
 
 #: Calendar dates asked of a source: (first, last), None for "as far as the data go".
 Span = tuple[pd.Timestamp | None, pd.Timestamp | None]
+
+
+def event_span(days: np.ndarray) -> Span:
+    """The first and last of the events' days (None, None when none was read)."""
+    known = days[~np.isnat(days)]
+    if not len(known):
+        return None, None
+    return pd.Timestamp(known.min()), pd.Timestamp(known.max())
 
 
 def load_span(days: np.ndarray, estimation: Window, window: Window) -> Span:
@@ -34,10 +42,10 @@ def load_span(days: np.ndarray, estimation: Window, window: Window) -> Span:
     # 250 trading days fit in about 365 calendar days; long holidays need a margin.
     pad_before = pd.Timedelta(days=math.ceil(before * 1.6) + 20)
     pad_after = pd.Timedelta(days=math.ceil(after * 1.6) + 20)
-    known = days[~np.isnat(days)]
-    if not len(known):
+    first, last = event_span(days)
+    if first is None or last is None:
         return None, None
-    return pd.Timestamp(known.min()) - pad_before, pd.Timestamp(known.max()) + pad_after
+    return first - pad_before, last + pad_after
 
 
 @dataclass(frozen=True)
@@ -116,9 +124,11 @@ class PriceLoader:
     """Loads each ticker's prices once from the chosen source; remembers errors too.
 
     A user's own table is read and checked once and kept as one table (no frame per
-    ticker). In ``"auto"`` mode a bundled ticker is asked for whole (no date bounds), which
-    the bundled data answers, so it never needs the network; other tickers are downloaded for
-    the calendar span the windows need.
+    ticker). In ``"auto"`` mode a bundled ticker whose events fall in the bundled period is
+    asked for whole (no date bounds), which the bundled data answers, so it never needs the
+    network; other tickers, and a bundled one with events outside that period, go through
+    the cache and Yahoo for the calendar span the windows need (offline, the bundle still
+    serves the events it covers).
 
     Parameters
     ----------
@@ -128,11 +138,16 @@ class PriceLoader:
         The calendar dates to ask a downloading source for.
     known : LoadedPrices, optional
         Prices loaded before; used if they are those of ``data`` over ``span``.
+    events : tuple
+        The first and last event day, to tell whether the bundled data serve the events.
     """
 
-    def __init__(self, data: Any, span: Span, known: LoadedPrices | None = None) -> None:
+    def __init__(
+        self, data: Any, span: Span, known: LoadedPrices | None = None, events: Span = (None, None)
+    ) -> None:
         self.data = data
         self.span = span
+        self.events = events
         self.own = is_own_data(data)
         self._own: OwnTable | EventStudyError | None = None
         self._frames: dict[str, pd.DataFrame] = {}
@@ -155,10 +170,21 @@ class PriceLoader:
     def _load_frame(self, ticker: str) -> pd.DataFrame:
         if self.own:
             return self._own_table().load(ticker)
-        if self.data == "bundled" or (self.data == "auto" and is_bundled(ticker)):
+        if self.data == "bundled":
+            return load_prices(ticker, data="bundled")
+        if self.data != "auto" or not is_bundled(ticker):
+            return load_prices(ticker, self.span[0], self.span[1], data=self.data)
+        first, last = bundled_span()
+        known = [day for day in self.events if day is not None]
+        if all(first <= day <= last for day in known):
             # The whole bundled series: no download is needed for any date it covers.
-            return load_prices(ticker, data=self.data)
-        return load_prices(ticker, self.span[0], self.span[1], data=self.data)
+            return load_prices(ticker, data="bundled")
+        try:
+            return load_prices(ticker, self.span[0], self.span[1], data="auto")
+        except DataUnavailableError:
+            if not any(first <= day <= last for day in known):
+                raise
+            return load_prices(ticker, data="bundled")  # offline: the events it covers
 
     def _load_arrays(self, ticker: str) -> PriceArrays:
         if self.own:
