@@ -23,14 +23,18 @@ from eventstudy.errors import (
 )
 from eventstudy.limits import limits
 from eventstudy.results.event import CarResult, EventStudyResult
+from eventstudy.results.study import StudyResult
 from eventstudy.securities import security
 from eventstudy.simulate import simulate
 from eventstudy.sources import load_prices
+from eventstudy.spec import StudySpec
+from eventstudy.statistics.conventions import Conventions
 
 __all__ = [
     "CacheError",
     "CarResult",
     "ClaimVerdict",
+    "Conventions",
     "DataFormatError",
     "DataQualityWarning",
     "DataUnavailableError",
@@ -39,6 +43,8 @@ __all__ = [
     "EventStudyWarning",
     "InsufficientDataError",
     "InvalidInputError",
+    "StudyResult",
+    "StudySpec",
     "__version__",
     "check_claim",
     "check_seed",

@@ -22,7 +22,6 @@ from eventstudy import format as fmt
 from eventstudy._typing import ColorConvention, check_option
 from eventstudy.errors import EventStudyError, InvalidInputError
 from eventstudy.models import MODELS
-from eventstudy.statistics.pvalues import t_critical
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -238,12 +237,10 @@ def source_line(result: Any, *, model: bool = True) -> str:
         text = f"{entry.label} of {measure}"
         if entry.needs_market:
             text += f" on {result.market}"
-        params = result.params
-        if pd.notna(params.get("estimation_start")):
-            text += (
-                f", fitted on {fmt.count(params['nobs'])} trading days "
-                f"{params['estimation_start']:%d %b %Y} – {params['estimation_end']:%d %b %Y}"
-            )
+        text += (
+            f", fitted on {fmt.count(result.nobs)} trading days "
+            f"{result.estimation_start:%d %b %Y} – {result.estimation_end:%d %b %Y}"
+        )
         parts.append(text[0].upper() + text[1:])
     return ". ".join(parts) + ". Chart: eventstudy."
 
@@ -297,8 +294,10 @@ def mark_closures(ax: Axes, x: np.ndarray, dates: pd.DatetimeIndex) -> None:
         )
 
 
-def critical(level: float, df: float) -> float:
-    return float(t_critical(level, df))
+def half_width(interval: pd.Series) -> float:
+    """Half the width of a confidence interval (``lower``, ``upper``), e.g.
+    :meth:`eventstudy.results.event.CarResult.conf_int`."""
+    return float(interval["upper"] - interval["lower"]) / 2.0
 
 
 def date_ticks(ax: Axes, dates: pd.DatetimeIndex, every: int = 2) -> None:

@@ -14,8 +14,8 @@ from eventstudy.plots._style import (
     COLORS,
     SHORT_NAMES,
     company,
-    critical,
     figure_axes,
+    half_width,
     mark_closures,
     measure_words,
     percent_sign,
@@ -91,12 +91,12 @@ def plot_event(
     quantity, _, abnormal_label, scale = measure_words(result)
     short, cum = SHORT_NAMES[quantity]
     multiple = result.measure == "volume"
-    crit = critical(level, float(result.params["df"]))
     car = result.car(*window)
     table = result.abnormal
     days = table.index.to_numpy()
     ar = table["ar"].to_numpy()
-    half = crit * float(result.params["sigma"]) * np.sqrt(table["c"].to_numpy())
+    bands = result.conf_int(level)
+    half = ((bands["upper"] - bands["lower"]) / 2).to_numpy()
     has0 = 0 in table.index
     day0 = result.car(0, 0) if has0 else None
 
@@ -116,7 +116,8 @@ def plot_event(
     base = 1.0 if multiple else 0.0
     start, end = window
     k = end - start + 1
-    car_mid, car_half = (car.car / k, crit * car.se / k) if multiple else (car.car, crit * car.se)
+    car_half = half_width(car.conf_int(level))
+    car_mid, car_half = (car.car / k, car_half / k) if multiple else (car.car, car_half)
     with style():
         fig, ax = figure_axes(ax, figsize=(9.0, 5.0))
         if multiple:
@@ -212,7 +213,7 @@ def plot_event(
         detail = f"{window_words} ({interval(car_mid, car_half)}; {fmt.test(car.t, car.pvalue)})."
         if day0 is not None:
             ar0 = day0.car
-            half0 = crit * day0.se
+            half0 = half_width(day0.conf_int(level))
             day0_words = f"Day 0: {interval(ar0, half0)}, {fmt.test(day0.t, day0.pvalue)}."
             detail = f"{day0_words} {detail}"
             headline = (
@@ -289,7 +290,7 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
             color=COLORS["grey"],
             alpha=0.6,
             lw=0,
-            label=f"estimation days ({fmt.count(p['nobs'])})",
+            label=f"estimation days ({fmt.count(result.nobs)})",
         )
         grid = np.linspace(
             min(xs.min(), table["market_ret"].min() * scale),
@@ -302,7 +303,7 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
             color=COLORS["blue"],
             lw=1.8,
             label=f"fit: α = {fmt.number(p['alpha'] * scale, 3)}{percent_sign(scale)}, "
-            f"β = {fmt.number(p['beta'], 3)}, R² = {fmt.number(p['r2'], 3)}",
+            f"β = {fmt.number(p['beta'], 3)}, R² = {fmt.number(result.rsquared, 3)}",
         )
         window = table.drop(index=0, errors="ignore")
         ax.scatter(
@@ -342,10 +343,10 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
         ax.set_ylabel(f"{result.ticker} {unit}")
         headline = (
             f"{company(result)} against {result.market}: the market model "
-            f"({p['estimation_start']:%b %Y} – {p['estimation_end']:%b %Y})"
+            f"({result.estimation_start:%b %Y} – {result.estimation_end:%b %Y})"
         )
         detail = (
-            f"Each grey dot is one of the {fmt.count(p['nobs'])} estimation days. An abnormal "
+            f"Each grey dot is one of the {fmt.count(result.nobs)} estimation days. An abnormal "
             f"{'return' if scale == 100.0 else 'value'} is a day's distance to the line."
         )
         titles(fig, ax, own, headline, detail, source_line(result))

@@ -15,7 +15,6 @@ from eventstudy.models import MODELS
 from eventstudy.plots._style import (
     COLORS,
     company,
-    critical,
     date_ticks,
     figure_axes,
     mark_closures,
@@ -259,8 +258,8 @@ def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Fig
         detail = "Shares traded each day."
         if modelled:
             table = result.abnormal.set_index("date").reindex(dates)
-            crit = critical(level, float(result.params["df"]))
-            half = crit * float(result.params["sigma"]) * np.sqrt(table["c"].to_numpy())
+            bands = result.conf_int(level).set_index(result.abnormal["date"]).reindex(dates)
+            half = ((bands["upper"] - bands["lower"]) / 2).to_numpy()
             expected = table["expected"].to_numpy()
             ax.fill_between(
                 x,

@@ -15,7 +15,6 @@ from eventstudy.plots._style import (
     SHORT_NAMES,
     company,
     company_of,
-    critical,
     figure_axes,
     measure_words,
     percent_sign,
@@ -98,10 +97,10 @@ def plot_cars(
             for label in labels:
                 res = results[label]
                 test = res.car(start, end)
-                half = critical(level, float(res.params["df"])) * test.se
+                lower, upper = test.conf_int(level)
                 cars.append(test.car * scale)
-                lows.append((test.car - half) * scale)
-                highs.append((test.car + half) * scale)
+                lows.append(lower * scale)
+                highs.append(upper * scale)
             ys = np.arange(len(labels)) + offsets[j]
             colour = palette[j % len(palette)]
             ax.hlines(ys, lows, highs, color=colour, lw=2.0, alpha=0.55)

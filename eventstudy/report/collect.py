@@ -16,7 +16,6 @@ from eventstudy._typing import windows_inside
 from eventstudy._version import __version__
 from eventstudy.errors import EventStudyError
 from eventstudy.markets import find_market
-from eventstudy.statistics.pvalues import t_critical
 
 if TYPE_CHECKING:
     from eventstudy.results.event import CarResult, EventStudyResult
@@ -192,8 +191,8 @@ def collect(
 
 def _interval(car: CarResult, result: EventStudyResult, level: float) -> tuple[float, float]:
     """``CAR ± t_{1−α/2, df} · se``: the confidence interval of a CAR (exact variance)."""
-    half = float(t_critical(level, float(result.params["df"]))) * car.se
-    return car.car - half, car.car + half
+    lower, upper = car.conf_int(level)
+    return float(lower), float(upper)
 
 
 def _verdict_dict(verdict: Any) -> dict[str, Any]:

@@ -177,12 +177,11 @@ def build(collection: Collection, charts: Mapping[str, Any]) -> Document:
         doc.add("table", _volume_table(volume))
 
     doc.add("h2", "Method and data")
-    doc.add("p", TEST_NOTE.format(df=fmt.count(result.params["df"])))
-    p = result.params
+    doc.add("p", TEST_NOTE.format(df=fmt.count(result.df_resid)))
     doc.add(
         "p",
-        f"Market model (OLS, MacKinlay 1997) fitted on {fmt.count(p['nobs'])} trading days, "
-        f"{p['estimation_start']:%d %B %Y} to {p['estimation_end']:%d %B %Y} (days "
+        f"Market model (OLS, MacKinlay 1997) fitted on {fmt.count(result.nobs)} trading days, "
+        f"{result.estimation_start:%d %B %Y} to {result.estimation_end:%d %B %Y} (days "
         f"{fmt.signed_day(result.estimation[0])} to {fmt.signed_day(result.estimation[1])}); "
         f"event window {fmt.window(*result.window)}.",
     )
@@ -342,10 +341,10 @@ def _params_table(result: EventStudyResult) -> pd.DataFrame:
     rows = {
         "α (daily)": fmt.percent(p["alpha"], 3),
         "β": fmt.number(p["beta"], 3),
-        "σ (daily)": fmt.percent(p["sigma"], sign=False),
-        "R²": fmt.number(p["r2"], 3),
-        "estimation days": fmt.count(p["nobs"]),
-        "degrees of freedom": fmt.count(p["df"]),
+        "σ (daily)": fmt.percent(result.sigma, sign=False),
+        "R²": fmt.number(result.rsquared, 3),
+        "estimation days": fmt.count(result.nobs),
+        "degrees of freedom": fmt.count(result.df_resid),
     }
     return pd.DataFrame(
         {"estimate": list(rows.values())}, index=pd.Index(list(rows), name="market model")

@@ -15,6 +15,8 @@ from eventstudy.engine import Batch
 from eventstudy.errors import InvalidInputError
 from eventstudy.models import MODELS
 from eventstudy.results._display import Summary, SummaryMixin
+from eventstudy.results._params import Params
+from eventstudy.statistics.pvalues import t_critical
 from eventstudy.statistics.single import (
     CarTest,
     SQTest,
@@ -90,10 +92,13 @@ class CarResult:
     sq_percentile, sq_pvalue : float
         Where the CAR falls among the model's own K-day estimation residual sums, and the SQ
         test's two-sided p-value (Gelbach, Helland & Klick 2013).
+    df_resid : int
+        The model's residual degrees of freedom, those of the t distribution of ``t``.
     """
 
-    def __init__(self, test: CarTest, sq: SQTest) -> None:
+    def __init__(self, test: CarTest, sq: SQTest, df_resid: int) -> None:
         self.start, self.end = test.start, test.end
+        self.df_resid = df_resid
         self.k = int(test.k[0])
         self.car = float(test.car[0])
         self.se, self.t, self.pvalue = float(test.se[0]), float(test.t[0]), float(test.pvalue[0])
@@ -103,6 +108,33 @@ class CarResult:
         self.sq = sq
         self.sq_percentile = sq.percentile
         self.sq_pvalue = sq.p_two_sided
+
+    def conf_int(self, level: float = 0.95) -> pd.Series:
+        """Confidence interval of the CAR: ``CAR ± t_{1−α/2, df} · se`` (exact variance).
+
+        Returns
+        -------
+        pandas.Series
+            ``lower`` and ``upper`` (NaN where the CAR has no exact variance).
+
+        Raises
+        ------
+        InvalidInputError
+            If ``level`` is not between 0 and 1.
+
+        Examples
+        --------
+        >>> import eventstudy
+        >>> res = eventstudy.run("000800.SZ", "2021-09-13", data="bundled")
+        >>> lower, upper = res.car(0, 0).conf_int(0.95)
+        >>> round(lower, 4), round(upper, 4)
+        (0.0041, 0.0864)
+        """
+        half = float(t_critical(level, self.df_resid)) * self.se
+        return pd.Series(
+            {"lower": self.car - half, "upper": self.car + half},
+            name=window_label(self.start, self.end),
+        )
 
     def to_dict(self) -> dict[str, float | int]:
         """The numbers as a flat dictionary."""
@@ -149,6 +181,15 @@ class EventStudyResult(SummaryMixin):
         The windows in relative trading days.
     spec : StudySpec
         Every option of the study.
+    sigma : float
+        Residual standard deviation of the model, ``sqrt(SSR / df_resid)``.
+    rsquared : float
+        R² of the regression (NaN for a model without regressors).
+    nobs, df_resid : int
+        Estimation days the model was fitted on, and its residual degrees of freedom
+        (``nobs`` less the parameters estimated).
+    estimation_start, estimation_end : pandas.Timestamp
+        The first and last of those days.
     """
 
     def __init__(self, batch: Batch) -> None:
@@ -168,6 +209,13 @@ class EventStudyResult(SummaryMixin):
         self.day0_reason: str = row["reason"]
         self.estimation = batch.panel.estimation
         self.window = batch.panel.window
+        fit = batch.fit
+        self.sigma = float(fit.sigma[0])
+        self.rsquared = float(fit.r2[0])
+        self.nobs = int(fit.nobs[0])
+        self.df_resid = int(fit.df[0])
+        days = batch.panel.dates[0, np.flatnonzero(batch.panel.est_mask[0])]
+        self.estimation_start, self.estimation_end = pd.Timestamp(days[0]), pd.Timestamp(days[-1])
 
     @property
     def fit(self) -> Any:
@@ -195,26 +243,75 @@ class EventStudyResult(SummaryMixin):
 
     @cached_property
     def params(self) -> pd.Series:
-        """Model parameters: alpha, beta (one per regressor), sigma, r2, nobs, df and the
-        first and last estimation dates."""
-        f, panel = self._batch.fit, self._batch.panel
-        values: dict[str, Any] = {"alpha": float(f.alpha[0])}
-        betas = f.beta[0]
-        if len(betas) == 1:
-            values["beta"] = float(betas[0])
-        else:
-            for j, b in enumerate(betas):
-                values[f"beta_{j + 1}"] = float(b)
-        dates = panel.dates[0, self._est_cols]
-        values.update(
-            sigma=float(f.sigma[0]),
-            r2=float(f.r2[0]),
-            nobs=int(f.nobs[0]),
-            df=int(f.df[0]),
-            estimation_start=pd.Timestamp(dates[0]) if len(dates) else pd.NaT,
-            estimation_end=pd.Timestamp(dates[-1]) if len(dates) else pd.NaT,
-        )
-        return pd.Series(values, name=self.ticker)
+        """The model's coefficients: ``alpha`` and the slopes, ``beta`` on the market or one
+        per factor named after it (none for the constant-mean model; the market-adjusted
+        model's are fixed, α = 0 and β = 1).
+
+        Examples
+        --------
+        >>> import eventstudy
+        >>> eventstudy.run("000800.SZ", "2021-09-13", data="bundled").params.round(4)
+        alpha   -0.0009
+        beta     0.4893
+        Name: 000800.SZ, dtype: float64
+        """
+        f = self._batch.fit
+        slopes = [float(b) for b in f.beta[0]]
+        factors = self.spec.factors
+        names = ["beta"] if len(slopes) == 1 else []
+        if self.spec.normal_model.needs_factors and factors is not None:
+            names = [str(c) for c in factors.columns if c != "RF"]
+        values = {"alpha": float(f.alpha[0]), **dict(zip(names, slopes, strict=True))}
+        moved: dict[str, tuple[str, Any]] = {
+            "sigma": ("result.sigma", self.sigma),
+            "r2": ("result.rsquared", self.rsquared),
+            "nobs": ("result.nobs", self.nobs),
+            "df": ("result.df_resid", self.df_resid),
+            "estimation_start": ("result.estimation_start", self.estimation_start),
+            "estimation_end": ("result.estimation_end", self.estimation_end),
+        }
+        if self.spec.normal_model.needs_factors:
+            former = ["beta"] if len(slopes) == 1 else [f"beta_{j + 1}" for j in range(len(slopes))]
+            moved |= {old: (f"params[{new!r}]", values[new]) for old, new in zip(former, names,
+                                                                               strict=True)}
+        return Params.of(values, self.ticker, moved)
+
+    def _fit_statistics(self) -> dict[str, float | int]:
+        return {
+            "sigma": self.sigma,
+            "rsquared": self.rsquared,
+            "nobs": self.nobs,
+            "df_resid": self.df_resid,
+        }
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Confidence interval of each day's abnormal value: ``AR_t ± t_{1−α/2, df} σ √C_t``.
+
+        σ² C_t is the variance of an out-of-sample prediction error (Patell 1976, eq. 6;
+        MacKinlay 1997, eq. 14), the variance of the day's t in :attr:`abnormal`; a CAR's
+        interval is :meth:`CarResult.conf_int`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``lower`` and ``upper``, indexed by ``rel_day`` like :attr:`abnormal`.
+
+        Raises
+        ------
+        InvalidInputError
+            If ``level`` is not between 0 and 1.
+
+        Examples
+        --------
+        >>> import eventstudy
+        >>> res = eventstudy.run("000800.SZ", "2021-09-13", window=(-5, 5), data="bundled")
+        >>> res.conf_int(0.95).loc[0].round(4).tolist()
+        [0.0041, 0.0864]
+        """
+        table = self.abnormal
+        half = t_critical(level, self.df_resid) * self.sigma * np.sqrt(table["c"].to_numpy())
+        ar = table["ar"].to_numpy()
+        return pd.DataFrame({"lower": ar - half, "upper": ar + half}, index=table.index)
 
     @cached_property
     def ols(self) -> Any:
@@ -358,7 +455,7 @@ class EventStudyResult(SummaryMixin):
                 self.estimation_residuals.to_numpy(), float(test.car[0]), int(test.k[0]), start,
                 end,
             )
-            self._cars[key] = CarResult(test, sq)
+            self._cars[key] = CarResult(test, sq, self.df_resid)
         return self._cars[key]
 
     @property
@@ -381,7 +478,6 @@ class EventStudyResult(SummaryMixin):
 
     def summary(self) -> Summary:
         """A readable summary: the event, the model fit, the abnormal returns and the CARs."""
-        p = self.params
         head = pd.DataFrame(
             {
                 "value": [
@@ -392,10 +488,10 @@ class EventStudyResult(SummaryMixin):
                     f"{self.requested_date:%Y-%m-%d}",
                     f"{self.event_date:%Y-%m-%d}",
                     self.day0_reason or "-",
-                    f"{self.estimation} = {p['estimation_start']:%Y-%m-%d} .. "
-                    f"{p['estimation_end']:%Y-%m-%d}",
+                    f"{self.estimation} = {self.estimation_start:%Y-%m-%d} .. "
+                    f"{self.estimation_end:%Y-%m-%d}",
                     str(self.window),
-                    str(int(p["nobs"])),
+                    str(self.nobs),
                 ]
             },
             index=[
@@ -411,7 +507,9 @@ class EventStudyResult(SummaryMixin):
                 "estimation obs",
             ],
         )
-        fit_table = p.drop(["estimation_start", "estimation_end"]).to_frame("estimate")
+        fit_table = pd.concat(
+            [self.params, pd.Series(self._fit_statistics(), dtype=object)]
+        ).to_frame("estimate")
         own, market = MEASURE_COLUMNS[self.measure]
         # A day's t is the prediction-error t, AR / (σ √C), the exact-variance t of the
         # one-day CAR: one test per day in every output.
@@ -435,7 +533,7 @@ class EventStudyResult(SummaryMixin):
             cars = cars.copy()
             _format_columns(cars, ["car"] if self.measure == "returns" else [])
             cars["sq_pvalue"] = [  # an SQ p of 0 is below 2/n, the test's resolution
-                fmt.pvalue(p, floor=2.0 / (int(self.params["nobs"]) - k + 1))
+                fmt.pvalue(p, floor=2.0 / (self.nobs - k + 1))
                 for p, k in zip(self.cars["sq_pvalue"], self.cars["k"], strict=True)
             ]
             tables += [
@@ -466,10 +564,6 @@ class EventStudyResult(SummaryMixin):
         """Every number of the result as plain Python values (for JSON)."""
         abnormal = self.abnormal.copy()
         abnormal["date"] = abnormal["date"].dt.strftime("%Y-%m-%d")
-        params = {
-            k: (v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else v)
-            for k, v in self.params.items()
-        }
         return {
             "ticker": self.ticker,
             "market": self.market,
@@ -480,7 +574,10 @@ class EventStudyResult(SummaryMixin):
             "day0_reason": self.day0_reason,
             "estimation": list(self.estimation),
             "window": list(self.window),
-            "params": params,
+            "params": dict(self.params.items()),
+            **self._fit_statistics(),
+            "estimation_start": f"{self.estimation_start:%Y-%m-%d}",
+            "estimation_end": f"{self.estimation_end:%Y-%m-%d}",
             "abnormal": abnormal.reset_index().to_dict(orient="records"),
             "cars": []
             if self._beaver

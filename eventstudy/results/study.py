@@ -334,7 +334,7 @@ class StudyResult(SummaryMixin):
             se = sd / np.sqrt(n)
         q = t_critical(level, np.maximum(n - 1.0, 1.0))
         return pd.DataFrame(
-            {"caar": mean, "lower": mean - q * se, "upper": mean + q * se, "n": n},
+            {"caar": mean, "lower": mean - q * se, "upper": mean + q * se, "n": n.astype(np.int64)},
             index=pd.Index(a.rel_days, name="rel_day"),
         )
 

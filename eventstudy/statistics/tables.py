@@ -205,8 +205,8 @@ def _statistics(
     valid = np.isfinite(x)
     n, mean_x, _, _ = column_moments(x)
     tau = (tested & np.isfinite(arrays.ar).any(axis=0)).sum(axis=1).astype(float)  # days summed
-    out["n"] = n
-    out["n_pos"] = (np.where(valid, x, 0.0) > 0).sum(axis=0).astype(float)
+    out["n"] = n.astype(np.int64)  # counts are integers
+    out["n_pos"] = (np.where(valid, x, 0.0) > 0).sum(axis=0)
     tests: dict[str, Statistic] = {
         "csect_t": csect_t(x),
         "bw85": bw85(mean_x, tau, arrays.s_bw, arrays.n_bw_days),

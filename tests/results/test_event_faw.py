@@ -48,15 +48,15 @@ def test_fit(spec: tuple[str, eventstudy.EventStudyResult]) -> None:
     name, result = spec
     expected = EXPECTED["fits"][name]
     params = result.params
-    assert params["nobs"] == expected["L"]
-    assert params["df"] == expected["df"]
-    assert f"{params['estimation_start']:%Y-%m-%d}" == expected["est_first_date"]
-    assert f"{params['estimation_end']:%Y-%m-%d}" == expected["est_last_date"]
-    assert_allclose(params["sigma"], expected["sigma"], rtol=0, atol=RET_TOL)
+    assert result.nobs == expected["L"]
+    assert result.df_resid == expected["df"]
+    assert f"{result.estimation_start:%Y-%m-%d}" == expected["est_first_date"]
+    assert f"{result.estimation_end:%Y-%m-%d}" == expected["est_last_date"]
+    assert_allclose(result.sigma, expected["sigma"], rtol=0, atol=RET_TOL)
     if name.startswith("MM"):
         assert_allclose(params["alpha"], expected["alpha"], rtol=0, atol=RET_TOL)
         assert_allclose(params["beta"], expected["beta"], rtol=0, atol=STAT_TOL)
-        assert_allclose(params["r2"], expected["r2"], rtol=0, atol=STAT_TOL)
+        assert_allclose(result.rsquared, expected["r2"], rtol=0, atol=STAT_TOL)
 
 
 def test_daily(spec: tuple[str, eventstudy.EventStudyResult]) -> None:

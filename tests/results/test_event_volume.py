@@ -58,12 +58,12 @@ def test_volume_daily_and_fit(spec: str) -> None:
     raw = spec == "VCM_raw"
     fit = EXPECTED["fits"][spec]
     params = res.params
-    assert params["nobs"] == fit["L"] and params["df"] == fit["df"]
-    _close(params["sigma"], fit["sigma"], raw)
+    assert res.nobs == fit["L"] and res.df_resid == fit["df"]
+    _close(res.sigma, fit["sigma"], raw)
     if "alpha" in fit:
         _close(params["alpha"], fit["alpha"], raw)
         _close(params["beta"], fit["beta"], raw)
-        _close(params["r2"], fit["r2"], raw)
+        _close(res.rsquared, fit["r2"], raw)
     table = res.abnormal
     own, market = ("volume", "market_volume") if raw else ("log_volume", "market_log_volume")
     for day, want in EXPECTED["daily"][spec].items():
@@ -115,8 +115,8 @@ def test_cumulative(spec: str) -> None:
 def test_variance_ratio() -> None:
     res = _run("constant_mean", "399001.SZ", "volatility")
     fit = EXPECTED["fits"]["AVOL_EVS"]
-    assert res.params["df"] == fit["df"]
-    assert_allclose(res.params["sigma"], fit["sigma"], rtol=0, atol=TOL)
+    assert res.df_resid == fit["df"]
+    assert_allclose(res.sigma, fit["sigma"], rtol=0, atol=TOL)
     for day, want in EXPECTED["volatility"]["AVOL_EVS"].items():
         row = res.abnormal.loc[int(day)]
         assert_allclose(row["ret"], want["r"], rtol=0, atol=TOL)
@@ -221,4 +221,4 @@ def test_zero_volume_day_is_a_day_without_trading() -> None:
         issubclass(w.category, DataQualityWarning) and "zero or missing volume" in str(w.message)
         for w in caught
     )
-    assert res.params["nobs"] == 239
+    assert res.nobs == 239
