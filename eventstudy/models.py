@@ -134,7 +134,7 @@ class Fit:
                 c += np.einsum("ndi,nij,ndj->nd", dev, self.sxx_inv, dev)
         return c
 
-    def take(self, rows: np.ndarray) -> Fit:
+    def take(self, rows: np.ndarray | slice) -> Fit:
         """The fit of the events ``rows`` only."""
         arrays = (f.name for f in fields(self) if isinstance(getattr(self, f.name), np.ndarray))
         return replace(self, **{name: getattr(self, name)[rows] for name in arrays})

@@ -259,7 +259,7 @@ class StudyResult(SummaryMixin):
         notes += _first(skipped, "events not studied")
         studied = self.events[self.events["status"] == OK]
         labels = [f"{e} ({t})" for e, t in zip(studied.index, studied["ticker"], strict=True)]
-        notes += table_notes(self._arrays, labels)
+        notes += table_notes(self._arrays.fit.df, labels)
         flagged = self.events[self.events["overlaps"].fillna("").astype(str) != ""]
         overlapping = [
             f"Event {label} ({self.events.at[label, 'ticker']!s}): its event window overlaps "

@@ -2,7 +2,9 @@
 
 As in :mod:`eventstudy.statistics.parametric`, every test is a function over arrays whose
 rows are events and whose columns are the days (or windows) tested, returning one value and
-one two-sided p-value per column; NaN marks a missing value.
+one two-sided p-value per column; NaN marks a missing value. The ``*_from`` functions
+compute each test from its sums over the events (with leading axes: one row per group), the
+Wilcoxon test from the values of each group (:func:`wilcoxon_by_group`).
 
 References
 ----------
@@ -29,8 +31,16 @@ from eventstudy._blocks import map_blocks
 from eventstudy._typing import check_option
 from eventstudy.panel import FloatArray
 from eventstudy.statistics.conventions import PHat
+from eventstudy.statistics.groups import BlockGroups, Groups
 from eventstudy.statistics.pvalues import Statistic, normal_pvalue, t_pvalue
-from eventstudy.statistics.ranks import RankSums, average_ranks, day_sums, rank_day_sums, rank_sums
+from eventstudy.statistics.ranks import (
+    BLOCK_ROWS,
+    RankSums,
+    average_ranks,
+    day_sums,
+    rank_day_sums,
+    rank_sums,
+)
 
 RankMissing = Literal["available", "scaled", "average_centre"]
 
@@ -62,7 +72,10 @@ def sign_test(x: FloatArray) -> Statistic:
     Dixon, W. J., Mood, A. M. (1946). The statistical sign test. Journal of the American
     Statistical Association 41(236), 557-566.
     """
-    return generalized_sign(np.where(x == 0.0, np.nan, x), 0.5)
+    valid = np.isfinite(x)
+    return generalized_sign_from(
+        (np.where(valid, x, 0.0) > 0).sum(axis=0), (valid & (x != 0)).sum(axis=0), 0.5
+    )
 
 
 def positive_share(resid: FloatArray, valid: np.ndarray, how: PHat = "averaged") -> float:
@@ -71,13 +84,31 @@ def positive_share(resid: FloatArray, valid: np.ndarray, how: PHat = "averaged")
     ``"averaged"``: p̂ = (1/N) Σ_i (1/L_i) #{s: e_is > 0} (Cowan 1992);
     ``"pooled"``: p̂ = Σ_i #{s: e_is > 0} / Σ_i L_i (estudy2).
     """
-    check_option(how, PHat, "p_hat")
     pos = np.count_nonzero(valid & (resid > 0), axis=1).astype(float)
     length = valid.sum(axis=1).astype(float)
     has = length > 0
-    if how == "pooled":
-        return float(pos[has].sum() / length[has].sum())
-    return float(np.mean(pos[has] / length[has]))
+    shares = ShareSums(
+        (pos[has] / length[has]).sum(), has.sum().astype(float), pos.sum(), length.sum()
+    )
+    return float(positive_share_from(shares, how))
+
+
+class ShareSums(NamedTuple):
+    """Sums behind p̂: Σ_i #{e_is > 0}/L_i and the events with residuals; Σ_i #{e_is > 0}, Σ L_i."""
+
+    share: FloatArray
+    n: FloatArray
+    positive: FloatArray
+    length: FloatArray
+
+
+def positive_share_from(s: ShareSums, how: PHat = "averaged") -> FloatArray:
+    """:func:`positive_share` from its sums."""
+    check_option(how, PHat, "p_hat")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if how == "pooled":
+            return np.asarray(s.positive / s.length)
+        return np.asarray(s.share / s.n)
 
 
 def generalized_sign(x: FloatArray, p_hat: float) -> Statistic:
@@ -98,10 +129,18 @@ def generalized_sign(x: FloatArray, p_hat: float) -> Statistic:
     Statistic
     """
     valid = np.isfinite(x)
-    n = valid.sum(axis=0).astype(float)
-    w = (np.where(valid, x, 0.0) > 0).sum(axis=0)
+    return generalized_sign_from(
+        (np.where(valid, x, 0.0) > 0).sum(axis=0), valid.sum(axis=0), p_hat
+    )
+
+
+def generalized_sign_from(
+    positive: FloatArray, n: FloatArray, p_hat: FloatArray | float
+) -> Statistic:
+    """:func:`generalized_sign` from w and N; ``p_hat`` broadcasts against them."""
+    n = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        z = (w - n * p_hat) / np.sqrt(n * p_hat * (1.0 - p_hat))
+        z = (positive - n * p_hat) / np.sqrt(n * p_hat * (1.0 - p_hat))
     return Statistic(z, normal_pvalue(z))
 
 
@@ -140,31 +179,60 @@ def wilcoxon(x: FloatArray) -> WilcoxonTest:
     WilcoxonTest
         Arrays of shape (K,).
     """
-    xt = np.asarray(x, dtype=float).T
-    valid = np.isfinite(xt) & (xt != 0)
-    ranks = average_ranks(np.abs(xt), valid)
-    n = valid.sum(axis=1)
-    w_plus = np.where(valid & (xt > 0), ranks, 0.0).sum(axis=1)
-    sorted_abs = np.sort(np.where(valid, np.abs(xt), np.nan), axis=1)
-    tie_term = np.zeros(len(n))
-    tied = np.zeros(len(n), dtype=bool)
-    for k in range(len(n)):
-        _, sizes = np.unique(sorted_abs[k, : n[k]], return_counts=True)
-        tie_term[k] = float(((sizes**3) - sizes).sum()) / 48.0
-        tied[k] = bool((sizes > 1).any())
+    x = np.asarray(x, dtype=float)
+    test = wilcoxon_by_group(x, np.zeros(len(x), dtype=np.intp), 1)
+    return WilcoxonTest(*(np.asarray(a[0]) for a in test))
+
+
+def wilcoxon_by_group(values: FloatArray, groups: np.ndarray, n_groups: int) -> WilcoxonTest:
+    """:func:`wilcoxon` of each group's values: ``values`` (M, K), ``groups`` (M,) in 0..G−1.
+
+    The values of each group and column are ranked by their absolute value (one sort per
+    column for all groups). Returns arrays of shape (G, K).
+    """
+    n_cols = values.shape[1]
+    shape = (n_groups, n_cols)
+    w_plus, n, tie_term, tied = np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    for k in range(n_cols):
+        v = values[:, k]
+        ok = np.isfinite(v) & (v != 0)
+        g, a, positive = groups[ok], np.abs(v[ok]), v[ok] > 0
+        order = np.argsort(a)
+        if n_groups > 1:
+            order = order[np.argsort(g[order], kind="stable")]
+        g, a, positive = g[order], a[order], positive[order]
+        m = len(g)
+        new_group = np.r_[True, g[1:] != g[:-1]] if m else np.zeros(0, dtype=bool)
+        new_run = new_group | np.r_[True, a[1:] != a[:-1]] if m else new_group
+        pos = np.arange(m)
+        group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
+        run_start = np.flatnonzero(new_run)
+        run_size = np.diff(np.r_[run_start, m])
+        run_of = np.cumsum(new_run) - 1
+        # average rank of a run within its group: (first + last position) / 2 + 1
+        rank = (run_start + run_size / 2.0 - 0.5)[run_of] - group_start + 1.0
+        w_plus[:, k] = np.bincount(g, weights=rank * positive, minlength=n_groups)
+        n[:, k] = np.bincount(g, minlength=n_groups)
+        run_group = g[run_start]
+        tie_term[:, k] = np.bincount(
+            run_group, weights=(run_size**3 - run_size).astype(float), minlength=n_groups
+        ) / 48.0
+        tied[:, k] = np.bincount(run_group, weights=run_size > 1, minlength=n_groups) > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = n * (n + 1) / 4.0
         z = (w_plus - mean) / np.sqrt(n * (n + 1) * (2 * n + 1) / 24.0 - tie_term)
     p = normal_pvalue(z)
-    for k in range(len(n)):
-        if 0 < n[k] <= WILCOXON_EXACT_MAX and not tied[k]:
-            cdf = _signed_rank_cdf(int(n[k]))
-            w = int(w_plus[k])
-            lower = cdf[w]
-            upper = 1.0 - (cdf[w - 1] if w > 0 else 0.0)
-            p[k] = min(1.0, 2.0 * min(lower, upper))
-    z = np.where(n > 0, z, np.nan)
-    return WilcoxonTest(np.where(n > 0, w_plus, np.nan), np.where(n > 0, p, np.nan), z)
+    exact = (n > 0) & (n <= WILCOXON_EXACT_MAX) & (tied == 0)
+    for size in np.unique(n[exact]).astype(int):
+        at = exact & (n == size)
+        cdf = _signed_rank_cdf(int(size))
+        w = w_plus[at].astype(int)
+        lower = cdf[w]
+        upper = 1.0 - np.where(w > 0, cdf[np.maximum(w - 1, 0)], 0.0)
+        p[at] = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
+    none = n == 0
+    return WilcoxonTest(np.where(none, np.nan, w_plus), np.where(none, np.nan, p),
+                        np.where(none, np.nan, z))
 
 
 def corrado_rank(
@@ -217,28 +285,133 @@ def corrado_rank(
 
 
 def corrado_from_sums(sums: RankSums, tested: np.ndarray, missing: RankMissing) -> Statistic:
-    """:func:`corrado_rank` from the day sums of the ranks."""
+    """:func:`corrado_rank` from the day sums of the ranks (leading axes: groups).
+
+    ``tested`` has shape (K, n_days); the statistics have shape (..., K).
+    """
     check_option(missing, RankMissing, "missing")
-    has = sums.lengths > 0
-    n = float(has.sum())
-    mean_length = sums.lengths[has].mean() if n else np.nan
+    n = np.asarray(sums.n, dtype=float)[..., None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_length = np.where(n > 0, np.asarray(sums.length)[..., None] / n, np.nan)
     counts = sums.counts
     if missing == "average_centre":
         deviations = sums.ranks - counts * (mean_length + 1.0) / 2.0
     else:
         deviations = sums.ranks - sums.centres
     present = counts > 0
+    tested_f = np.asarray(tested, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        dbar = np.where(present, deviations / counts, 0.0)
+        dbar = np.where(present, deviations / np.where(present, counts, 1.0), 0.0)
         if missing == "available":
-            s_k = np.sqrt(np.sum(counts / n * dbar**2) / present.sum())
+            s_k = np.sqrt((counts / n * dbar**2).sum(axis=-1, keepdims=True)
+                          / present.sum(axis=-1, keepdims=True))
         else:
             if missing == "scaled":
-                dbar = np.where(present, dbar * n / counts, 0.0)
-            s_k = np.sqrt(np.sum(dbar**2) / mean_length)
-        tau = (tested & present).sum(axis=1)
-        z = np.where(tau > 0, (tested * dbar).sum(axis=1) / (np.sqrt(tau) * s_k), np.nan)
+                dbar = np.where(present, dbar * n / np.where(present, counts, 1.0), 0.0)
+            s_k = np.sqrt((dbar**2).sum(axis=-1, keepdims=True) / mean_length)
+        tau = present.astype(float) @ tested_f.T
+        z = np.where(tau > 0, (dbar @ tested_f.T) / (np.sqrt(tau) * s_k), np.nan)
     return Statistic(z, normal_pvalue(z))
+
+
+def block_grank_sums(
+    members: BlockGroups,
+    resid: FloatArray,
+    sigma: FloatArray,
+    est_valid: np.ndarray,
+    keys: np.ndarray | None,
+    n_days: int,
+    gsar0: FloatArray,
+    active: np.ndarray,
+) -> dict[str, FloatArray]:
+    """The sums behind the generalized rank tests, per group of a block of events.
+
+    Parameters
+    ----------
+    members : BlockGroups
+    resid, sigma, est_valid
+        As for :func:`generalized_rank`, the block's events.
+    keys : numpy.ndarray of int, shape (n, L), or None
+        The cross-sectional day of each residual (None: the column is the day).
+    n_days : int
+    gsar0 : numpy.ndarray, shape (m, K)
+        SCAR*_i of each membership of ``members`` and tested window.
+    active : numpy.ndarray of bool, shape (g, K)
+        The windows each group tests: those where some member of the group has SCAR*_i.
+
+    Returns
+    -------
+    dict
+        ``above`` (g, n_days, K): Σ_i w_i (k_is − k⁰_is) per day, the estimation ranks
+        beyond the first pass's ``est_ranks`` (:class:`.RankSums`): from day 0 above
+        (k_is moves up by 1 where SAR_is > SCAR*_i, ½ on a tie) and, for events without
+        day 0, from the weight w_i = 1/(L_i + 1) instead of 1/(L_i + 2);
+        ``n0``, ``u0``, ``var0`` (g, K): the events with day 0, Σ U_i0 and
+        Σ (T_i − 1)/(12 (T_i + 1)); ``n_all`` (g,): the events ranked.
+    """
+    ev, local = members.event, members.local
+    length = est_valid.sum(axis=1).astype(float)
+    n_windows = gsar0.shape[1]
+    has0 = np.isfinite(gsar0)
+    weight = 1.0 / (length[ev][:, None] + has0 + 1.0)
+    above_sums = np.zeros((members.n, n_days, n_windows))
+    above_count = np.zeros(gsar0.shape)
+    lacking_in = active[local] & ~has0
+    lacking = np.flatnonzero(lacking_in.any(axis=1))
+    if lacking.size:
+        e = ev[lacking]
+        k_est = average_ranks(resid[e], est_valid[e])
+        k_est *= (1.0 / (length[e] + 1.0) - 1.0 / (length[e] + 2.0))[:, None]
+        fix = members.of_members(lacking)
+        for window in np.flatnonzero(lacking_in[lacking].any(axis=0)):
+            above_sums[:, :, window] += fix.keyed_sums(
+                None if keys is None else keys[e], k_est,
+                est_valid[e] & lacking_in[lacking, window, None], n_days,
+            )
+    g0 = np.where(has0, gsar0, np.inf).T[:, :, None]
+    step = max(1, GRANK_BLOCK_SIZE // max(n_windows * resid.shape[1], 1))
+    for start in range(0, len(ev), step):
+        part = slice(start, start + step)
+        e = ev[part]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g = np.where(est_valid[e], resid[e] / sigma[e, None], np.nan)[None, :, :]
+        day0 = g0[:, part]
+        # above[k, i, s] = 1 where SAR_is > SCAR*_ik, ½ on a tie (windows × members × days)
+        above = (g > day0).astype(float)
+        tie = g == day0
+        if bool(tie.any()):
+            above += 0.5 * tie
+        above_count[part] = above.sum(axis=2).T
+        if keys is None:
+            # Σ over each group's members of w_ik above[k, i, s]: one product per window.
+            member_of = np.zeros((members.n, len(e)))
+            member_of[local[part], np.arange(len(e))] = 1.0
+            by_group = member_of[None, :, :] * weight[part].T[:, None, :]
+            above_sums += np.matmul(by_group, above).transpose(1, 2, 0)
+        else:
+            sub = members.of_members(part)
+            for k in range(n_windows):
+                above_sums[:, :, k] += sub.keyed_sums(
+                    keys[e], above[k] * weight[part, k, None], est_valid[e], n_days
+                )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u0 = (length[ev][:, None] + 1.0 - above_count) * weight - 0.5
+        var0 = (length / (12.0 * (length + 2.0)))[ev][:, None]
+    counted = (length[ev] > 0) | has0.any(axis=1)
+    per_member = np.concatenate(
+        [has0, np.where(has0, u0, 0.0), np.where(has0, var0, 0.0), counted[:, None]],
+        axis=1,
+        dtype=float,
+    )
+    sums = members.of_members(slice(None)).sum_rows(per_member)
+    k = n_windows
+    return {
+        "above": above_sums,
+        "n0": sums[:, :k],
+        "u0": sums[:, k : 2 * k],
+        "var0": sums[:, 2 * k : 3 * k],
+        "n_all": sums[:, 3 * k],
+    }
 
 
 def generalized_rank(
@@ -267,7 +440,8 @@ def generalized_rank(
 
     Adding day 0 moves an estimation rank k_is up by one where SAR_is > SCAR*_i (by ½ on a
     tie), so the estimation ranks enter only through their day sums (:func:`.rank_sums`) and
-    each window costs one comparison pass, made in blocks of events.
+    each window costs one comparison pass, made in blocks of events
+    (:func:`block_grank_sums`).
 
     Parameters
     ----------
@@ -290,83 +464,61 @@ def generalized_rank(
     """
     if est_rank_sums is None:
         est_rank_sums = rank_sums(resid, est_valid, codes, n_days, resid[:, :0]).est_ranks
-    n_events, n_windows = gsar0.shape
-    length = est_valid.sum(axis=1).astype(float)
-    has0 = np.isfinite(gsar0)
-    active = has0.any(axis=0)
-    if not active.all():  # a window without any day-0 value has no statistic
-        out = [Statistic(np.full(n_windows, np.nan), np.full(n_windows, np.nan)) for _ in "tz"]
-        if active.any():
-            found = generalized_rank(
-                resid, sigma, est_valid, codes, n_days, gsar0[:, active], est_rank_sums
-            )
-            for whole, part in zip(out, found, strict=True):
-                whole.statistic[active], whole.pvalue[active] = part
-        return out[0], out[1]
-    g0 = np.where(has0, gsar0, np.inf)
-    weight = 1.0 / (length[:, None] + has0 + 1.0)
-    n_all = float(((length > 0) | has0.any(axis=1)).sum())
-    # Σ_i k_is w_i for each window: the sums are for w_i = 1/(L_i + 2); an event without a
-    # day-0 value has w_i = 1/(L_i + 1), corrected from its own ranks.
-    sums = np.broadcast_to(est_rank_sums, (n_windows, n_days)).copy()
-    lacking = np.flatnonzero(~has0.all(axis=1))
-    if lacking.size:
-        k_est = average_ranks(resid[lacking], est_valid[lacking])
-        k_est *= (1.0 / (length[lacking] + 1.0) - 1.0 / (length[lacking] + 2.0))[:, None]
-        # Windows that lack day 0 for the same events share one correction.
-        patterns, which = np.unique(has0[lacking], axis=1, return_inverse=True)
-        for j in range(patterns.shape[1]):
-            rows = lacking[~patterns[:, j]]
-            part = k_est[~patterns[:, j]]
-            sums[which.ravel() == j] += day_sums(
-                part, est_valid[rows], None if codes is None else codes[rows], n_days
-            )[0]
+    groups = Groups.one(len(resid))
+    active = np.isfinite(gsar0).any(axis=0)[None, :]
 
-    def block(rows: slice) -> tuple[FloatArray, FloatArray]:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            g = np.where(est_valid[rows], resid[rows] / sigma[rows, None], np.nan)[None, :, :]
-        day0 = g0[rows].T[:, :, None]
-        # above[k, i, s] = 1 where SAR_is > SCAR*_ik, ½ on a tie (windows × events × days)
-        above = (g > day0).astype(float)
-        tie = g == day0
-        if bool(tie.any()):
-            above += 0.5 * tie
-        w = weight[rows].T
-        if codes is None:
-            above_sums = np.matmul(w[:, None, :], above)[:, 0, :]
-        else:
-            where = codes[rows][None, :, :] + (n_days * np.arange(n_windows))[:, None, None]
-            above_sums = np.bincount(
-                where.ravel(), weights=(above * w[:, :, None]).ravel(),
-                minlength=n_windows * n_days,
-            ).reshape(n_windows, n_days)
-        return above.sum(axis=2).T, above_sums
-
-    # Blocks of (windows × events × days) of about GRANK_BLOCK_SIZE values at most.
-    rows_per_block = max(1, GRANK_BLOCK_SIZE // max(n_windows * resid.shape[1], 1))
-    parts = map_blocks(block, n_events, rows_per_block)
-    above_count = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, n_windows))
-    for _, above_sums in parts:
-        sums += above_sums
-    with np.errstate(invalid="ignore", divide="ignore"):
-        counts = (
-            est_valid.sum(axis=0).astype(float)
-            if codes is None
-            else np.bincount(codes[est_valid], minlength=n_days).astype(float)
+    def block(rows: slice) -> dict[str, FloatArray]:
+        return block_grank_sums(
+            groups.block(rows), resid[rows], sigma[rows], est_valid[rows],
+            None if codes is None else codes[rows], n_days, gsar0[rows], active,
         )
-        present = counts > 0
-        ubar = np.where(present, (sums - 0.5 * counts) / counts, 0.0)
-        u0 = (length[:, None] + 1.0 - above_count) * weight - 0.5
-        n0 = has0.sum(axis=0).astype(float)
-        ubar0 = np.where(has0, u0, 0.0).sum(axis=0) / n0
-        t_days = present.sum() + 1.0
-        s_u = np.sqrt((((counts / n_all) * ubar**2).sum(axis=1) + (n0 / n_all) * ubar0**2)
-                      / t_days)
+
+    parts = map_blocks(block, len(resid), BLOCK_ROWS)
+    sums = {k: np.sum([p[k] for p in parts], axis=0) for k in parts[0]}
+    _, counts = day_sums(resid, est_valid, codes, n_days)
+    found = generalized_rank_from(
+        counts[None], est_rank_sums[None], sums["above"], sums["n0"], sums["u0"],
+        sums["var0"], sums["n_all"],
+    )
+    return Statistic(*(a[0] for a in found[0])), Statistic(*(a[0] for a in found[1]))
+
+
+def generalized_rank_from(
+    counts: FloatArray,
+    est_ranks: FloatArray,
+    above: FloatArray,
+    n0: FloatArray,
+    u0: FloatArray,
+    var0: FloatArray,
+    n_all: FloatArray,
+) -> tuple[Statistic, Statistic]:
+    """:func:`generalized_rank` from its sums, per group.
+
+    ``counts`` and ``est_ranks`` (G, D): the events and Σ k_is/(L_i + 2) of each estimation
+    day (:class:`.RankSums`); ``above``, ``n0``, ``u0``, ``var0``, ``n_all`` from
+    :func:`block_grank_sums`. Returns arrays of shape (G, K), NaN where no event of a group
+    has day 0.
+    """
+    sums = est_ranks[:, :, None] + above  # Σ_i k_is w_i, (G, D, K)
+    counts = counts[:, :, None]
+    present = counts > 0
+    n_all = n_all[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ubar = np.where(present, (sums - 0.5 * counts) / np.where(present, counts, 1.0), 0.0)
+        ubar0 = u0 / n0
+        t_days = present.sum(axis=1) + 1.0
+        s_u = np.sqrt(
+            (((counts / n_all[:, :, None]) * ubar**2).sum(axis=1) + (n0 / n_all) * ubar0**2)
+            / t_days
+        )
         zr = ubar0 / s_u
         t_stat = zr * np.sqrt((t_days - 2.0) / (t_days - 1.0 - zr**2))
-        var_terms = np.where(has0, (length / (12.0 * (length + 2.0)))[:, None], 0.0)
-        z_stat = ubar0 / np.sqrt(var_terms.sum(axis=0) / n0**2)
+        z_stat = ubar0 / np.sqrt(var0 / n0**2)
+    none = n0 == 0
+    t_stat = np.where(none, np.nan, t_stat)
+    z_stat = np.where(none, np.nan, z_stat)
+    t_p = np.where(none, np.nan, t_pvalue(t_stat, np.broadcast_to(t_days - 2.0, t_stat.shape)))
     return (
-        Statistic(t_stat, t_pvalue(t_stat, np.full(t_stat.shape, t_days - 2.0))),
-        Statistic(z_stat, normal_pvalue(z_stat)),
+        Statistic(t_stat, t_p),
+        Statistic(z_stat, np.where(none, np.nan, normal_pvalue(z_stat))),
     )

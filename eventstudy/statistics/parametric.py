@@ -6,6 +6,11 @@ holding one value and one two-sided p-value per column. Missing values are NaN: 
 without a value on a day does not enter that day's cross-section. The notation is that of
 :mod:`eventstudy.statistics`.
 
+Each test is computed from sums over the events (its sufficient quantities): the
+``*_from`` functions take those sums, with any leading axes (one row per group of events,
+:mod:`eventstudy.statistics.quantities`), and the functions over arrays sum their events
+and call them.
+
 References
 ----------
 Boehmer, E., Musumeci, J., Poulsen, A. B. (1991). Event-study methodology under conditions of
@@ -24,23 +29,58 @@ empirical tests. Journal of Accounting Research 14(2), 246-276.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from eventstudy._blocks import map_blocks
 from eventstudy.panel import FloatArray
+from eventstudy.statistics.groups import BlockGroups, Groups
 from eventstudy.statistics.pvalues import Statistic, normal_pvalue, t_pvalue
 from eventstudy.statistics.ranks import BLOCK_ROWS, day_sums
 
 
-def column_moments(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Count, mean, standard deviation (divisor n − 1) and deviations of each column."""
-    valid = np.isfinite(x)
-    n = valid.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(valid, x, 0.0).sum(axis=0) / n
-        dev = np.where(valid, x - mean, 0.0)
-        sd = np.sqrt((dev**2).sum(axis=0) / (n - 1))
-    return n.astype(float), mean, sd, dev
+class Moments(NamedTuple):
+    """Count and power sums of the values of each column: n, Σ x, Σ x², Σ x³.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = Moments.of(np.array([[1.0], [2.0], [np.nan], [3.0]]))
+    >>> m.n.tolist(), m.mean().tolist(), m.sd().tolist()
+    ([3.0], [2.0], [1.0])
+    """
+
+    n: FloatArray
+    sum: FloatArray
+    sum2: FloatArray
+    sum3: FloatArray
+
+    @classmethod
+    def of(cls, x: FloatArray) -> Moments:
+        """The sums of each column of ``x`` over its finite values."""
+        valid = np.isfinite(x)
+        v = np.where(valid, x, 0.0)
+        return cls(valid.sum(axis=0).astype(float), v.sum(axis=0), (v * v).sum(axis=0),
+                   (v * v * v).sum(axis=0))
+
+    def mean(self) -> FloatArray:
+        """X̄ = Σ x / n."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(self.sum / self.n)
+
+    def sd(self) -> FloatArray:
+        """S_X = √(Σ (x − X̄)² / (n − 1)), with Σ (x − X̄)² = Σ x² − X̄ Σ x (never below 0)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            squares = np.maximum(self.sum2 - self.mean() * self.sum, 0.0)
+            return np.asarray(np.sqrt(squares / (self.n - 1.0)))
+
+    def third(self) -> FloatArray:
+        """Σ (x − X̄)³ = Σ x³ − 3 X̄ Σ x² + 3 X̄² Σ x − n X̄³."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            m = self.mean()
+            return np.asarray(self.sum3 - 3.0 * m * self.sum2 + 3.0 * m * m * self.sum
+                              - self.n * m**3)
 
 
 def csect_t(x: FloatArray) -> Statistic:
@@ -66,10 +106,14 @@ def csect_t(x: FloatArray) -> Statistic:
     >>> round(float(csect_t(np.array([[1.0], [2.0], [3.0]])).statistic[0]), 6)
     3.464102
     """
-    n, mean, sd, _ = column_moments(x)
+    return csect_t_from(Moments.of(x))
+
+
+def csect_t_from(m: Moments) -> Statistic:
+    """:func:`csect_t` from the sums of the values."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = mean / (sd / np.sqrt(n))
-    return Statistic(t, t_pvalue(t, n - 1))
+        t = m.mean() / (m.sd() / np.sqrt(m.n))
+    return Statistic(t, t_pvalue(t, m.n - 1))
 
 
 def bmp(scar: FloatArray) -> Statistic:
@@ -78,7 +122,7 @@ def bmp(scar: FloatArray) -> Statistic:
     ``t = mean_i SCAR_i / (sd_i SCAR_i / √N)`` (Boehmer et al. 1991), where
     SCAR_i is the Patell SAR on a day or the standardised CAR over a window
     (CAR_i / S_CAR,i with the exact variance of Mikkelson & Partch 1988, as in Kolari &
-    Pynnönen 2010); p-value from t(N − 1).
+    Pynnönen 2010); p-value from t(N − 1). From sums: :func:`csect_t_from` of the SCARs'.
 
     Parameters
     ----------
@@ -107,11 +151,32 @@ def kolari_pynnonen(scar: FloatArray, rbar: float) -> Statistic:
     -------
     Statistic
     """
-    n = np.isfinite(scar).sum(axis=0).astype(float)
-    base = bmp(scar).statistic
+    return kolari_pynnonen_from(Moments.of(scar), rbar)
+
+
+def kolari_pynnonen_from(m: Moments, rbar: FloatArray | float) -> Statistic:
+    """:func:`kolari_pynnonen` from the sums of the SCARs; ``rbar`` broadcasts against them."""
+    base = csect_t_from(m).statistic
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = base * np.sqrt((1.0 - rbar) / (1.0 + (n - 1.0) * rbar))
-    return Statistic(t, t_pvalue(t, n - 1))
+        t = base * np.sqrt((1.0 - rbar) / (1.0 + (m.n - 1.0) * rbar))
+    return Statistic(t, t_pvalue(t, m.n - 1))
+
+
+class PatellSums(NamedTuple):
+    """Patell's sums over the events with a value and df > 2: n, Σ SAR_i, Σ df_i/(df_i − 2)."""
+
+    n: FloatArray
+    sar: FloatArray
+    variance: FloatArray
+
+    @classmethod
+    def of(cls, sar: FloatArray, df: np.ndarray) -> PatellSums:
+        """The sums of each column of ``sar`` (events of df ≤ 2 left out)."""
+        valid = np.isfinite(sar) & patell_events(df)[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            q = np.asarray(df, dtype=float) / (np.asarray(df, dtype=float) - 2.0)
+        return cls(valid.sum(axis=0).astype(float), np.where(valid, sar, 0.0).sum(axis=0),
+                   np.where(valid, q[:, None], 0.0).sum(axis=0))
 
 
 def patell(sar: FloatArray, df: np.ndarray) -> Statistic:
@@ -137,13 +202,13 @@ def patell(sar: FloatArray, df: np.ndarray) -> Statistic:
     Statistic
         NaN where no event with df > 2 has a value.
     """
-    valid = np.isfinite(sar) & patell_events(df)[:, None]
+    return patell_from(PatellSums.of(sar, df))
+
+
+def patell_from(s: PatellSums) -> Statistic:
+    """:func:`patell` from its sums."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        q = np.asarray(df, dtype=float) / (np.asarray(df, dtype=float) - 2.0)
-        z = np.where(valid, sar, 0.0).sum(axis=0) / np.sqrt(
-            np.where(valid, q[:, None], 0.0).sum(axis=0)
-        )
-    z = np.where(valid.any(axis=0), z, np.nan)
+        z = np.where(s.n > 0, s.sar / np.sqrt(s.variance), np.nan)
     return Statistic(z, normal_pvalue(z))
 
 
@@ -180,9 +245,13 @@ def adjusted_patell(sar: FloatArray, df: np.ndarray, rbar: float) -> Statistic:
     -------
     Statistic
     """
-    n = (np.isfinite(sar) & patell_events(df)[:, None]).sum(axis=0).astype(float)
+    return adjusted_patell_from(PatellSums.of(sar, df), rbar)
+
+
+def adjusted_patell_from(s: PatellSums, rbar: FloatArray | float) -> Statistic:
+    """:func:`adjusted_patell` from Patell's sums; ``rbar`` broadcasts against them."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        z = patell(sar, df).statistic * np.sqrt(1.0 / (1.0 + (n - 1.0) * rbar))
+        z = patell_from(s).statistic * np.sqrt(1.0 / (1.0 + (s.n - 1.0) * rbar))
     return Statistic(z, normal_pvalue(z))
 
 
@@ -191,7 +260,8 @@ def skew_adj_t(x: FloatArray) -> Statistic:
 
     With S = X̄ / S_X and γ = N / ((N − 1)(N − 2)) Σ (X_i − X̄)³ / S_X³ (the adjusted
     Fisher-Pearson skewness), ``t = √N (S + γ S²/3 + γ² S³/27 + γ / (6N))`` (Hall 1992,
-    the cubic transformation of the studentised mean); p-value from t(N − 1).
+    the cubic transformation of the studentised mean); p-value from t(N − 1). The skewness
+    needs N ≥ 3: with fewer values there is no statistic.
 
     Parameters
     ----------
@@ -202,11 +272,17 @@ def skew_adj_t(x: FloatArray) -> Statistic:
     -------
     Statistic
     """
-    n, mean, sd, dev = column_moments(x)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        gamma = n / ((n - 1.0) * (n - 2.0)) * (dev**3).sum(axis=0) / sd**3
-        s = mean / sd
+    return skew_adj_t_from(Moments.of(x))
+
+
+def skew_adj_t_from(m: Moments) -> Statistic:
+    """:func:`skew_adj_t` from the sums of the values, their squares and cubes."""
+    n, sd = m.n, m.sd()
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        gamma = n / ((n - 1.0) * (n - 2.0)) * m.third() / sd**3
+        s = m.mean() / sd
         t = np.sqrt(n) * (s + gamma * s**2 / 3.0 + gamma**2 * s**3 / 27.0 + gamma / (6.0 * n))
+    t = np.where(n >= 3, t, np.nan)
     return Statistic(t, t_pvalue(t, n - 1))
 
 
@@ -232,14 +308,23 @@ def mean_residual_sd(
         S_BW and T.
     """
     sums, counts = day_sums(resid, valid, codes, n_days)
+    s_bw, days = mean_residual_sd_from(sums, counts)
+    return float(s_bw), int(days)
+
+
+def mean_residual_sd_from(sums: FloatArray, counts: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """:func:`mean_residual_sd` from the day sums and counts of the residuals, shape (..., D)."""
     present = counts > 0
-    aar = sums[present] / counts[present]
-    if aar.size < 2:
-        return float("nan"), int(aar.size)
-    return float(np.std(aar, ddof=1)), int(aar.size)
+    days = present.sum(axis=-1).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        aar = np.where(present, sums / np.where(present, counts, 1.0), 0.0)
+        mean = aar.sum(axis=-1) / days
+        dev = np.where(present, aar - mean[..., None], 0.0)
+        s_bw = np.sqrt((dev**2).sum(axis=-1) / (days - 1.0))
+    return np.where(days >= 2, s_bw, np.nan), days
 
 
-def bw85(mean_x: FloatArray, tau: FloatArray, s_bw: float, n_days: int) -> Statistic:
+def bw85(mean_x: FloatArray, tau: FloatArray, s_bw: FloatArray, n_days: FloatArray) -> Statistic:
     """Brown & Warner (1985) t test with the crude dependence adjustment.
 
     ``t = CAAR / (√τ S_BW)`` for a window of τ days (``AAR_t / S_BW`` for a day), with S_BW
@@ -248,21 +333,48 @@ def bw85(mean_x: FloatArray, tau: FloatArray, s_bw: float, n_days: int) -> Stati
 
     Parameters
     ----------
-    mean_x : numpy.ndarray, shape (K,)
+    mean_x : numpy.ndarray, shape (..., K)
         AAR of each day or CAAR of each window.
-    tau : numpy.ndarray, shape (K,)
+    tau : numpy.ndarray, shape (..., K)
         Days summed in each window: those on which some event has a value.
-    s_bw : float
-    n_days : int
+    s_bw : float or numpy.ndarray, shape (...)
+    n_days : int or numpy.ndarray, shape (...)
         T, the estimation days behind S_BW.
 
     Returns
     -------
     Statistic
     """
+    s_bw = np.asarray(s_bw, dtype=float)[..., None]
     with np.errstate(invalid="ignore", divide="ignore"):
         t = np.asarray(mean_x) / (np.sqrt(tau) * s_bw)
-    return Statistic(t, t_pvalue(t, np.full(t.shape, n_days - 1.0)))
+    df = np.broadcast_to(np.asarray(n_days, dtype=float)[..., None] - 1.0, t.shape)
+    return Statistic(t, t_pvalue(t, df))
+
+
+def standardised_day_sums(
+    members: BlockGroups,
+    resid: FloatArray,
+    valid: np.ndarray,
+    keys: np.ndarray | None,
+    n_days: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Day sums of the standardised residuals z_is behind r̄, and the events behind them.
+
+    z_i = (e_i − ē_i) / ‖e_i − ē_i‖ over event i's own estimation days; an event with fewer
+    than two residuals or all of them equal has none. Sums per group of ``members`` (a
+    block of events) and day (``keys`` as in :func:`.block_rank_sums`), shape (g, n_days),
+    and the events counted, shape (g,).
+    """
+    count = valid.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(valid, resid, 0.0).sum(axis=1) / count
+        dev = np.where(valid, resid - mean[:, None], 0.0)
+        norm = np.sqrt((dev**2).sum(axis=1))
+        usable = (count >= 2) & (norm > 0) & np.isfinite(norm)
+        z = dev / norm[:, None]
+    sums = members.keyed_sums(keys, z, valid & usable[:, None], n_days)
+    return sums, members.sum_rows(usable.astype(float))
 
 
 def mean_residual_correlation(
@@ -294,22 +406,25 @@ def mean_residual_correlation(
     float
         NaN with fewer than two events.
     """
+    groups = Groups.one(len(resid))
 
-    def block(rows: slice) -> tuple[FloatArray, int]:
-        valid_rows = valid[rows]
-        count = valid_rows.sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(valid_rows, resid[rows], 0.0).sum(axis=1) / count
-            dev = np.where(valid_rows, resid[rows] - mean[:, None], 0.0)
-            norm = np.sqrt((dev**2).sum(axis=1))
-        usable = (count >= 2) & (norm > 0) & np.isfinite(norm)
-        z = dev[usable] / norm[usable, None]
-        sub_codes = None if codes is None else codes[rows][usable]
-        return day_sums(z, valid_rows[usable], sub_codes, n_days)[0], int(usable.sum())
+    def block(rows: slice) -> tuple[FloatArray, FloatArray]:
+        return standardised_day_sums(
+            groups.block(rows), resid[rows], valid[rows], None if codes is None else codes[rows],
+            n_days,
+        )
 
     parts = map_blocks(block, len(resid), BLOCK_ROWS)
-    sums = np.sum([p[0] for p in parts], axis=0) if parts else np.zeros(n_days)
-    n = sum(p[1] for p in parts)
-    if n < 2:
-        return float("nan")
-    return float((np.dot(sums, sums) - n) / (n * (n - 1.0)))
+    sums = np.sum([p[0][0] for p in parts], axis=0) if parts else np.zeros(n_days)
+    n = np.sum([p[1][0] for p in parts]) if parts else 0.0
+    return float(mean_residual_correlation_from(sums, float(n)))
+
+
+def mean_residual_correlation_from(z_sums: FloatArray, n: FloatArray | float) -> FloatArray:
+    """r̄ from the day sums of the z_is (shape (..., D)) and the events counted (shape (...)).
+
+    Since ‖z_i‖ = 1, ``r̄ = (Σ_s (Σ_i z_is)² − n) / (n (n − 1))``; NaN for n < 2.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rbar = ((z_sums * z_sums).sum(axis=-1) - n) / (n * (n - 1.0))
+    return np.where(n >= 2, rbar, np.nan)

@@ -16,6 +16,7 @@ from eventstudy._blocks import map_blocks
 from eventstudy._typing import check_option
 from eventstudy.panel import FloatArray
 from eventstudy.statistics.conventions import Alignment
+from eventstudy.statistics.groups import BlockGroups, Groups
 
 #: Events handled per block in the rank tests: a block's arrays stay in the processor's cache
 #: and no (events × days) temporary is ever made.
@@ -132,44 +133,26 @@ def day_sums(
     return np.sum([p[0] for p in parts], axis=0), np.sum([p[1] for p in parts], axis=0)
 
 
-def _rank_inputs(
-    resid: FloatArray,
-    est_valid: np.ndarray,
-    codes: np.ndarray | None,
-    n_est_days: int,
-    event: FloatArray,
-) -> tuple[FloatArray, np.ndarray, np.ndarray | None, int]:
-    """Values, validity and day codes for a rank test over estimation + the given event days.
-
-    Estimation values keep their codes; event day j gets code ``n_est_days + j``. With
-    relative-day alignment (``codes`` None) the columns are the days and None is returned.
-    """
-    values = np.concatenate([resid, event], axis=1)
-    valid = np.concatenate([est_valid, np.isfinite(event)], axis=1)
-    n_days = n_est_days + event.shape[1]
-    if codes is None:
-        return values, valid, None, n_days
-    ev_codes = np.broadcast_to(n_est_days + np.arange(event.shape[1]), event.shape)
-    return values, valid, np.concatenate([codes, ev_codes], axis=1), n_days
-
-
 @dataclass(frozen=True)
 class RankSums:
     """Day sums of the events' ranks: all the rank tests need, whichever days are tested.
 
-    Ranks are integers or halves, so these sums are exact.
+    Ranks are integers or halves, so these sums are exact. Arrays may have leading axes
+    (one row per group).
 
     Attributes
     ----------
-    ranks : numpy.ndarray, shape (n_days,)
+    ranks : numpy.ndarray, shape (..., n_days)
         Σ_i K_it over the N_t events present on day t (:func:`.corrado_rank`).
-    centres : numpy.ndarray, shape (n_days,)
+    centres : numpy.ndarray, shape (..., n_days)
         Σ_i (T_i + 1)/2 over the same events.
-    counts : numpy.ndarray, shape (n_days,)
+    counts : numpy.ndarray, shape (..., n_days)
         N_t.
-    lengths : numpy.ndarray, shape (N,)
-        T_i, the values ranked for each event.
-    est_ranks : numpy.ndarray, shape (n_est_days,)
+    n : numpy.ndarray, shape (...)
+        Events with a ranked value (T_i > 0).
+    length : numpy.ndarray, shape (...)
+        Σ_i T_i, the values ranked.
+    est_ranks : numpy.ndarray, shape (..., n_est_days)
         Σ_i k_is / (L_i + 2) over the estimation days, k_is the rank of e_is among event i's
         L_i estimation residuals alone (:func:`.generalized_rank`, day 0 present). Empty
         when not computed.
@@ -178,18 +161,85 @@ class RankSums:
     ranks: FloatArray
     centres: FloatArray
     counts: FloatArray
-    lengths: FloatArray
+    n: FloatArray
+    length: FloatArray
     est_ranks: FloatArray
 
 
 def rank_day_sums(
     ranks: FloatArray, valid: np.ndarray, codes: np.ndarray | None, n_days: int
 ) -> RankSums:
+    """:class:`RankSums` of ranks already computed (one per valid value)."""
     lengths = valid.sum(axis=1).astype(float)
     sums, counts = day_sums(ranks, valid, codes, n_days)
     centres, _ = day_sums(np.broadcast_to((lengths[:, None] + 1.0) / 2.0, ranks.shape),
                            valid, codes, n_days)
-    return RankSums(sums, centres, counts, lengths, np.empty(0))
+    return RankSums(sums, centres, counts, np.asarray((lengths > 0).sum(), dtype=float),
+                    np.asarray(lengths.sum()), np.empty(0))
+
+
+def block_rank_sums(
+    members: BlockGroups,
+    resid: FloatArray,
+    est_valid: np.ndarray,
+    keys: np.ndarray | None,
+    n_est_days: int,
+    event: FloatArray,
+    *,
+    est_ranks: bool = True,
+) -> RankSums:
+    """Rank each event's estimation residuals with its event-window values, and by themselves.
+
+    One sort per event serves both rankings: K_it, the rank among the event's T_i values
+    (estimation residuals and event-window values; Corrado 1989), and, with ``est_ranks``,
+    k_is, the rank of e_is among its L_i residuals alone (Kolari & Pynnönen 2011). Day sums
+    are kept for each group of ``members`` (a block of events).
+
+    Parameters
+    ----------
+    members : BlockGroups
+    resid : numpy.ndarray, shape (n, L)
+        Estimation residuals, NaN where not valid.
+    est_valid : numpy.ndarray of bool, shape (n, L)
+    keys : numpy.ndarray of int, shape (n, L), or None
+        The cross-sectional day (0..n_est_days−1) of each residual; None when the column is
+        the day. Event day j is day ``n_est_days + j``.
+    n_est_days : int
+    event : numpy.ndarray, shape (n, W)
+        Event-window values, NaN where missing.
+    est_ranks : bool
+
+    Returns
+    -------
+    RankSums
+        With a leading axis of the groups.
+    """
+    n_est = resid.shape[1]
+    width = event.shape[1]
+    values = np.concatenate([resid, event], axis=1)
+    valid = np.concatenate([est_valid, np.isfinite(event)], axis=1)
+    order, sorted_ranks, lead_rank = _sorted_ranks(values, valid, n_est if est_ranks else 0)
+    length = valid.sum(axis=1).astype(float)
+    n_days = n_est_days + width
+    all_keys = None
+    if keys is not None:
+        all_keys = np.concatenate(
+            [keys, np.broadcast_to(n_est_days + np.arange(width), event.shape)], axis=1
+        )
+    # Day sums straight from the sorted rows: position p of a row holds a valid value
+    # when p < T_i, on the day of the column it came from.
+    held = np.arange(values.shape[1]) < length[:, None]
+    day = order if all_keys is None else np.take_along_axis(all_keys, order, axis=1)
+    ranks = members.keyed_sums(day, sorted_ranks, held, n_days)
+    centres = members.keyed_sums(all_keys, ((length + 1.0) / 2.0)[:, None], valid, n_days)
+    counts = members.keyed_sums(all_keys, np.ones(1), valid, n_days)
+    est = np.zeros((members.n, 0))
+    if est_ranks:
+        held &= order < n_est
+        weight = 1.0 / (est_valid.sum(axis=1) + 2.0)
+        est = members.keyed_sums(day, lead_rank * weight[:, None], held, n_days)[:, :n_est_days]
+    per_group = members.sum_rows(np.stack([length > 0, length], axis=1, dtype=float))
+    return RankSums(ranks, centres, counts, per_group[:, 0], per_group[:, 1], est)
 
 
 def rank_sums(
@@ -199,12 +249,7 @@ def rank_sums(
     n_est_days: int,
     event: FloatArray,
 ) -> RankSums:
-    """Rank each event's estimation residuals with its event-window ARs, and among themselves.
-
-    One sort per event serves both rankings: the Corrado (1989) test ranks the residuals
-    with the event-window ARs, the generalized rank test of Kolari & Pynnönen (2011) ranks
-    them among themselves. Events are ranked in blocks of :data:`BLOCK_ROWS` and only the
-    day sums are kept.
+    """:func:`block_rank_sums` of all events as one group, in blocks of :data:`BLOCK_ROWS`.
 
     Parameters
     ----------
@@ -221,40 +266,19 @@ def rank_sums(
     -------
     RankSums
     """
-    n, n_est = resid.shape
+    groups = Groups.one(len(resid))
+
+    def block(rows: slice) -> RankSums:
+        return block_rank_sums(
+            groups.block(rows), resid[rows], est_valid[rows],
+            None if codes is None else codes[rows], n_est_days, event[rows],
+        )
+
+    parts = map_blocks(block, len(resid), BLOCK_ROWS)
     n_days = n_est_days + event.shape[1]
-
-    def block(rows: slice) -> tuple[FloatArray, ...]:
-        values, valid, block_codes, _ = _rank_inputs(
-            resid[rows], est_valid[rows], None if codes is None else codes[rows], n_est_days,
-            event[rows],
-        )
-        order, sorted_ranks, lead_rank = _sorted_ranks(values, valid, n_est)
-        lengths = valid.sum(axis=1).astype(float)
-        # Day sums straight from the sorted rows: position p of a row holds a valid value
-        # when p < T_i, on the day of the column it came from.
-        held = np.arange(values.shape[1]) < lengths[:, None]
-        day = order if block_codes is None else np.take_along_axis(block_codes, order, axis=1)
-        ranks = np.bincount(
-            day[held], weights=np.broadcast_to(sorted_ranks, held.shape)[held], minlength=n_days
-        )
-        centres, counts = day_sums(
-            np.broadcast_to((lengths[:, None] + 1.0) / 2.0, valid.shape), valid, block_codes,
-            n_days,
-        )
-        held &= order < n_est
-        weight = 1.0 / (est_valid[rows].sum(axis=1) + 2.0)
-        est = np.bincount(
-            day[held], weights=(lead_rank * weight[:, None])[held], minlength=n_days
-        )[:n_est_days]
-        return ranks, centres, counts, lengths, est
-
-    parts = map_blocks(block, n, BLOCK_ROWS)
     if not parts:
-        return RankSums(np.zeros(n_days), np.zeros(n_days), np.zeros(n_days), np.empty(0),
+        zero = np.zeros(())
+        return RankSums(np.zeros(n_days), np.zeros(n_days), np.zeros(n_days), zero, zero,
                         np.zeros(n_est_days))
-    ranks, centres, counts, lengths, est = zip(*parts, strict=True)
-    return RankSums(
-        np.sum(ranks, axis=0), np.sum(centres, axis=0), np.sum(counts, axis=0),
-        np.concatenate(lengths), np.sum(est, axis=0),
-    )
+    return RankSums(*(np.sum([getattr(p, f)[0] for p in parts], axis=0)
+                      for f in ("ranks", "centres", "counts", "n", "length", "est_ranks")))

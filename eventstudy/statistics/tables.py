@@ -1,16 +1,17 @@
-"""The tables of a study: every test on each event-window day and over each window.
+"""The tables of a study: every test of every group on each event-window day and window.
 
-:func:`event_arrays` collects once what every statistic is computed from;
-:func:`daily_statistics` and :func:`window_statistics` run every test of
-:mod:`eventstudy.statistics.parametric` and :mod:`eventstudy.statistics.nonparametric`
-on them, one row per day or window.
+A study's statistics come from one reduction (:mod:`eventstudy.statistics.quantities`):
+each block of events produces the sufficient quantities of every test for the groups it
+holds, the blocks' quantities are added in block order, and :func:`finalize` turns the sums
+into the statistics and p-values of every group at once. :func:`study_tables` runs the
+blocks in memory, on the package's thread pool (:func:`eventstudy._blocks.map_blocks`);
+the Dask back end runs the same blocks on a cluster's workers. :func:`daily_statistics` and
+:func:`window_statistics` give the table of one group.
 
 References
 ----------
 Kolari, J. W., Pynnönen, S. (2010). Event study testing with cross-sectional correlation of
 abnormal returns. Review of Financial Studies 23(11), 3996-4025.
-Mikkelson, W. H., Partch, M. M. (1988). Withdrawn security offerings. Journal of Financial and
-Quantitative Analysis 23(2), 119-133.
 """
 
 from __future__ import annotations
@@ -21,158 +22,58 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from eventstudy._blocks import map_blocks
 from eventstudy._typing import window_label
-from eventstudy.models import Fit
-from eventstudy.panel import FloatArray, Panel
-from eventstudy.statistics.conventions import Conventions, effective_fit
+from eventstudy.panel import FloatArray
+from eventstudy.statistics.conventions import Conventions
 from eventstudy.statistics.nonparametric import (
     RankMissing,
+    ShareSums,
     corrado_from_sums,
-    generalized_rank,
-    generalized_sign,
-    positive_share,
-    sign_test,
-    wilcoxon,
+    generalized_rank_from,
+    generalized_sign_from,
+    positive_share_from,
+    wilcoxon_by_group,
 )
 from eventstudy.statistics.parametric import (
-    adjusted_patell,
-    bmp,
+    Moments,
+    PatellSums,
+    adjusted_patell_from,
     bw85,
-    column_moments,
-    csect_t,
-    kolari_pynnonen,
-    mean_residual_correlation,
-    mean_residual_sd,
-    patell,
+    csect_t_from,
+    kolari_pynnonen_from,
+    mean_residual_correlation_from,
+    mean_residual_sd_from,
     patell_events,
-    skew_adj_t,
+    patell_from,
+    skew_adj_t_from,
 )
 from eventstudy.statistics.pvalues import Statistic
-from eventstudy.statistics.ranks import RankSums, day_codes, rank_sums
+from eventstudy.statistics.quantities import (
+    Columns,
+    EventArrays,
+    Quantities,
+    combine,
+    event_arrays,
+    first_pass,
+    restandardising_scale,
+    second_pass,
+)
+from eventstudy.statistics.ranks import BLOCK_ROWS, RankSums
 
-
-@dataclass(frozen=True)
-class EventArrays:
-    """The arrays every multi-event statistic is computed from.
-
-    Attributes
-    ----------
-    panel : Panel
-    fit : Fit
-        The fit under the conventions (:func:`.effective_fit`).
-    conventions : Conventions
-    rel_days : numpy.ndarray, shape (W,)
-        Event-window relative days.
-    ar, sar : numpy.ndarray, shape (N, W)
-        Event-window abnormal returns and Patell SARs.
-    resid : numpy.ndarray, shape (N, L)
-        Estimation residuals on the estimation-window columns (NaN where not used).
-    est_valid : numpy.ndarray of bool, shape (N, L)
-    codes : numpy.ndarray or None
-        Cross-sectional day of each estimation value (:func:`.day_codes`).
-    n_est_days : int
-    rbar : float
-        Mean residual correlation (:func:`.mean_residual_correlation`).
-    s_bw : float
-    n_bw_days : int
-    p_hat : float
-    rank_sums : RankSums
-        Day sums of the ranks for the rank tests (:func:`.rank_sums`).
-    """
-
-    panel: Panel
-    fit: Fit
-    conventions: Conventions
-    rel_days: np.ndarray
-    ar: FloatArray
-    sar: FloatArray
-    resid: FloatArray
-    est_valid: np.ndarray
-    codes: np.ndarray | None
-    n_est_days: int
-    rbar: float
-    s_bw: float
-    n_bw_days: int
-    p_hat: float
-    rank_sums: RankSums
-
-
-def event_arrays(panel: Panel, fit: Fit, conventions: Conventions | None = None) -> EventArrays:
-    """Collect the inputs of the statistics from a panel and its fit."""
-    conv = conventions or Conventions()
-    eff = effective_fit(
-        panel, fit, sigma_divisor=conv.sigma_divisor, market_terms=conv.market_terms
-    )
-    ecols = panel.event_cols
-    scols = panel.cols(*panel.estimation)
-    ar = fit.ar[:, ecols]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sar = ar / (eff.sigma[:, None] * np.sqrt(eff.prediction_factor(ecols)))
-    resid = fit.ar[:, scols]
-    finite = np.isfinite(resid)
-    est_valid = panel.est_mask[:, scols] & finite
-    if not np.array_equal(est_valid, finite):
-        resid = np.where(est_valid, resid, np.nan)
-    codes: np.ndarray | None = None
-    n_days = resid.shape[1]
-    if conv.alignment == "calendar":  # the dates are needed for calendar alignment only
-        codes, n_days = day_codes(panel.dates_at(scols), est_valid, "calendar")
-    s_bw, n_bw = mean_residual_sd(resid, est_valid, codes, n_days)
-    return EventArrays(
-        panel=panel,
-        fit=eff,
-        conventions=conv,
-        rel_days=panel.rel_days[ecols],
-        ar=ar,
-        sar=sar,
-        resid=resid,
-        est_valid=est_valid,
-        codes=codes,
-        n_est_days=n_days,
-        rbar=mean_residual_correlation(resid, est_valid, codes, n_days),
-        s_bw=s_bw,
-        n_bw_days=n_bw,
-        p_hat=positive_share(resid, est_valid, conv.p_hat),
-        rank_sums=rank_sums(resid, est_valid, codes, n_days, ar),
-    )
-
-
-def _restandardise(scar: FloatArray) -> FloatArray:
-    """SCAR_i / S_SCAR, S_SCAR the cross-sectional standard deviation (divisor N − 1)."""
-    _, _, sd, _ = column_moments(scar)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(scar / sd)
-
-
-def car_variance(fit: Fit, mask: np.ndarray) -> FloatArray:
-    """Variance of each event's CAR over the days in ``mask``, that standardises SCAR_i.
-
-    The exact variance of a cumulated prediction error (Mikkelson & Partch 1988;
-    :meth:`eventstudy.models.Fit.car_variance`), as Kolari & Pynnönen (2010) use for
-    BMP and KP; for abnormal values that are not prediction errors, such as the variance
-    ratio of ``measure="volatility"`` (:meth:`eventstudy.models.Fit.uncentred`), which
-    define no exact variance, the simple ``K σ²``.
-    """
-    return fit.car_variance(mask, exact=fit.prediction_errors)
-
-
-def _window_sums(arrays: EventArrays, start: int, end: int) -> dict[str, FloatArray]:
-    """CAR, SCAR (:func:`car_variance`) and Σ SAR/√τ of each event over ``[start, end]``."""
-    idx = np.flatnonzero((arrays.rel_days >= start) & (arrays.rel_days <= end))
-    ar = arrays.ar[:, idx]
-    present = np.isfinite(ar)
-    tau = present.sum(axis=1).astype(float)
-    has = tau > 0
-    mask = np.zeros(arrays.fit.ar.shape, dtype=bool)
-    mask[:, arrays.panel.event_cols] = np.isin(arrays.rel_days, arrays.rel_days[idx])[None, :]
-    mask &= np.isfinite(arrays.fit.ar)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        car = np.where(has, np.where(present, ar, 0.0).sum(axis=1), np.nan)
-        scar = car / np.sqrt(car_variance(arrays.fit, mask))
-        csar = np.where(has, np.where(present, arrays.sar[:, idx], 0.0).sum(axis=1), np.nan)
-        csar = csar / np.sqrt(tau)
-    return {"car": car, "scar": scar, "csar": csar, "idx": idx}
-
+__all__ = [
+    "STAT_NAMES",
+    "Columns",
+    "EventArrays",
+    "StudyTables",
+    "daily_statistics",
+    "event_arrays",
+    "finalize",
+    "reduce_blocks",
+    "study_tables",
+    "table_notes",
+    "window_statistics",
+]
 
 STAT_NAMES = (
     "csect_t",
@@ -191,71 +92,232 @@ STAT_NAMES = (
 )
 
 
-def _statistics(
-    arrays: EventArrays,
-    x: FloatArray,
-    scar: FloatArray,
-    csar: FloatArray,
-    tested: np.ndarray,
-    rank: Statistic,
-) -> dict[str, FloatArray]:
-    """Every statistic for K tested days or windows (columns of x, scar, csar)."""
-    df = arrays.fit.df
-    out: dict[str, FloatArray] = {}
-    valid = np.isfinite(x)
-    n, mean_x, _, _ = column_moments(x)
-    tau = (tested & np.isfinite(arrays.ar).any(axis=0)).sum(axis=1).astype(float)  # days summed
-    out["n"] = n.astype(np.int64)  # counts are integers
-    out["n_pos"] = (np.where(valid, x, 0.0) > 0).sum(axis=0)
-    tests: dict[str, Statistic] = {
-        "csect_t": csect_t(x),
-        "bw85": bw85(mean_x, tau, arrays.s_bw, arrays.n_bw_days),
-        "patell": patell(csar, df),
-        "adj_patell": adjusted_patell(csar, df, arrays.rbar),
-        "bmp": bmp(scar),
-        "kp": kolari_pynnonen(scar, arrays.rbar),
-        "skew_adj_t": skew_adj_t(x),
-        "rank": rank,
-        "gsign": generalized_sign(x, arrays.p_hat),
-        "sign": sign_test(x),
-    }
-    grank_t, grank_z = generalized_rank(
-        arrays.resid,
-        arrays.fit.sigma,
-        arrays.est_valid,
-        arrays.codes,
-        arrays.n_est_days,
-        _restandardise(scar),
-        est_rank_sums=arrays.rank_sums.est_ranks,
+@dataclass(frozen=True)
+class StudyTables:
+    """Every statistic of every group on each tested day and window.
+
+    Attributes
+    ----------
+    groups : numpy.ndarray of int, shape (G,)
+        The groups with events.
+    columns : Columns
+        The days and windows tested (K columns).
+    stats : dict of str to numpy.ndarray
+        Each column of the tables (``mean``, ``n``, ``n_pos``, each test and its ``*_p``,
+        ``wilcoxon_w``), shape (G, K).
+    rbar, s_bw, n_bw_days, p_hat : numpy.ndarray, shape (G,)
+        Each group's mean residual correlation, Brown-Warner standard deviation and its
+        estimation days, and generalized sign test's p̂.
+    band : dict of str to numpy.ndarray
+        ``n``, ``caar``, ``sd``: the CARs from the window's first day to each day, (G, W).
+    """
+
+    groups: np.ndarray
+    columns: Columns
+    stats: dict[str, FloatArray]
+    rbar: FloatArray
+    s_bw: FloatArray
+    n_bw_days: FloatArray
+    p_hat: FloatArray
+    band: dict[str, FloatArray]
+
+    def row(self, group: int) -> int:
+        """Position of ``group`` in :attr:`groups`.
+
+        Raises
+        ------
+        KeyError
+            If the group has no event.
+        """
+        at = int(np.searchsorted(self.groups, group))
+        if at == len(self.groups) or self.groups[at] != group:
+            raise KeyError(f"group {group} has no event")
+        return at
+
+    def _frame(self, group: int, cols: slice, index: pd.Index, mean: str) -> pd.DataFrame:
+        g = self.row(group)
+        frame = pd.DataFrame({k: v[g, cols] for k, v in self.stats.items()}, index=index)
+        return _ordered(frame.rename(columns={"mean": mean}), mean)
+
+    def daily(self, group: int = 0) -> pd.DataFrame:
+        """Every statistic on each event-window day, indexed by ``rel_day``.
+
+        Columns: ``aar, n, n_pos`` and for each test in :data:`STAT_NAMES` its value and
+        ``*_p`` (plus ``wilcoxon_w``, the Wilcoxon W+). See the test functions for the
+        formulas.
+        """
+        index = pd.Index(self.columns.rel_days, name="rel_day")
+        return self._frame(group, slice(0, self.columns.n_days), index, "aar")
+
+    def windows(self, group: int = 0) -> pd.DataFrame:
+        """Every statistic over each window, one row per window (see :func:`window_statistics`)."""
+        windows = self.columns.windows
+        labels = pd.Index([window_label(a, b) for a, b in windows], name="window")
+        frame = self._frame(group, slice(self.columns.n_days, None), labels, "caar")
+        frame.insert(0, "n_days", self.columns.tested[self.columns.n_days :].sum(axis=1))
+        frame.insert(0, "end", [b for _, b in windows])
+        frame.insert(0, "start", [a for a, _ in windows])
+        return frame
+
+
+def reduce_blocks(arrays: EventArrays, columns: Columns) -> tuple[Quantities, Quantities]:
+    """The quantities of every group of ``arrays`` (both passes), from blocks of events.
+
+    Blocks of :data:`.BLOCK_ROWS` events run on the package's threads; their quantities are
+    added in block order (:func:`.combine`).
+    """
+    n = arrays.n_events
+
+    def first(rows: slice) -> tuple[Quantities, FloatArray]:
+        return first_pass(arrays, rows, columns)
+
+    parts = map_blocks(first, n, BLOCK_ROWS)
+    one = combine([p[0] for p in parts])
+    scar = np.concatenate([p[1] for p in parts])
+    scale = restandardising_scale(one, arrays.groups.n)
+
+    def second(rows: slice) -> Quantities:
+        return second_pass(arrays, rows, scar[rows], scale)
+
+    return one, combine(map_blocks(second, n, BLOCK_ROWS))
+
+
+def study_tables(arrays: EventArrays, columns: Columns) -> StudyTables:
+    """Every statistic of every group of ``arrays`` in ``columns``, computed in memory."""
+    return finalize(*reduce_blocks(arrays, columns), columns, arrays.conventions)
+
+
+def finalize(
+    first: Quantities, second: Quantities, columns: Columns, conventions: Conventions
+) -> StudyTables:
+    """The statistics of every group from the combined quantities of both passes.
+
+    Parameters
+    ----------
+    first, second : Quantities
+        From :func:`.first_pass` and :func:`.second_pass`, combined over all blocks.
+    columns : Columns
+    conventions : Conventions
+
+    Returns
+    -------
+    StudyTables
+    """
+    g, d = first.of_group, first.of_day
+    tested = columns.tested
+    moments = Moments(g["n"], g["sum"], g["sum2"], g["sum3"])
+    scar = Moments(g["bmp_n"], g["bmp_sum"], g["bmp_sum2"], np.zeros(1))
+    patell_sums = PatellSums(g["patell_n"], g["patell_sum"], g["patell_var"])
+    rbar = mean_residual_correlation_from(d["z_sum"], g["rbar_n"])
+    s_bw, n_bw_days = mean_residual_sd_from(d["resid_sum"], d["resid_n"])
+    p_hat = positive_share_from(
+        ShareSums(g["share_sum"], g["share_n"], g["positive"], g["length"]), conventions.p_hat
     )
-    tests["grank_t"], tests["grank_z"] = grank_t, grank_z
-    wil = wilcoxon(x)
+    mean = moments.mean()
+    tau = (g["event_n"] > 0).astype(float) @ tested.T.astype(float)  # days summed
+    tests: dict[str, Statistic] = {
+        "csect_t": csect_t_from(moments),
+        "bw85": bw85(mean, tau, s_bw, n_bw_days),
+        "patell": patell_from(patell_sums),
+        "adj_patell": adjusted_patell_from(patell_sums, rbar[:, None]),
+        "bmp": csect_t_from(scar),
+        "kp": kolari_pynnonen_from(scar, rbar[:, None]),
+        "skew_adj_t": skew_adj_t_from(moments),
+        "rank": _rank(first, columns, conventions),
+        "gsign": generalized_sign_from(g["pos"], g["n"], p_hat[:, None]),
+        "sign": generalized_sign_from(g["pos"], g["nonzero"], 0.5),
+    }
+    tests["grank_t"], tests["grank_z"] = generalized_rank_from(
+        d["resid_n"], d["est_rank"], second.of_day["grank_above"], second.of_group["grank_n0"],
+        second.of_group["grank_u0"], second.of_group["grank_var0"],
+        second.of_group["grank_n_all"],
+    )
+    wil = wilcoxon_by_group(
+        first.values, np.searchsorted(first.groups, first.value_groups), len(first.groups)
+    )
     tests["wilcoxon"] = Statistic(wil.z, wil.pvalue)
-    out["wilcoxon_w"] = wil.statistic
+    counts = {"n": g["n"].astype(np.int64), "n_pos": g["pos"].astype(np.int64)}  # integers
+    stats = {"mean": mean, **counts, "wilcoxon_w": wil.statistic}
     for name in STAT_NAMES:
-        out[name] = np.asarray(tests[name].statistic, dtype=float)
-        out[f"{name}_p"] = np.asarray(tests[name].pvalue, dtype=float)
-    out["mean"] = mean_x
-    return out
+        stats[name] = np.asarray(tests[name].statistic, dtype=float)
+        stats[f"{name}_p"] = np.asarray(tests[name].pvalue, dtype=float)
+    band = Moments(g["cum_n"], g["cum_sum"], g["cum_sum2"], np.zeros(1))
+    return StudyTables(
+        groups=first.groups,
+        columns=columns,
+        stats=stats,
+        rbar=rbar,
+        s_bw=s_bw,
+        n_bw_days=n_bw_days,
+        p_hat=p_hat,
+        band={"n": band.n, "caar": band.mean(), "sd": band.sd()},
+    )
+
+
+def _rank(first: Quantities, columns: Columns, conventions: Conventions) -> Statistic:
+    """Corrado rank statistics of the days and windows, under the conventions.
+
+    A day ranks over the estimation days and the whole event window; a window too, or,
+    with ``rank_days="car"``, over the estimation days and its own days (estudy2). Where
+    events are missing, estudy2's forms are ``"scaled"`` for days and ``"average_centre"``
+    for windows (:func:`.corrado_rank`).
+    """
+    g, d = first.of_group, first.of_day
+    estudy2 = conventions.rank_missing == "estudy2"
+    n_est = first.days.shape[0]
+    whole = RankSums(
+        np.concatenate([d["rank_sum"], g["event_rank"]], axis=1),
+        np.concatenate([d["centre_sum"], g["event_centre"]], axis=1),
+        np.concatenate([d["resid_n"], g["event_n"]], axis=1),
+        g["ranked_n"],
+        g["ranked_length"],
+        d["est_rank"],
+    )
+    tested = np.zeros((columns.size, n_est + len(columns.rel_days)), dtype=bool)
+    tested[:, n_est:] = columns.tested
+    days = slice(0, columns.n_days)
+    windows = slice(columns.n_days, None)
+    parts = []
+    if columns.days:
+        parts.append(corrado_from_sums(whole, tested[days], "scaled" if estudy2 else "available"))
+    window_missing: RankMissing = "average_centre" if estudy2 else "available"
+    if columns.windows and conventions.rank_days == "window":
+        parts.append(corrado_from_sums(whole, tested[windows], window_missing))
+    elif columns.windows:
+        for k in range(len(columns.windows)):
+            alone = RankSums(
+                np.concatenate([d["car_rank_sum"][:, :, k], g["car_event_rank"][:, k]], axis=1),
+                np.concatenate(
+                    [d["car_centre_sum"][:, :, k], g["car_event_centre"][:, k]], axis=1
+                ),
+                np.concatenate(
+                    [d["resid_n"], g["event_n"] * columns.tested[columns.n_days + k]], axis=1
+                ),
+                g["car_ranked_n"][:, k],
+                g["car_ranked_length"][:, k],
+                d["est_rank"],
+            )
+            parts.append(corrado_from_sums(alone, tested[columns.n_days + k][None], window_missing))
+    n_groups = len(first.groups)
+    if not parts:
+        return Statistic(np.empty((n_groups, 0)), np.empty((n_groups, 0)))
+    return Statistic(
+        np.concatenate([p.statistic for p in parts], axis=1),
+        np.concatenate([p.pvalue for p in parts], axis=1),
+    )
 
 
 def daily_statistics(arrays: EventArrays) -> pd.DataFrame:
-    """Every statistic on each event-window day, indexed by ``rel_day``.
+    """Every statistic on each event-window day, indexed by ``rel_day``, of group 0.
 
     Columns: ``aar, n, n_pos`` and for each test in :data:`STAT_NAMES` its value and ``*_p``
     (plus ``wilcoxon_w``, the Wilcoxon W+). See the test functions for the formulas.
     """
-    w = len(arrays.rel_days)
-    tested = np.eye(w, dtype=bool)
-    missing: RankMissing = "scaled" if arrays.conventions.rank_missing == "estudy2" else "available"
-    rank = _full_window_rank(arrays, tested, missing)
-    out = _statistics(arrays, arrays.ar, arrays.sar, arrays.sar, tested, rank)
-    frame = pd.DataFrame(out, index=pd.Index(arrays.rel_days, name="rel_day"))
-    return _ordered(frame.rename(columns={"mean": "aar"}), "aar")
+    return study_tables(arrays, Columns(arrays.rel_days, True, ())).daily()
 
 
 def window_statistics(arrays: EventArrays, windows: list[tuple[int, int]]) -> pd.DataFrame:
-    """Every statistic over each window ``(start, end)`` of relative days.
+    """Every statistic over each window ``(start, end)`` of relative days, of group 0.
 
     One row per window (index ``"[a,b]"``) with ``start, end, n_days, caar`` and the
     statistics of :func:`daily_statistics`, computed on CARs.
@@ -266,58 +328,10 @@ def window_statistics(arrays: EventArrays, windows: list[tuple[int, int]]) -> pd
     :meth:`eventstudy.results.study.StudyResult.cumulative` draws. Where some events lack a
     day, it is not the sum of the days' AARs. ``csect_t``, ``skew_adj_t``,
     ``sign``, ``gsign`` and ``wilcoxon`` on CAR_i; ``bmp``, ``kp`` and ``grank_*`` on
-    SCAR_i (:func:`car_variance`); ``patell`` and ``adj_patell`` on Σ_t SAR_it / √τ; ``bw85``
+    SCAR_i (:func:`.car_variance`); ``patell`` and ``adj_patell`` on Σ_t SAR_it / √τ; ``bw85``
     and ``rank`` from the daily quantities (see :func:`.bw85`, :func:`.corrado_rank`).
     """
-    sums = [_window_sums(arrays, a, b) for a, b in windows]
-    w = len(arrays.rel_days)
-    tested = np.zeros((len(windows), w), dtype=bool)
-    for k, s in enumerate(sums):
-        tested[k, s["idx"]] = True
-    rank = _window_rank(arrays, tested)
-    out = _statistics(
-        arrays,
-        np.column_stack([s["car"] for s in sums]),
-        np.column_stack([s["scar"] for s in sums]),
-        np.column_stack([s["csar"] for s in sums]),
-        tested,
-        rank,
-    )
-    labels = pd.Index([window_label(a, b) for a, b in windows], name="window")
-    frame = pd.DataFrame(out, index=labels)
-    frame.insert(0, "n_days", tested.sum(axis=1))
-    frame.insert(0, "end", [b for _, b in windows])
-    frame.insert(0, "start", [a for a, _ in windows])
-    return _ordered(frame.rename(columns={"mean": "caar"}), "caar")
-
-
-def _window_rank(arrays: EventArrays, tested: np.ndarray) -> Statistic:
-    """Corrado rank statistics of windows under ``conventions.rank_days``."""
-    missing: RankMissing = (
-        "average_centre" if arrays.conventions.rank_missing == "estudy2" else "available"
-    )
-    if arrays.conventions.rank_days == "window":
-        return _full_window_rank(arrays, tested, missing)
-    stats_: list[float] = []
-    pvals: list[float] = []
-    for row in tested:
-        sums = rank_sums(
-            arrays.resid, arrays.est_valid, arrays.codes, arrays.n_est_days,
-            arrays.ar[:, np.flatnonzero(row)],
-        )
-        one = np.zeros((1, len(sums.counts)), dtype=bool)
-        one[0, arrays.n_est_days :] = True
-        res = corrado_from_sums(sums, one, missing)
-        stats_.append(float(res.statistic[0]))
-        pvals.append(float(res.pvalue[0]))
-    return Statistic(np.array(stats_), np.array(pvals))
-
-
-def _full_window_rank(arrays: EventArrays, tested: np.ndarray, missing: RankMissing) -> Statistic:
-    """Corrado statistics of the tested event days, ranks over estimation + event window."""
-    tested_days = np.zeros((len(tested), len(arrays.rank_sums.counts)), dtype=bool)
-    tested_days[:, arrays.n_est_days :] = tested
-    return corrado_from_sums(arrays.rank_sums, tested_days, missing)
+    return study_tables(arrays, Columns(arrays.rel_days, False, tuple(windows))).windows()
 
 
 def _ordered(frame: pd.DataFrame, first: str) -> pd.DataFrame:
@@ -332,20 +346,19 @@ def _ordered(frame: pd.DataFrame, first: str) -> pd.DataFrame:
     return frame[cols]
 
 
-def table_notes(arrays: EventArrays, labels: Sequence[str]) -> list[str]:
+def table_notes(df: np.ndarray, labels: Sequence[str]) -> list[str]:
     """What the tables leave out, one line each, naming the studied events by ``labels``.
+
+    ``df`` holds the events' residual degrees of freedom.
 
     Examples
     --------
-    >>> import eventstudy
-    >>> res = eventstudy.study([("000800.SZ", "2021-03-31")], market="000300.SS",
-    ...                        estimation=(-6, -3), window=(-2, 2), min_estimation=3)
-    >>> table_notes(res._arrays, ["0 (000800.SZ)"])[0][:40]
+    >>> import numpy as np
+    >>> table_notes(np.array([2, 238]), ["0 (000800.SZ)", "1 (600104.SS)"])[0][:40]
     'Left out of the Patell tests (df ≤ 2, so'
     """
     notes = []
-    left_out = [label for label, ok in zip(labels, patell_events(arrays.fit.df), strict=True)
-                if not ok]
+    left_out = [label for label, ok in zip(labels, patell_events(df), strict=True) if not ok]
     if left_out:
         more = f" and {len(left_out) - 10} more" if len(left_out) > 10 else ""
         notes.append(
