@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
@@ -15,14 +15,16 @@ from eventstudy.errors import InsufficientDataError, InvalidInputError
 from eventstudy.results._display import Summary, SummaryMixin
 from eventstudy.results.event import STANDARD_WINDOWS
 from eventstudy.statistics.conventions import Conventions
+from eventstudy.statistics.groups import Groups
 from eventstudy.statistics.pvalues import t_critical
 from eventstudy.statistics.tables import (
     STAT_NAMES,
+    Columns,
     EventArrays,
-    daily_statistics,
+    StudyTables,
     event_arrays,
+    study_tables,
     table_notes,
-    window_statistics,
 )
 
 if TYPE_CHECKING:
@@ -35,24 +37,32 @@ SUMMARY_STATS = ("csect_t", "patell", "bmp", "kp", "rank", "grank_t", "gsign")
 
 
 
-def subset_batch(batch: Batch, keep: np.ndarray) -> Batch:
-    """The batch restricted to the requested events where ``keep`` is True.
+def group_numbers(events: pd.DataFrame) -> tuple[list[Any], np.ndarray]:
+    """The groups of a study's events, and the group number of each studied event.
 
-    Parameters
-    ----------
-    batch : Batch
-    keep : numpy.ndarray of bool, shape (len(batch.events),)
-
-    Returns
-    -------
-    Batch
-        Its panel and fit hold the studied events among those kept, in the same order.
+    Returns the values of the ``group`` column that have a studied event, in order of
+    appearance, and for each studied event its group's number (1, 2, ...: group 0 is the
+    whole study) or −1 without a group.
     """
-    studied = (batch.events["status"] == OK).to_numpy()
-    rows = keep[studied]
-    return replace(
-        batch, events=batch.events[keep], panel=batch.panel.take(rows), fit=batch.fit.take(rows)
-    )
+    studied = (events["status"] == OK).to_numpy()
+    labels = events["group"]
+    values = [v for v in labels.dropna().unique() if (studied & (labels == v).to_numpy()).any()]
+    codes = pd.Categorical(labels[studied].to_numpy(dtype=object), categories=values).codes
+    return values, np.where(codes >= 0, codes + 1, -1)
+
+
+class _Tables:
+    """The tables of a study and all its groups, computed once for each set of columns."""
+
+    def __init__(self, arrays: EventArrays) -> None:
+        self.arrays = arrays
+        self._computed: dict[tuple[bool, tuple[tuple[int, int], ...]], StudyTables] = {}
+
+    def of(self, days: bool, windows: tuple[tuple[int, int], ...]) -> StudyTables:
+        if (days, windows) not in self._computed:
+            columns = Columns(self.arrays.rel_days, days, windows)
+            self._computed[days, windows] = study_tables(self.arrays, columns)
+        return self._computed[days, windows]
 
 
 def _first(lines: list[str], what: str, limit: int = 10) -> list[str]:
@@ -112,6 +122,24 @@ class StudyResult(SummaryMixin):
         self._batch = batch
         self.spec = batch.spec
         self.conventions = batch.spec.conventions
+        self._group = 0  # the whole study
+        self._rows = np.arange(batch.panel.n_events)  # its events' rows in the arrays
+        self._labels, self._numbers = group_numbers(batch.events)
+
+    def _view(self, number: int, label: Any) -> Self:
+        """The result of group ``number`` (label ``label``), sharing this study's tables."""
+        view = object.__new__(type(self))
+        self._tables  # noqa: B018 (computed here, so that the view shares it)
+        view.__dict__.update(self.__dict__)
+        keep = (self.events["group"] == label).to_numpy()
+        view._batch = replace(self._batch, events=self.events[keep])
+        view._group = number
+        view._rows = np.flatnonzero(self._numbers == number)
+        view._labels = []
+        view.__dict__.pop("groups", None)
+        for name in ("ar", "aar", "caars", "not_studied"):
+            view.__dict__.pop(name, None)
+        return view
 
     @property
     def events(self) -> pd.DataFrame:
@@ -121,7 +149,7 @@ class StudyResult(SummaryMixin):
     @property
     def n_events(self) -> int:
         """Number of events studied."""
-        return int(self._batch.panel.n_events)
+        return len(self._rows)
 
     @property
     def measure(self) -> str:
@@ -140,7 +168,19 @@ class StudyResult(SummaryMixin):
 
     @cached_property
     def _arrays(self) -> EventArrays:
-        return event_arrays(self._batch.panel, self._batch.fit, self.conventions)
+        """The arrays of every studied event (of the whole study, for a group's result)."""
+        whole = np.zeros(len(self._numbers), dtype=np.intp)
+        groups = Groups.of_labels(np.column_stack([whole, self._numbers]), 1 + len(self._labels))
+        return event_arrays(self._batch.panel, self._batch.fit, self.conventions, groups)
+
+    @cached_property
+    def _tables(self) -> _Tables:
+        return _Tables(self._arrays)
+
+    def _standard(self) -> StudyTables:
+        """The tables of every day and the standard windows, of every group."""
+        windows = windows_inside(STANDARD_WINDOWS, self.window) or [self.window]
+        return self._tables.of(True, tuple(windows))
 
     @cached_property
     def ar(self) -> pd.DataFrame:
@@ -150,17 +190,18 @@ class StudyResult(SummaryMixin):
         standardised abnormal return AR / (σ √C_t).
         """
         a = self._arrays
-        n, w = a.ar.shape
+        ar, sar = a.ar[self._rows], a.sar[self._rows]
+        n, w = ar.shape
         studied = self.events[self.events["status"] == OK]
-        dates = self._batch.panel.dates_at(self._batch.panel.event_cols)
+        dates = self._batch.panel.dates_at(self._batch.panel.event_cols)[self._rows]
         return pd.DataFrame(
             {
                 "ticker": np.repeat(studied["ticker"].to_numpy(), w),
                 "event": np.repeat(studied.index.to_numpy(), w),
                 "rel_day": np.tile(a.rel_days, n),
                 "date": dates.ravel(),
-                "ar": a.ar.ravel(),
-                "sar": a.sar.ravel(),
+                "ar": ar.ravel(),
+                "sar": sar.ravel(),
             }
         )
 
@@ -174,7 +215,7 @@ class StudyResult(SummaryMixin):
         for up to 50 events). Formulas: :mod:`eventstudy.statistics.parametric` and
         :mod:`eventstudy.statistics.nonparametric`.
         """
-        return daily_statistics(self._arrays)
+        return self._standard().daily(self._group)
 
     def caar(self, start: int, end: int) -> pd.Series:
         """Cumulative average abnormal return over ``[start, end]`` and its tests.
@@ -204,27 +245,29 @@ class StudyResult(SummaryMixin):
                 f"window ({start}, {end}) must lie inside the event window {self.window}; "
                 "pass start <= end within it."
             )
-        return window_statistics(self._arrays, [(start, end)]).iloc[0]
+        tables = self._window_tables(start, end)
+        return tables.windows(self._group).iloc[tables.columns.windows.index((start, end))]
+
+    def _window_tables(self, start: int, end: int) -> StudyTables:
+        """Tables holding the window ``[start, end]``, of every group."""
+        standard = self._standard()
+        if (start, end) in standard.columns.windows:
+            return standard
+        return self._tables.of(False, ((start, end),))
 
     @cached_property
     def caars(self) -> pd.DataFrame:
         """:meth:`caar` of the standard windows that fit in the event window."""
-        windows = windows_inside(STANDARD_WINDOWS, self.window) or [self.window]
-        return window_statistics(self._arrays, windows)
+        return self._standard().windows(self._group)
 
     @cached_property
     def groups(self) -> dict[Any, StudyResult]:
         """One result per value of the events' ``group`` column (empty without groups).
 
-        Groups in which no event could be studied are left out (see :attr:`events`).
+        Groups in which no event could be studied are left out (see :attr:`events`). Every
+        group's statistics are computed in the same pass as the whole study's.
         """
-        labels = self.events["group"]
-        out: dict[Any, StudyResult] = {}
-        for value in labels.dropna().unique():
-            keep = (labels == value).to_numpy()
-            if (self.events["status"][keep] == OK).any():
-                out[value] = StudyResult(subset_batch(self._batch, keep))
-        return out
+        return {label: self._view(k + 1, label) for k, label in enumerate(self._labels)}
 
     def by_group(self, start: int, end: int) -> pd.DataFrame:
         """:meth:`caar` over ``[start, end]`` for every group, one row per group."""
@@ -246,7 +289,7 @@ class StudyResult(SummaryMixin):
         caars = self.caars[["caar", *cols]]
         notes = [
             f"{self.n_events} of {len(self.events)} events studied; "
-            f"r̄ (mean residual correlation) = {self._arrays.rbar:.4f}; "
+            f"r̄ (mean residual correlation) = {self._rbar:.4f}; "
             f"conventions: {self.conventions}.",
             "All statistics (" + ", ".join(STAT_NAMES) + ") are in .aar and .caars.",
         ]
@@ -259,7 +302,7 @@ class StudyResult(SummaryMixin):
         notes += _first(skipped, "events not studied")
         studied = self.events[self.events["status"] == OK]
         labels = [f"{e} ({t})" for e, t in zip(studied.index, studied["ticker"], strict=True)]
-        notes += table_notes(self._arrays.fit.df, labels)
+        notes += table_notes(self._arrays.fit.df[self._rows], labels)
         flagged = self.events[self.events["overlaps"].fillna("").astype(str) != ""]
         overlapping = [
             f"Event {label} ({self.events.at[label, 'ticker']!s}): its event window overlaps "
@@ -323,20 +366,21 @@ class StudyResult(SummaryMixin):
         ``CAAR ± t_{1−α/2, N−1} · sd_i(CAR_i) / √N`` (the cross-sectional standard error,
         Brown & Warner 1985).
         """
-        a = self._arrays
-        present = np.isfinite(a.ar)
-        seen = np.cumsum(present, axis=1) > 0
-        cars = np.where(seen, np.cumsum(np.where(present, a.ar, 0.0), axis=1), 0.0)
-        n = seen.sum(axis=0).astype(float)
+        standard = self._standard()
+        g = standard.row(self._group)
+        n, mean, sd = (standard.band[k][g] for k in ("n", "caar", "sd"))
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = cars.sum(axis=0) / n
-            sd = np.sqrt((np.where(seen, cars - mean, 0.0) ** 2).sum(axis=0) / (n - 1.0))
             se = sd / np.sqrt(n)
         q = t_critical(level, np.maximum(n - 1.0, 1.0))
         return pd.DataFrame(
             {"caar": mean, "lower": mean - q * se, "upper": mean + q * se, "n": n.astype(np.int64)},
-            index=pd.Index(a.rel_days, name="rel_day"),
+            index=pd.Index(standard.columns.rel_days, name="rel_day"),
         )
+
+    @property
+    def _rbar(self) -> float:
+        standard = self._standard()
+        return float(standard.rbar[standard.row(self._group)])
 
     def plot(self, ax: Axes | None = None, level: float = 0.95) -> Figure:
         """CAAR over the event window with its confidence band (:func:`plots.plot_caar`)."""
