@@ -6,7 +6,7 @@ takes as it is: one row per event with ``ticker`` and ``date``, and columns desc
 event (usable as ``groups=``):
 
 >>> import eventstudy
->>> prices = eventstudy.load_prices("000800.SZ", source="bundled")
+>>> prices = eventstudy.load_prices("000800.SZ", data="bundled")
 >>> events = limit_up_closes(prices, start="2021-01-01", end="2021-12-31", touched=True)
 >>> events[["ticker", "date", "kind", "ret"]]
       ticker       date     kind       ret
@@ -137,7 +137,7 @@ def large_moves(
     Examples
     --------
     >>> import eventstudy
-    >>> prices = eventstudy.load_prices("000800.SZ", source="bundled")
+    >>> prices = eventstudy.load_prices("000800.SZ", data="bundled")
     >>> moves = large_moves(prices, k=4, start="2021-01-01", end="2021-12-31")
     >>> moves[["ticker", "date", "direction"]]
           ticker       date direction

@@ -113,7 +113,7 @@ def limits(
     Examples
     --------
     >>> import eventstudy
-    >>> faw = eventstudy.load_prices("000800.SZ", "2021-09-10", "2021-09-14", source="bundled")
+    >>> faw = eventstudy.load_prices("000800.SZ", "2021-09-10", "2021-09-14", data="bundled")
     >>> limits(faw)[["limit_up", "limit_down", "rule", "touched_limit_up"]]
                 limit_up  limit_down      rule  touched_limit_up
     date
@@ -289,7 +289,7 @@ def limit_flags(
     Examples
     --------
     >>> from eventstudy import load_prices
-    >>> frame = load_prices("000800.SZ", "2021-09-13", "2021-09-13", source="bundled")
+    >>> frame = load_prices("000800.SZ", "2021-09-13", "2021-09-13", data="bundled")
     >>> flags = limit_flags(frame)
     >>> day = flags.loc["2021-09-13"]
     >>> float(day["limit_up"]), bool(day["closed_limit_up"]), bool(day["touched_limit_up"])

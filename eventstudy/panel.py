@@ -15,7 +15,6 @@ negative k) day 0. A day the data do not reach, or a row whose return is missing
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -23,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from eventstudy._typing import GapRule, Measure, ReturnsKind, Window
-from eventstudy.errors import DataQualityWarning
+from eventstudy.errors import DataQualityWarning, warn
 from eventstudy.sources._frame import PriceArrays, StockTable
 
 FloatArray = np.ndarray
@@ -105,13 +104,12 @@ def stock_returns(table: StockTable, used: np.ndarray, kind: ReturnsKind) -> Flo
     use_plain = ~np.isfinite(gross) & np.isfinite(plain)
     for ticker, days in _flagged_days(table, used, use_plain):
         shown = ", ".join(f"{d:%Y-%m-%d}" for d in days[:5]) + (" ..." if len(days) > 5 else "")
-        warnings.warn(
+        warn(
             f"{ticker}: {len(days)} day(s) have neither 'preclose' nor 'adj_close' "
             f"({shown}), so their returns are close-to-close and a dividend or split on those "
             "days is not accounted for. Add the exchange's previous close ('preclose') or an "
             "adjusted close ('adj_close') to fix this.",
             DataQualityWarning,
-            stacklevel=5,
         )
     gross[use_plain] = plain[use_plain]
     if kind == "log":
@@ -145,12 +143,11 @@ def volume_measure(
     )
     idle = ~(volume > 0)
     for ticker, days in _flagged_days(table, used & present, idle):
-        warnings.warn(
+        warn(
             f"{ticker}: {len(days)} day(s) with zero or missing volume (first "
             f"{days[0]:%Y-%m-%d}) are treated as days without trading: their volume measure is "
             "missing and they do not enter the estimation.",
             DataQualityWarning,
-            stacklevel=5,
         )
     clean = np.where(idle, np.nan, volume)
     out: FloatArray = np.log(clean + 1.0) if log else clean

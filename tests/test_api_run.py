@@ -30,8 +30,8 @@ def test_suspension_moves_day0_and_compounds_the_market() -> None:
     assert res.event_date == pd.Timestamp("2019-04-12")
     assert "suspended" in res.day0_reason
     day0 = res.abnormal.loc[0]
-    stock = eventstudy.load_prices("000800.SZ", source="bundled")
-    index = eventstudy.load_prices("399001.SZ", source="bundled")
+    stock = eventstudy.load_prices("000800.SZ", data="bundled")
+    index = eventstudy.load_prices("399001.SZ", data="bundled")
     # The stock's return spans the suspension: close / preclose on the first day back ...
     assert_allclose(
         day0["ret"], stock.loc["2019-04-12", "close"] / stock.loc["2019-04-12", "preclose"] - 1

@@ -566,6 +566,15 @@ CASES: list[Case] = [
           "accepted: the bundle serves it, Yahoo is never asked",
           lambda tmp: eventstudy.run(FAW, "2022-01-04", window=(-5, 5)),
           lambda res: res.provenance[0]["source"] == "bundled"),
+    warned(PRICES, "a table with neither `preclose` nor `adj_close`", DataQualityWarning,
+           "000800.SZ: 52 day(s) have neither 'preclose' nor 'adj_close'",
+           lambda tmp: eventstudy.run(
+               FAW, "2021-09-13", model="constant_mean", min_estimation=20, estimation=(-30, -2),
+               window=(0, 0), data=eventstudy.load_prices(FAW, "2021-07-01", "2021-09-13",
+                                                          data="bundled").reset_index().drop(
+                   columns=["preclose", "adj_close"])),
+           "the returns are close-to-close; the warning points at your line",
+           lambda res: np.isfinite(res.abnormal.loc[0, "ar"])),
     # ------------------------------------------------------------------ missing days
     warned(GAPS, "the market index has no row on day 0 (`run`)", DataQualityWarning,
            "000800.SZ: no abnormal value on 2 event-window day(s) (2021-09-13, 2021-09-14)",
@@ -592,6 +601,10 @@ CASES: list[Case] = [
     refused(SOURCE, "`data=` a CSV path that does not exist", InvalidInputError,
             "nor an existing CSV file",
             lambda tmp: eventstudy.load_prices(FAW, data=tmp / "missing.csv")),
+    warned(SOURCE, "`load_prices(..., source=\"bundled\")`, the former name of `data=`",
+           FutureWarning, "load_prices(source=...) is now load_prices(data=...)",
+           lambda tmp: eventstudy.load_prices(FAW, "2021-09-13", "2021-09-13", source="bundled"),
+           "the prices, as with `data=`", lambda frame: frame["close"].iloc[0] == 12.11),
     refused(SOURCE, "both `data=` and its former name `source=`", InvalidInputError,
             "load_prices() got both data= and source=; give data= only",
             lambda tmp: eventstudy.load_prices(FAW, data="bundled", source="yahoo")),

@@ -17,13 +17,13 @@ SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[Healt
 
 @cache
 def _tidy() -> pd.DataFrame:
-    frames = [eventstudy.load_prices(t, source="bundled") for t in ("000800.SZ", "399001.SZ")]
+    frames = [eventstudy.load_prices(t, data="bundled") for t in ("000800.SZ", "399001.SZ")]
     return pd.concat(frames).reset_index()
 
 
 @cache
 def _days() -> pd.DatetimeIndex:
-    return pd.DatetimeIndex(eventstudy.load_prices("000800.SZ", source="bundled").index)
+    return pd.DatetimeIndex(eventstudy.load_prices("000800.SZ", data="bundled").index)
 
 
 def _event_day(i: int) -> pd.Timestamp:

@@ -34,7 +34,7 @@ def test_statsmodels_results_agree_with_the_engine() -> None:
 
 
 def _market_returns_as_factor() -> pd.DataFrame:
-    index = eventstudy.load_prices("399001.SZ", source="bundled")
+    index = eventstudy.load_prices("399001.SZ", data="bundled")
     return pd.DataFrame({"mkt": index["close"] / index["close"].shift(1) - 1}).dropna()
 
 

@@ -29,7 +29,7 @@ FREE_RULES = {"registration IPO, first 5 days", "BSE listing day", "relisting da
 
 @pytest.fixture(scope="module")
 def faw() -> pd.DataFrame:
-    return load_prices("000800.SZ", source="bundled")
+    return load_prices("000800.SZ", data="bundled")
 
 
 def test_faw_2021_09_13_touched_its_limit_up_of_12_78(faw: pd.DataFrame) -> None:
@@ -61,7 +61,7 @@ def test_st_flag_of_the_user_overrides(faw: pd.DataFrame) -> None:
 
 def test_names_give_risk_warning_and_a_listing_day() -> None:
     # Plumbing: real FAW rows under a made-up ticker and names the table states.
-    rows = load_prices("000800.SZ", "2021-09-08", "2021-09-14", source="bundled").reset_index()
+    rows = load_prices("000800.SZ", "2021-09-08", "2021-09-14", data="bundled").reset_index()
     rows["ticker"] = "000999.SZ"
     rows["name"] = ["N新股", "*ST新股", "XD*ST新股", "新股", "新股"]
     out = limits(rows)
@@ -70,7 +70,7 @@ def test_names_give_risk_warning_and_a_listing_day() -> None:
 
 
 def test_days_without_a_previous_close_or_a_rule_have_no_limit_and_no_flag() -> None:
-    rows = pd.concat([load_prices(t, "2021-09-13", "2021-09-13", source="bundled").reset_index()
+    rows = pd.concat([load_prices(t, "2021-09-13", "2021-09-13", data="bundled").reset_index()
                       for t in ("000800.SZ", "399001.SZ")], ignore_index=True)
     rows.loc[0, "preclose"] = np.nan
     out = limits(rows)
@@ -163,7 +163,7 @@ def test_published_tables_are_the_computed_ones(checked: pd.DataFrame) -> None:
 def test_check_claim_without_flags_matches_the_limit(
     market: pd.DataFrame, ticker: str, day: str, pct: str, rule: str
 ) -> None:
-    index = load_prices("399001.SZ", source="bundled").reset_index()
+    index = load_prices("399001.SZ", data="bundled").reset_index()
     stock = market[market["ticker"] == ticker].drop(columns=["name"])
     verdict = eventstudy.check_claim(ticker, day, pct=pct, data=pd.concat([stock, index]))
     assert verdict.rule_note == rule

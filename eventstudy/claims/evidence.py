@@ -156,7 +156,7 @@ def gather_evidence(
     --------
     >>> from eventstudy import load_prices
     >>> from eventstudy.claims import read_claim
-    >>> frame = load_prices("000800.SZ", "2021-09-01", "2021-09-30", source="bundled")
+    >>> frame = load_prices("000800.SZ", "2021-09-01", "2021-09-30", data="bundled")
     >>> day = gather_evidence(read_claim(pct=10), "000800.SZ", frame, pd.Timestamp("2021-09-13"))
     >>> day.prices.high, day.limit_up, day.rule_note
     (Decimal('12.78'), Decimal('12.78'), 'main board: ±10% of the previous close')

@@ -160,7 +160,7 @@ def judge(claim: Claim, evidence: Evidence) -> ClaimVerdict:
     --------
     >>> from eventstudy import load_prices
     >>> from eventstudy.claims import gather_evidence, read_claim
-    >>> frame = load_prices("000800.SZ", "2021-09-01", "2021-09-30", source="bundled")
+    >>> frame = load_prices("000800.SZ", "2021-09-01", "2021-09-30", data="bundled")
     >>> claim = read_claim(price="12.11")
     >>> day = gather_evidence(claim, "000800.SZ", frame, pd.Timestamp("2021-09-13"))
     >>> judge(claim, day).matched("price")

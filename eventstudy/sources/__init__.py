@@ -66,7 +66,7 @@ def load_prices(
         HTTP session handed to yfinance (e.g. a ``requests.Session``); Yahoo only.
     source : optional
         The former name of ``data`` (the name ``run``, ``study`` and ``check_claim`` use);
-        deprecated.
+        deprecated: it warns (``FutureWarning``) and will be removed.
 
     Returns
     -------
@@ -112,6 +112,11 @@ def load_prices(
                 "load_prices() got both data= and source=; give data= only (source= is its "
                 "former name)."
             )
+        warn(
+            "load_prices(source=...) is now load_prices(data=...), the name run(), study() and "
+            "check_claim() use; source= will be removed in a later release.",
+            FutureWarning,
+        )
         data = source
     name = check_ticker(ticker)
     first, last = check_window(start, end)

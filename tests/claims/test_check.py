@@ -221,7 +221,7 @@ def test_a_date_with_no_trading_after_it() -> None:
 @pytest.fixture()
 def faw_rows() -> pd.DataFrame:
     """Real 000800.SZ rows, as a table of one's own (no market index in it)."""
-    return load_prices(FAW, "2021-08-01", "2021-09-30", source="bundled").reset_index()
+    return load_prices(FAW, "2021-08-01", "2021-09-30", data="bundled").reset_index()
 
 
 def test_unknown_board_cannot_judge_the_limit(faw_rows: pd.DataFrame) -> None:

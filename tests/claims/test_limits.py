@@ -50,7 +50,7 @@ def test_bad_preclose_is_an_error(preclose: object) -> None:
 
 @pytest.fixture(scope="module")
 def faw_flags() -> pd.DataFrame:
-    return limit_flags(load_prices("000800.SZ", source="bundled"))
+    return limit_flags(load_prices("000800.SZ", data="bundled"))
 
 
 def test_flags_2021_07_14_closed_at_limit_up(faw_flags: pd.DataFrame) -> None:
@@ -69,7 +69,7 @@ def test_flags_2021_09_13_touched_not_held(faw_flags: pd.DataFrame) -> None:
 
 
 def test_flags_are_missing_without_a_previous_close() -> None:
-    frame = load_prices("000800.SZ", "2021-09-10", "2021-09-14", source="bundled")
+    frame = load_prices("000800.SZ", "2021-09-10", "2021-09-14", data="bundled")
     frame.loc["2021-09-13", "preclose"] = np.nan
     flags = limit_flags(frame)
     assert flags["limit_up"].isna().loc["2021-09-13"]
@@ -79,11 +79,11 @@ def test_flags_are_missing_without_a_previous_close() -> None:
 
 def test_flags_refuse_an_index() -> None:
     with pytest.raises(InvalidInputError, match="not a known"):
-        limit_flags(load_prices("399001.SZ", "2021-09-13", "2021-09-13", source="bundled"))
+        limit_flags(load_prices("399001.SZ", "2021-09-13", "2021-09-13", data="bundled"))
 
 
 def test_flags_outside_mainland_are_all_missing() -> None:
-    frame = load_prices("000800.SZ", "2021-09-13", "2021-09-14", source="bundled")
+    frame = load_prices("000800.SZ", "2021-09-13", "2021-09-14", data="bundled")
     flags = limit_flags(frame, "AAPL")
     assert flags["limit_up"].isna().all()
     assert flags["closed_limit_up"].isna().all()
@@ -92,7 +92,7 @@ def test_flags_outside_mainland_are_all_missing() -> None:
 def test_vendor_float_noise_does_not_move_a_limit_by_a_tick() -> None:
     # Real FAW Jiefang rows whose limit falls on a half cent (preclose × 1.1 = x.xx5), read as
     # a float32 vendor would store them (6.85 → 6.849999904632568).
-    frame = load_prices("000800.SZ", "2019-01-29", "2019-02-20", source="bundled")
+    frame = load_prices("000800.SZ", "2019-01-29", "2019-02-20", data="bundled")
     noisy = frame.copy()
     for column in ("preclose", "high", "low", "close"):
         noisy[column] = noisy[column].astype("float32").astype("float64")

@@ -147,7 +147,7 @@ def test_unknown_board_in_a_table_is_an_error() -> None:
 def _relabelled(names: dict[str, str]) -> pd.DataFrame:
     """Bundled rows under other tickers: a user's own table, for tests of plumbing only."""
     frames = [
-        load_prices(old, source="bundled").reset_index().assign(ticker=new)
+        load_prices(old, data="bundled").reset_index().assign(ticker=new)
         for old, new in names.items()
     ]
     return pd.concat(frames, ignore_index=True)

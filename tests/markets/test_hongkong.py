@@ -103,7 +103,7 @@ def relabelled() -> pd.DataFrame:
     """
     names = {"000800.SZ": "0700.HK", "000300.SS": "^HSI"}
     frames = [
-        load_prices(old, source="bundled").reset_index().assign(ticker=new)
+        load_prices(old, data="bundled").reset_index().assign(ticker=new)
         for old, new in names.items()
     ]
     return pd.concat(frames, ignore_index=True)

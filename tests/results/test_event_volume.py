@@ -178,7 +178,7 @@ def test_price_and_volume_side_by_side() -> None:
 def _own_data(volume_of: dict[str, object]) -> pd.DataFrame:
     frames = []
     for ticker in ("000800.SZ", "399001.SZ"):
-        frame = eventstudy.load_prices(ticker, source="bundled").reset_index()
+        frame = eventstudy.load_prices(ticker, data="bundled").reset_index()
         if ticker in volume_of:
             frame["volume"] = volume_of[ticker]
         frames.append(frame)
@@ -203,7 +203,7 @@ def test_index_without_volume() -> None:
 
 
 def test_zero_volume_day_is_a_day_without_trading() -> None:
-    stock = eventstudy.load_prices("000800.SZ", source="bundled")
+    stock = eventstudy.load_prices("000800.SZ", data="bundled")
     volume = stock["volume"].to_numpy().copy()
     volume[stock.index.get_loc(pd.Timestamp("2021-06-01"))] = 0
     data = _own_data({"000800.SZ": volume})
