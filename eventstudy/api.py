@@ -7,28 +7,23 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from eventstudy.calendar import DateLike, locate_event
 from eventstudy.claims import ClaimVerdict, SeedReport, gather_evidence, judge, load_seed
 from eventstudy.claims.figures import Claim, Direction, as_claim
-from eventstudy.engine import Batch, LoadedPrices, prepare
+from eventstudy.engine import prepare, warn_missing_days
 from eventstudy.errors import (
-    DataQualityWarning,
     DataUnavailableError,
     InsufficientDataError,
     InvalidInputError,
-    warn,
 )
-from eventstudy.results.event import EventStudyResult
+from eventstudy.results.event import EventStudyResult, study_event
 from eventstudy.sources import load_prices
 from eventstudy.spec import StudySpec, make_spec, takes_options
 
 if TYPE_CHECKING:
     from eventstudy.results.study import StudyResult
-
-_SHOWN = 5  # events named in a warning
 
 
 @takes_options
@@ -80,51 +75,7 @@ def run(
     >>> round(float(res.abnormal.loc[0, "ar"]), 6)
     0.045264
     """
-    return run_spec(ticker, date, make_spec(spec, **options))
-
-
-def run_spec(
-    ticker: str, date: DateLike, spec: StudySpec, prices: LoadedPrices | None = None
-) -> EventStudyResult:
-    """:func:`run` of a made specification, reusing ``prices`` loaded before."""
-    batch = prepare([(ticker, date, spec.market)], spec, strict=True, prices=prices)
-    _warn_missing_days(batch)
-    return EventStudyResult(batch)
-
-
-def _warn_missing_days(batch: Batch) -> None:
-    """Warn naming the event-window days without an abnormal value, event by event."""
-    cols = batch.panel.event_cols
-    missing = ~np.isfinite(batch.fit.ar[:, cols])
-    rows = np.flatnonzero(missing.any(axis=1))
-    if not rows.size:
-        return
-    dates = batch.panel.dates_at(cols)
-    studied = batch.studied
-
-    def days(k: int) -> str:
-        return ", ".join(f"{pd.Timestamp(d):%Y-%m-%d}" for d in dates[k, missing[k]])
-
-    if len(studied) == 1:
-        head = (
-            f"{studied['ticker'].iat[0]}: no abnormal value on {int(missing[0].sum())} "
-            f"event-window day(s) ({days(0)})"
-        )
-    else:
-        listed = "; ".join(
-            f"event {studied.index[k]} ({studied['ticker'].iat[k]}): {days(k)}"
-            for k in rows[:_SHOWN]
-        )
-        more = f"; and {rows.size - _SHOWN} more" if rows.size > _SHOWN else ""
-        head = (
-            f"{rows.size} of {len(studied)} events have no abnormal value on some event-window "
-            f"days ({listed}{more})"
-        )
-    warn(
-        f"{head}: the stock's or the market's data are missing there, so CARs over them sum "
-        "the days that have one, and a day no event has is not tested.",
-        DataQualityWarning,
-    )
+    return study_event(ticker, date, make_spec(spec, **options))
 
 
 @takes_options
@@ -193,7 +144,7 @@ def study(
             )
         frame = events.rename(columns={groups: "group"})
     batch = prepare(frame, spec)
-    _warn_missing_days(batch)
+    warn_missing_days(batch)
     return StudyResult(batch)
 
 

@@ -9,7 +9,15 @@
 """
 
 from eventstudy.engine.events import OK, normalise_events
-from eventstudy.engine.prepare import Batch, prepare
+from eventstudy.engine.prepare import Batch, prepare, warn_missing_days
 from eventstudy.engine.prices import LoadedPrices, PriceLoader
 
-__all__ = ["OK", "Batch", "LoadedPrices", "PriceLoader", "normalise_events", "prepare"]
+__all__ = [
+    "OK",
+    "Batch",
+    "LoadedPrices",
+    "PriceLoader",
+    "normalise_events",
+    "prepare",
+    "warn_missing_days",
+]

@@ -32,7 +32,13 @@ from eventstudy.engine.events import (
     repeats,
 )
 from eventstudy.engine.prices import LoadedPrices, PriceLoader, event_span, load_span
-from eventstudy.errors import EventStudyError, InsufficientDataError, InvalidInputError
+from eventstudy.errors import (
+    DataQualityWarning,
+    EventStudyError,
+    InsufficientDataError,
+    InvalidInputError,
+    warn,
+)
 from eventstudy.markets import default_market, ticker_suffix
 from eventstudy.models import Fit, fit, regressors
 from eventstudy.panel import (
@@ -48,6 +54,7 @@ from eventstudy.sources._frame import PriceArrays, check_ticker
 from eventstudy.spec import StudySpec
 
 _VOLUME = ("volume", "raw_volume")
+_SHOWN = 5  # events named in a warning
 #: Largest residual standard deviation taken as none: a measure the model fits exactly.
 FLAT_SIGMA = 1e-12
 
@@ -202,6 +209,41 @@ def prepare(
     frame["status"] = problems.status
     _add_fit_columns(frame, ok, panel, fitted)
     return Batch(frame, panel, fitted, spec, loader.loaded())
+
+
+def warn_missing_days(batch: Batch) -> None:
+    """Warn naming the event-window days without an abnormal value, event by event."""
+    cols = batch.panel.event_cols
+    missing = ~np.isfinite(batch.fit.ar[:, cols])
+    rows = np.flatnonzero(missing.any(axis=1))
+    if not rows.size:
+        return
+    dates = batch.panel.dates_at(cols)
+    studied = batch.studied
+
+    def days(k: int) -> str:
+        return ", ".join(f"{pd.Timestamp(d):%Y-%m-%d}" for d in dates[k, missing[k]])
+
+    if len(studied) == 1:
+        head = (
+            f"{studied['ticker'].iat[0]}: no abnormal value on {int(missing[0].sum())} "
+            f"event-window day(s) ({days(0)})"
+        )
+    else:
+        listed = "; ".join(
+            f"event {studied.index[k]} ({studied['ticker'].iat[k]}): {days(k)}"
+            for k in rows[:_SHOWN]
+        )
+        more = f"; and {rows.size - _SHOWN} more" if rows.size > _SHOWN else ""
+        head = (
+            f"{rows.size} of {len(studied)} events have no abnormal value on some event-window "
+            f"days ({listed}{more})"
+        )
+    warn(
+        f"{head}: the stock's or the market's data are missing there, so CARs over them sum "
+        "the days that have one, and a day no event has is not tested.",
+        DataQualityWarning,
+    )
 
 
 def _markets(

@@ -11,11 +11,13 @@ import pandas as pd
 
 from eventstudy import format as fmt
 from eventstudy._typing import window_label, windows_inside
-from eventstudy.engine import Batch
+from eventstudy.calendar import DateLike
+from eventstudy.engine import Batch, LoadedPrices, prepare, warn_missing_days
 from eventstudy.errors import InvalidInputError
 from eventstudy.models import MODELS
 from eventstudy.results._display import Summary, SummaryMixin
 from eventstudy.results._params import Params
+from eventstudy.spec import StudySpec
 from eventstudy.statistics.pvalues import t_critical
 from eventstudy.statistics.single import (
     CarTest,
@@ -410,9 +412,7 @@ class EventStudyResult(SummaryMixin):
         >>> res.rerun(model="market_adjusted").model_name
         'market_adjusted'
         """
-        from eventstudy.api import run_spec
-
-        return run_spec(
+        return study_event(
             self.ticker, self.requested_date, self.spec.replace(**changes), self._batch.prices
         )
 
@@ -676,3 +676,16 @@ class EventStudyResult(SummaryMixin):
             f"EventStudyResult(ticker={self.ticker!r}, event_date={self.event_date:%Y-%m-%d}, "
             f"model={self.model_name!r})"
         )
+
+
+def study_event(
+    ticker: str, date: DateLike, spec: StudySpec, prices: LoadedPrices | None = None
+) -> EventStudyResult:
+    """One event studied with the options ``spec``, as :func:`eventstudy.run` does.
+
+    ``prices`` loaded before (a result's) are reused when they are those the study needs.
+    A day of the event window without an abnormal value is warned about.
+    """
+    batch = prepare([(ticker, date, spec.market)], spec, strict=True, prices=prices)
+    warn_missing_days(batch)
+    return EventStudyResult(batch)
