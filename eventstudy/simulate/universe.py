@@ -152,16 +152,20 @@ def sample_market(tickers: np.ndarray) -> str:
 
 
 def _tidy(checked: CheckedTable, raw: pd.DataFrame) -> pd.DataFrame:
-    """The checked table as a frame: parsed dates, float numbers, the names where given."""
+    """The checked table as a frame: parsed dates, float numbers, the names where given.
+
+    Tickers are a categorical column (a few thousand names over millions of rows)."""
     table = pd.DataFrame(
         {
-            "ticker": checked.names[checked.codes].astype(str),
+            "ticker": pd.Categorical.from_codes(
+                checked.codes.astype(np.intp), pd.Index(checked.names.astype(str))
+            ),
             "date": checked.dates,
             **{column: checked.column(column) for column in checked.numbers},
         }
     )
     if "name" in raw.columns:
-        table["name"] = raw["name"].to_numpy()
+        table["name"] = raw["name"].array
     return table
 
 
@@ -176,10 +180,9 @@ def _sessions(checked: CheckedTable, market_of: list[str], table: pd.DataFrame) 
     ``table``): −1 for the rows of a market, which are no stock; −2 for a day the market
     did not trade."""
     sessions = np.full(checked.n_rows, -1, dtype=np.int64)
-    tickers = table["ticker"].to_numpy()
     markets = set(market_of)
     for market in markets:
-        days = np.unique(table["date"].to_numpy()[tickers == market])
+        days = np.unique(table["date"].to_numpy()[(table["ticker"] == market).to_numpy()])
         stocks = [
             k for k, (name, chosen) in enumerate(zip(checked.names, market_of, strict=True))
             if chosen == market and name not in markets
