@@ -51,8 +51,8 @@ def get_exchange_calendar(code: str) -> ExchangeCalendar:
 def to_timestamp(value: DateLike, name: str = "date") -> pd.Timestamp:
     """Parse a date or moment given by a user into a ``pd.Timestamp``.
 
-    Text is read as :func:`parse_dates` reads it: ISO 8601 and other forms that cannot be
-    misread; a moment with a time zone comes back in UTC.
+    The value is read as :func:`parse_dates` reads one: ISO 8601 text and other forms that
+    cannot be misread, dates and datetimes; a moment with a time zone comes back in UTC.
 
     Raises
     ------
@@ -68,25 +68,11 @@ def to_timestamp(value: DateLike, name: str = "date") -> pd.Timestamp:
     ...
     eventstudy.errors.InvalidInputError: date='09/10/2021' is ambiguous: it could be ...
     """
-    if isinstance(value, str):
-        parsed = parse_dates(np.array([value], dtype=object))
-        if parsed.problems[0]:
-            raise InvalidInputError(f"{name}={parsed.problems[0]}.")
-        stamp = pd.Timestamp(parsed.stamps[0])
-        return stamp.tz_localize("UTC") if parsed.aware[0] else stamp
-    if isinstance(value, bool | int | float | np.number):
-        raise InvalidInputError(
-            f"{name}={value!r} is a number, not a date; give an ISO date such as '2021-09-13'."
-        )
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise InvalidInputError(
-            f"{name}={value!r} is not a date; give an ISO date such as '2021-09-13'."
-        ) from exc
-    if pd.isna(stamp):
-        raise InvalidInputError(f"{name}={value!r} is not a date.")
-    return stamp
+    parsed = parse_dates(np.array([value], dtype=object))
+    if parsed.problems[0]:
+        raise InvalidInputError(f"{name}={parsed.problems[0]}.")
+    stamp = pd.Timestamp(parsed.stamps[0])
+    return stamp.tz_localize("UTC") if parsed.aware[0] else stamp
 
 
 @dataclass(frozen=True)

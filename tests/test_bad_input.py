@@ -454,6 +454,11 @@ CASES: list[Case] = [
     refused(WINDOW, "`start=20210913` (a number)", InvalidInputError,
             "start=20210913 is a number, not a date",
             lambda tmp: eventstudy.load_prices(FAW, 20210913, data="bundled")),  # type: ignore[arg-type]
+    works(WINDOW, "`start=\"2021-09-12T16:00Z\"` (Monday 00:00 in Shanghai, in UTC)",
+          "accepted: the date in the exchange's zone, 2021-09-13",
+          lambda tmp: eventstudy.load_prices(FAW, "2021-09-12T16:00Z", "2021-09-13",
+                                             data="bundled"),
+          lambda f: days_of(f) == ["2021-09-13"]),
     refused(WINDOW, "`end` before `start`", InvalidInputError,
             "end=2021-09-01 is before start=2021-09-13; swap them or fix one",
             lambda tmp: eventstudy.load_prices(FAW, "2021-09-13", "2021-09-01", data="bundled")),

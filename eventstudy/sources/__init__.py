@@ -119,7 +119,7 @@ def load_prices(
         )
         data = source
     name = check_ticker(ticker)
-    first, last = check_window(start, end)
+    first, last = check_window(start, end, name)
     if is_own_data(data):
         return load_own(data, name, first, last)
     if data == "bundled":

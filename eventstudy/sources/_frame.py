@@ -83,19 +83,22 @@ def did_you_mean(ticker: str, known: Iterable[str]) -> str:
 
 
 def check_window(
-    start: DateLike | None, end: DateLike | None
+    start: DateLike | None, end: DateLike | None, ticker: str | None = None
 ) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """Parse ``start`` and ``end`` into midnight timestamps and check their order.
 
-    A timezone-aware moment keeps its local calendar date.
+    A moment with a time zone is taken on its date in the zone of ``ticker``'s exchange (in
+    UTC without a ticker or a known exchange), as the dates of a price table are.
 
     Raises
     ------
     InvalidInputError
         If a value is not a date, or ``end`` is before ``start``.
     """
-    first = None if start is None else _day(start, "start")
-    last = None if end is None else _day(end, "end")
+    market = None if ticker is None else find_market(ticker)
+    zone = "UTC" if market is None else market.timezone
+    first = None if start is None else _day(start, "start", zone)
+    last = None if end is None else _day(end, "end", zone)
     if first is not None and last is not None and last < first:
         raise InvalidInputError(
             f"end={last.date()} is before start={first.date()}; swap them or fix one."
@@ -103,10 +106,10 @@ def check_window(
     return first, last
 
 
-def _day(value: DateLike, name: str) -> pd.Timestamp:
+def _day(value: DateLike, name: str, zone: str) -> pd.Timestamp:
     stamp = to_timestamp(value, name)
     if stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
+        stamp = stamp.tz_convert(zone).tz_localize(None)
     return stamp.normalize()
 
 
