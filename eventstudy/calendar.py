@@ -168,8 +168,10 @@ def _read_iso_column(distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _parsed(stamps: np.ndarray, aware: np.ndarray) -> ParsedDates:
-    problems = np.where(np.isnat(stamps), "an empty cell is not a date", "").astype(object)
-    return ParsedDates(stamps, aware & ~np.isnat(stamps), problems)
+    missing = np.isnat(stamps)
+    problems = np.full(len(stamps), "", dtype=object)
+    problems[missing] = "an empty cell is not a date"
+    return ParsedDates(stamps, aware & ~missing, problems)
 
 
 def _parse_one(value: object) -> tuple[np.datetime64, bool, str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -123,23 +124,31 @@ class CheckedTable:
     unparseable tickers, dates or numbers, a missing close, a non-positive price, and the
     same ticker and date twice.
 
+    The ticker column is read as runs of rows with the same ticker (a table grouped by ticker
+    has one run per ticker), so that only the first row of each run is looked at.
+
     Attributes
     ----------
     names : numpy.ndarray of str
-        The distinct tickers as :func:`check_ticker` spells them (stripped, upper-case), sorted.
-    codes : numpy.ndarray of int
-        Each row's ticker as a position in ``names``.
+        The distinct tickers as :func:`check_ticker` spells them (stripped, upper-case), in
+        order of first appearance.
+    run_starts : numpy.ndarray of int
+        The first row of each run of rows with the same ticker.
+    run_codes : numpy.ndarray of int
+        The ticker of each run, as a position in ``names``.
     dates : numpy.ndarray of datetime64[ns]
         Each row's trading day (midnight).
     numbers : dict of str to numpy.ndarray
         The numeric columns the table has, as float64 (read-only views where the input
         already was float64).
     order : numpy.ndarray of int or None
-        Row order sorted by ticker and date; None when the rows already are.
+        Row order sorted by ticker (as numbered in ``names``) and date; None when the rows
+        already are.
     """
 
     names: np.ndarray
-    codes: np.ndarray
+    run_starts: np.ndarray
+    run_codes: np.ndarray
     dates: np.ndarray
     numbers: dict[str, np.ndarray]
     order: np.ndarray | None
@@ -147,7 +156,27 @@ class CheckedTable:
     @property
     def n_rows(self) -> int:
         """Number of rows."""
-        return len(self.codes)
+        return len(self.dates)
+
+    @property
+    def run_lengths(self) -> np.ndarray:
+        """The number of rows of each run."""
+        lengths: np.ndarray = np.diff(self.run_starts, append=self.n_rows)
+        return lengths
+
+    @cached_property
+    def segments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each ticker's rows start and stop once sorted (:attr:`order`): ticker k
+        holds sorted rows ``starts[k]`` to ``stops[k] - 1``."""
+        counts = np.bincount(self.run_codes, weights=self.run_lengths, minlength=len(self.names))
+        stops = np.cumsum(counts).astype(np.intp)
+        return stops - counts.astype(np.intp), stops
+
+    @cached_property
+    def codes(self) -> np.ndarray:
+        """Each row's ticker as a position in ``names``."""
+        codes: np.ndarray = np.repeat(self.run_codes, self.run_lengths)
+        return codes
 
     def column(self, name: str) -> np.ndarray:
         """A numeric column in the table's row order; all NaN where the table lacks it."""
@@ -172,47 +201,69 @@ class CheckedTable:
                 f"{', '.join(map(str, table.columns)) or 'none'}. A price table needs at least "
                 f"the columns ticker, date, close (one row per ticker and trading day)."
             )
-        names, codes = _tickers(table["ticker"], origin)
-        dates = _dates(table["date"], origin, names, codes)
+        run_starts = _run_starts(table["ticker"])
+        names, run_codes = _tickers(table["ticker"], run_starts, origin)
+        dates = _dates(table["date"], origin, names, run_starts, run_codes)
         numbers = {
             column: _numbers(table[column], column, origin)
             for column in NUMERIC_COLUMNS
             if column in table.columns
         }
-        _check_values(numbers, codes, names, dates, origin)
-        order = _sort_order(codes, dates)
-        if order is not None:
-            _check_unique(codes[order], dates[order], order, names, codes, dates, origin)
-        return cls(names, codes, dates, numbers, order)
+        checked = cls(names, run_starts, run_codes, dates, numbers, None)
+        _check_values(checked, origin)
+        return replace(checked, order=_sort_order(checked, origin))
 
 
-def _sort_order(codes: np.ndarray, dates: np.ndarray) -> np.ndarray | None:
-    """Row order by ticker and date, or None when the rows are sorted with unique days."""
-    days = dates.view("int64")
-    same = codes[1:] == codes[:-1]
-    if bool(np.all((codes[1:] > codes[:-1]) | (same & (days[1:] > days[:-1])))):
+def _run_starts(values: pd.Series[Any]) -> np.ndarray:
+    """The first row of each run of rows holding the same value."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        array: Any = values.cat.codes.to_numpy()
+    else:
+        array = values.array
+    new = np.ones(len(array), dtype=bool)
+    if len(array) > 1:
+        change = array[1:] != array[:-1]
+        new[1:] = (
+            change if isinstance(change, np.ndarray)
+            else change.to_numpy(dtype=bool, na_value=True)  # a missing value starts a run
+        )
+    starts: np.ndarray = np.flatnonzero(new)
+    return starts
+
+
+_DAY = np.timedelta64(1, "D").astype("timedelta64[ns]").astype(np.int64)
+
+
+def _sort_order(checked: CheckedTable, origin: str) -> np.ndarray | None:
+    """Row order by ticker and date, or None when the rows are sorted with unique days.
+
+    The rows are sorted when each ticker is one run, numbered in order (as ``names`` are,
+    by first appearance), and its days increase. Otherwise one stable sort of a key made of
+    the ticker and the day orders them, and a ticker and date seen twice is refused.
+    """
+    codes, starts = checked.run_codes, checked.run_starts
+    days = checked.dates.view(np.int64)
+    one_run_each = bool(np.array_equal(codes, np.arange(len(codes))))
+    later = days[1:] > days[:-1]
+    later[starts[1:] - 1] = True  # a new ticker may start on any day
+    if one_run_each and bool(later.all()):
         return None
-    return np.lexsort((days, codes))
-
-
-def _check_unique(
-    sorted_codes: np.ndarray,
-    sorted_dates: np.ndarray,
-    order: np.ndarray,
-    names: np.ndarray,
-    codes: np.ndarray,
-    dates: np.ndarray,
-    origin: str,
-) -> None:
-    repeat = (sorted_codes[1:] == sorted_codes[:-1]) & (sorted_dates[1:] == sorted_dates[:-1])
+    del later
+    first = int(days.min()) // _DAY if len(days) else 0
+    span = (int(days.max()) // _DAY - first + 1) if len(days) else 1
+    key = checked.codes * span + (days // _DAY - first)
+    order: np.ndarray = np.argsort(key, kind="stable")
+    key = key[order]
+    repeat = key[1:] == key[:-1]
     if repeat.any():
-        twice = np.zeros(len(codes), dtype=bool)
+        twice = np.zeros(checked.n_rows, dtype=bool)
         twice[order[1:][repeat]] = True
         twice[order[:-1][repeat]] = True
         raise DataFormatError(
             f"{origin}: {int(twice.sum())} rows repeat a ticker and date "
-            f"({_rows(twice, names, codes, dates)}); keep one row per ticker and trading day."
+            f"({_rows(twice, checked)}); keep one row per ticker and trading day."
         )
+    return order
 
 
 def _with_date_column(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
@@ -223,49 +274,55 @@ def _with_date_column(raw: pd.DataFrame, origin: str) -> pd.DataFrame:
     return raw
 
 
-def _rows(
-    mask: np.ndarray,
-    names: np.ndarray,
-    codes: np.ndarray,
-    dates: np.ndarray,
-    column: np.ndarray | None = None,
-) -> str:
+def _rows(mask: np.ndarray, checked: CheckedTable, column: np.ndarray | None = None) -> str:
     """Describe up to _SHOWN rows selected by ``mask`` (row numbers count data rows from 1),
     with the row's value of ``column`` if given."""
     positions = np.flatnonzero(mask)
+    runs = np.searchsorted(checked.run_starts, positions[:_SHOWN], side="right") - 1
     parts = [
-        f"row {pos + 1} {names[codes[pos]]} {pd.Timestamp(dates[pos]):%Y-%m-%d}"
+        f"row {pos + 1} {checked.names[checked.run_codes[run]]} "
+        f"{pd.Timestamp(checked.dates[pos]):%Y-%m-%d}"
         + ("" if column is None else f": {column[pos]:g}")
-        for pos in positions[:_SHOWN]
+        for pos, run in zip(positions[:_SHOWN], runs, strict=True)
     ]
     more = f" and {len(positions) - _SHOWN} more" if len(positions) > _SHOWN else ""
     return "; ".join(parts) + more
 
 
-def _tickers(values: pd.Series[Any], origin: str) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct stripped tickers (sorted) and each row's position among them."""
-    # Work on the distinct tickers (a few) rather than every row (many).
-    raw_codes, distinct = pd.factorize(values)
+def _tickers(
+    values: pd.Series[Any], run_starts: np.ndarray, origin: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct stripped tickers (in order of first appearance) and each run's position among
+    them."""
+    # Work on the first row of each run (one per ticker in a grouped table), not every row.
+    raw_codes, distinct = pd.factorize(values.iloc[run_starts])
     stripped = pd.Index(distinct.astype("str")).str.strip().str.upper()
     empty = np.append(np.asarray(stripped == ""), True)  # the last entry stands for NaN (-1)
     bad = empty[raw_codes]
     if bad.any():
-        rows = ", ".join(str(p + 1) for p in np.flatnonzero(bad)[:_SHOWN])
+        lengths = np.diff(run_starts, append=len(values))
+        rows = ", ".join(str(p + 1) for p in np.flatnonzero(np.repeat(bad, lengths))[:_SHOWN])
         raise DataFormatError(f"{origin}: empty ticker in data row(s) {rows}; fill them in.")
     # " a" and "A" are one ticker, spelt as check_ticker spells it; number them in order.
-    position, names = pd.factorize(stripped, sort=True)
+    position, names = pd.factorize(stripped)
     codes = position.astype(np.intp)[raw_codes]
     return np.asarray(names, dtype=object), codes
 
 
 def _dates(
-    values: pd.Series[Any], origin: str, names: np.ndarray, codes: np.ndarray
+    values: pd.Series[Any],
+    origin: str,
+    names: np.ndarray,
+    run_starts: np.ndarray,
+    run_codes: np.ndarray,
 ) -> np.ndarray:
     """Each row's trading day (midnight, datetime64[ns]).
 
     A date with a time zone is a moment: it is converted to the zone of the ticker's exchange
     and its date there is the trading day. A time of day without a zone keeps its date.
     """
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":  # no time zone
+        return _days(values.to_numpy(), origin)
     parsed = parse_dates(values)
     bad = parsed.problems != ""
     if bad.any():
@@ -274,8 +331,25 @@ def _dates(
         raise DataFormatError(f"{origin}: {int(bad.sum())} date(s) could not be read ({shown}).")
     moments = parsed.stamps
     if parsed.aware.any():
+        codes = np.repeat(run_codes, np.diff(run_starts, append=len(values)))
         moments = _exchange_local(moments, parsed.aware, values, names, codes, origin)
     return moments.astype("datetime64[D]").astype(f"datetime64[{DATE_UNIT}]")
+
+
+def _days(moments: np.ndarray, origin: str) -> np.ndarray:
+    """The calendar day of datetime64 ``moments`` (any unit) as datetime64[ns], in an array of
+    its own (results look the dates up later: never a view of the caller's column)."""
+    missing = np.isnat(moments)
+    if missing.any():
+        rows = np.flatnonzero(missing)
+        shown = "; ".join(f"row {p + 1}: an empty cell is not a date" for p in rows[:_SHOWN])
+        raise DataFormatError(f"{origin}: {len(rows)} date(s) could not be read ({shown}).")
+    unit, _ = np.datetime_data(moments.dtype)
+    per_day = np.timedelta64(1, "D").astype(f"timedelta64[{unit}]").astype(np.int64)
+    if unit != "D" and (moments.view(np.int64) % per_day).any():  # a time keeps its date
+        moments = moments.astype("datetime64[D]")
+    days: np.ndarray = moments.astype(f"datetime64[{DATE_UNIT}]")  # a copy
+    return days
 
 
 def _exchange_zone(ticker: str) -> tuple[str, str, str] | None:
@@ -361,18 +435,34 @@ def _numbers(values: pd.Series[Any], column: str, origin: str) -> np.ndarray:
     return parsed.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _check_values(
-    numbers: dict[str, np.ndarray],
-    codes: np.ndarray,
-    names: np.ndarray,
-    dates: np.ndarray,
-    origin: str,
-) -> None:
+def _check_values(checked: CheckedTable, origin: str) -> None:
+    """Refuse missing closes, infinite values, non-positive or absurd prices and negative
+    volumes or amounts.
+
+    One pass over each column finds whether it is fine; only a column that is not is
+    looked at again, to say what is wrong.
+    """
+    numbers = checked.numbers
+    for column, values in numbers.items():
+        with np.errstate(invalid="ignore"):
+            if column == "close":
+                fine = valid_prices(values)
+            elif column in POSITIVE_COLUMNS:
+                fine = valid_prices(values) | np.isnan(values)
+            else:
+                fine = np.isnan(values) | ((values >= 0) & (values < np.inf))
+        if not fine.all():
+            _refuse_values(checked, origin)
+
+
+def _refuse_values(checked: CheckedTable, origin: str) -> None:
+    """Raise the error that :func:`_check_values` found."""
+    numbers = checked.numbers
     no_close = np.isnan(numbers["close"])
     if no_close.any():
         raise DataFormatError(
             f"{origin}: {int(no_close.sum())} row(s) have no close "
-            f"({_rows(no_close, names, codes, dates)}); drop days without a trade "
+            f"({_rows(no_close, checked)}); drop days without a trade "
             f"(suspended days have no row) or fill in the close."
         )
     for column, values in numbers.items():
@@ -380,7 +470,7 @@ def _check_values(
         if infinite.any():
             raise DataFormatError(
                 f"{origin}: column {column!r} has {int(infinite.sum())} infinite value(s) "
-                f"({_rows(infinite, names, codes, dates)}); give finite numbers, or leave the "
+                f"({_rows(infinite, checked)}); give finite numbers, or leave the "
                 f"cell empty where the value is unknown."
             )
         if column not in POSITIVE_COLUMNS:
@@ -388,7 +478,7 @@ def _check_values(
             if negative.any():
                 raise DataFormatError(
                     f"{origin}: column {column!r} has {int(negative.sum())} negative value(s) "
-                    f"({_rows(negative, names, codes, dates)}); it counts shares or money "
+                    f"({_rows(negative, checked)}); it counts shares or money "
                     f"traded, which cannot be negative."
                 )
             continue
@@ -396,14 +486,14 @@ def _check_values(
         if bad.any():
             raise DataFormatError(
                 f"{origin}: column {column!r} has {int(bad.sum())} zero or negative price(s) "
-                f"({_rows(bad, names, codes, dates)}); prices must be positive."
+                f"({_rows(bad, checked)}); prices must be positive."
             )
         absurd = ~np.isnan(values) & ~valid_prices(values)
         if absurd.any():
             low, high = PRICE_RANGE
             raise DataFormatError(
                 f"{origin}: column {column!r} has {int(absurd.sum())} price(s) outside "
-                f"{low:g} to {high:g} ({_rows(absurd, names, codes, dates, column=values)}), "
+                f"{low:g} to {high:g} ({_rows(absurd, checked, column=values)}), "
                 f"which no market quotes: a vendor's fill value or a unit error. Fix or drop "
                 f"those rows."
             )
@@ -485,13 +575,13 @@ class StockTable:
         )
         return cls(joined, [s.ticker for s in stocks], starts, stops)
 
-    def arrays(self, k: int) -> PriceArrays:
-        """Ticker ``k``'s prices (views)."""
+    def arrays(self, k: int, ticker: str | None = None) -> PriceArrays:
+        """Ticker ``k``'s prices (views), named ``ticker`` (default: as the table names it)."""
         rows = slice(int(self.starts[k]), int(self.stops[k]))
         p = self.prices
         return PriceArrays(
-            self.tickers[k], p.dates[rows], p.close[rows], p.preclose[rows], p.adj_close[rows],
-            p.volume[rows],
+            self.tickers[k] if ticker is None else ticker, p.dates[rows], p.close[rows],
+            p.preclose[rows], p.adj_close[rows], p.volume[rows],
         )
 
     def segment_of(self, rows: np.ndarray) -> np.ndarray:
@@ -501,25 +591,22 @@ class StockTable:
 
 
 def stock_table(checked: CheckedTable) -> StockTable:
-    """A checked table sorted by ticker and date (views, when its rows already are)."""
+    """A checked table sorted by ticker and date, segment k holding ``checked.names[k]``
+    (views, when its rows already are sorted; a column the table lacks stays a view of NaN)."""
     order = checked.order
 
     def sort(values: np.ndarray) -> np.ndarray:
-        return values if order is None else values[order]
+        if order is None or values.strides == (0,):
+            return values
+        ordered: np.ndarray = values[order]
+        return ordered
 
-    codes = sort(checked.codes)
-    # The dates are looked up again by results later: never a view of the caller's column.
-    dates = checked.dates.copy() if order is None else checked.dates[order]
+    starts, stops = checked.segments
     prices = PriceArrays(
-        "", dates,
+        "", sort(checked.dates),
         *(sort(checked.column(c)) for c in ("close", "preclose", "adj_close", "volume")),
     )
-    cuts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
-    starts = np.concatenate([[0], cuts]).astype(np.intp)
-    stops = np.concatenate([cuts, [len(codes)]]).astype(np.intp)
-    if not len(codes):
-        starts = stops = np.empty(0, dtype=np.intp)
-    return StockTable(prices, [str(checked.names[codes[a]]) for a in starts], starts, stops)
+    return StockTable(prices, checked.names.tolist(), starts, stops)
 
 
 def ticker_frame(checked: CheckedTable, k: int) -> pd.DataFrame:
@@ -527,8 +614,10 @@ def ticker_frame(checked: CheckedTable, k: int) -> pd.DataFrame:
 
     Columns :data:`PRICE_COLUMNS`, numbers as float64 (NaN where the table lacks a column).
     """
-    rows = np.flatnonzero(checked.codes == k)
-    rows = rows[np.argsort(checked.dates[rows], kind="stable")]
+    starts, stops = checked.segments
+    rows = np.arange(starts[k], stops[k])
+    if checked.order is not None:
+        rows = checked.order[rows]
     frame = pd.DataFrame(
         {c: np.array(checked.column(c)[rows], dtype=float) for c in NUMERIC_COLUMNS},
         index=pd.DatetimeIndex(checked.dates[rows], name="date"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from eventstudy.errors import DataFormatError
@@ -133,7 +134,26 @@ class OwnTable:
 
     @cached_property
     def _position(self) -> dict[str, int]:
-        return {str(name): k for k, name in enumerate(self.checked.names)}
+        names = self.checked.names
+        return dict(zip(names.tolist(), range(len(names)), strict=True))
+
+    def position(self, ticker: str) -> int:
+        """The position of ``ticker`` (any case) in ``checked.names``, which is its segment of
+        :attr:`stocks`.
+
+        Raises
+        ------
+        DataUnavailableError
+            If the table does not hold it (the message lists those it does).
+        """
+        return self._position[self.name_of(ticker)]
+
+    def positions(self, tickers: np.ndarray) -> np.ndarray:
+        """The position of each of ``tickers`` (any case) in ``checked.names``, which is its
+        segment of :attr:`stocks`; −1 for those the table does not hold."""
+        spelt = pd.Index(tickers, dtype=object).str.strip().str.upper()
+        found: np.ndarray = pd.Index(self.checked.names, dtype=object).get_indexer(spelt)
+        return found
 
     def name_of(self, ticker: str) -> str:
         """The table's spelling of ``ticker`` (case does not matter).
