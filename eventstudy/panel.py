@@ -21,6 +21,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from eventstudy._blocks import map_blocks
 from eventstudy._typing import GapRule, Measure, ReturnsKind, Window
 from eventstudy.errors import DataQualityWarning, warn
 from eventstudy.sources._frame import PriceArrays, StockTable
@@ -97,11 +98,14 @@ def stock_returns(table: StockTable, used: np.ndarray, kind: ReturnsKind) -> Flo
     prices = table.prices
     with np.errstate(invalid="ignore", divide="ignore"):
         gross: FloatArray = prices.close / prices.preclose
-        adj = _ratio_to_previous(prices.adj_close, table.starts)
-        plain = _ratio_to_previous(prices.close, table.starts)
-    use_adj = ~np.isfinite(gross) & np.isfinite(adj)
-    gross[use_adj] = adj[use_adj]
-    use_plain = ~np.isfinite(gross) & np.isfinite(plain)
+    rows = np.flatnonzero(~np.isfinite(gross))  # the fallbacks are computed on these only
+    adj = _ratio_to_previous(prices.adj_close, table, rows)
+    use_adj = np.isfinite(adj)
+    gross[rows[use_adj]] = adj[use_adj]
+    rows = rows[~use_adj]
+    plain = _ratio_to_previous(prices.close, table, rows)
+    use_plain = np.zeros(len(gross), dtype=bool)
+    use_plain[rows[np.isfinite(plain)]] = True
     for ticker, days in _flagged_days(table, used, use_plain):
         shown = ", ".join(f"{d:%Y-%m-%d}" for d in days[:5]) + (" ..." if len(days) > 5 else "")
         warn(
@@ -111,7 +115,7 @@ def stock_returns(table: StockTable, used: np.ndarray, kind: ReturnsKind) -> Flo
             "adjusted close ('adj_close') to fix this.",
             DataQualityWarning,
         )
-    gross[use_plain] = plain[use_plain]
+    gross[use_plain] = plain[np.isfinite(plain)]
     if kind == "log":
         np.log(gross, out=gross)
     else:
@@ -154,55 +158,100 @@ def volume_measure(
     return out, present
 
 
-def market_measure(
-    table: StockTable,
-    market: PriceArrays | None,
-    returns: ReturnsKind,
-    measure: Measure,
-) -> tuple[FloatArray, np.ndarray]:
-    """The market's measure on every row of ``table``, and the rows that span a suspension.
+#: Nanoseconds in a day: dates are midnights, so a date's day number is its value over this.
+_DAY = 86_400_000_000_000
 
-    The market's return on a stock's day d_t is ``M(d_t) / M(d_{t−1}) − 1`` with d_{t−1} the
-    stock's previous trading day, so both returns cover the same interval; when the market
-    traded in between (a suspension of the stock), the row is flagged in ``gap``. For
-    ``measure="volume"`` (``"raw_volume"``) it is the index's ln(V + 1) (V) on the stock's day,
-    NaN for an index without volume. Without a market (None) it is NaN.
+
+@dataclass(frozen=True)
+class MarketDays:
+    """Markets' measures found by calendar day, for the rows of any stock.
+
+    Attributes
+    ----------
+    origin : int
+        The first day of ``rows``' columns, in nanoseconds since 1970-01-01.
+    rows : numpy.ndarray of int, shape (M + 1, days)
+        For market m and each calendar day from ``origin``, the position in ``values`` of the
+        market's measure on that day; −1 where the market has no row. The last row, for
+        events without a market, is all −1.
+    values : numpy.ndarray, shape (rows + 1,)
+        The markets' closes (``kind`` "simple" or "log": the market return over a stock's
+        interval is the ratio of two of them) or volume measures (``kind`` "level"), end to
+        end, and a last NaN that position −1 reads.
+    kind : {"simple", "log", "level"}
     """
-    dates = table.prices.dates
-    gap = np.zeros(len(dates), dtype=bool)
-    if market is None:
-        return np.full(len(dates), np.nan), gap
-    mdates = market.dates
-    at = np.searchsorted(mdates, dates)  # the market's row of each day, if it traded then
-    found = at < len(mdates)
-    np.minimum(at, len(mdates) - 1, out=at)
-    found &= mdates[at] == dates
-    gap[1:] = (at[1:] - at[:-1] > 1) & found[1:] & found[:-1]
-    gap[table.starts] = False
-    if measure in ("volume", "raw_volume"):
-        index = StockTable.of([market])
-        volume, present = volume_measure(index, np.ones(1, dtype=bool), log=measure == "volume")
-        x: FloatArray = volume[at]
-        x[~(found & present[0])] = np.nan
-        return x, gap
-    level = market.close[at]
-    level[~found] = np.nan
+
+    origin: int
+    rows: np.ndarray
+    values: FloatArray
+    kind: str
+
+    def positions(self, market: np.ndarray, dates: np.ndarray) -> np.ndarray:
+        """The position in ``values`` of each event's market on ``dates`` (−1 if none).
+
+        ``market`` (shape (B,)) numbers each event's market; ``dates`` (shape (B, K),
+        datetime64[ns] viewed as int64) are the stock's trading days.
+        """
+        span = self.rows.shape[1]
+        if not span:
+            return np.full(dates.shape, -1, dtype=np.intp)
+        day = dates - self.origin
+        day //= _DAY
+        beyond = (day < 0) | (day >= span)
+        np.clip(day, 0, span - 1, out=day)
+        if len(market) and (market == market[0]).all():
+            found: np.ndarray = self.rows[market[0]][day]
+        else:
+            found = self.rows[market[:, None], day]
+        found[beyond] = -1
+        return found
+
+
+def market_days(
+    markets: list[PriceArrays], returns: ReturnsKind, measure: Measure
+) -> MarketDays:
+    """The measure of each market by calendar day (see :class:`MarketDays`).
+
+    For returns, a stock's market return on its day d_t is ``M(d_t) / M(d_{t−1}) − 1`` with
+    d_{t−1} the stock's previous trading day, so that both returns cover the same interval
+    (:func:`table_panel`). For ``measure="volume"`` (``"raw_volume"``) it is the index's
+    ln(V + 1) (V) on the stock's day, NaN for an index without volume (its events are refused
+    by the engine).
+    """
+    volume = measure in ("volume", "raw_volume")
+    values = []
+    for market in markets:
+        if volume:
+            index = StockTable.of([market])
+            measured, _ = volume_measure(index, np.ones(1, dtype=bool), log=measure == "volume")
+            values.append(measured)
+        else:
+            values.append(np.asarray(market.close, dtype=float))
+    days = [m.dates.view(np.int64) // _DAY for m in markets]
+    first = min((int(d[0]) for d in days if len(d)), default=0)
+    last = max((int(d[-1]) for d in days if len(d)), default=first - 1)
+    rows = np.full((len(markets) + 1, last - first + 1), -1, dtype=np.intp)
+    offset = 0
+    for m, day in enumerate(days):  # one pass per market
+        rows[m, day - first] = offset + np.arange(len(day))
+        offset += len(day)
+    return MarketDays(
+        first * _DAY,
+        rows,
+        np.concatenate([*values, [np.nan]]),
+        "level" if volume else returns,
+    )
+
+
+def _ratio_to_previous(values: np.ndarray, table: StockTable, rows: np.ndarray) -> FloatArray:
+    """``values[t] / values[t − 1]`` on the ``rows`` t of ``table``, NaN on a ticker's first
+    row (and everywhere for a column the table lacks)."""
+    if values.strides == (0,):  # a view of NaN: the table has no such column
+        return np.full(len(rows), np.nan)
+    first = rows == table.starts[table.segment_of(rows)]
     with np.errstate(invalid="ignore", divide="ignore"):
-        x = _ratio_to_previous(level, table.starts)
-    del level
-    if returns == "log":
-        np.log(x, out=x)
-    else:
-        x -= 1.0
-    return x, gap
-
-
-def _ratio_to_previous(values: np.ndarray, starts: np.ndarray) -> FloatArray:
-    """``values[t] / values[t − 1]``, NaN on each ticker's first row."""
-    out = np.empty(len(values))
-    out[:1] = np.nan
-    np.divide(values[1:], values[:-1], out=out[1:])
-    out[starts] = np.nan
+        out: FloatArray = values[rows] / values[rows - 1]
+    out[first] = np.nan
     return out
 
 
@@ -242,10 +291,10 @@ class Panel:
         gap row.
     trading_days : numpy.ndarray of datetime64[ns], shape (T,)
         The trading days of every series laid end to end.
-    day_slot : numpy.ndarray of int, shape (N, D)
-        Where each event's relative day is in ``trading_days``.
-    outside : numpy.ndarray of bool, shape (N, D)
-        Relative days the stock's data do not reach (``day_slot`` is then any valid row).
+    start, day0_index, length : numpy.ndarray of int, shape (N,)
+        Where each event's series starts in ``trading_days``, the position of its day 0 in
+        it, and how many days it has: relative day k is ``trading_days[start + day0_index +
+        k]`` where ``0 <= day0_index + k < length``, and beyond the data otherwise.
     dates : numpy.ndarray of datetime64[ns], shape (N, D)
         The stock's trading day for each relative day; NaT beyond the data (computed on
         first use; :meth:`dates_at` gives some columns only).
@@ -261,8 +310,9 @@ class Panel:
     window: Window
     est_mask: np.ndarray
     trading_days: np.ndarray
-    day_slot: np.ndarray
-    outside: np.ndarray
+    start: np.ndarray
+    day0_index: np.ndarray
+    length: np.ndarray
     base: FloatArray | None = None
 
     @cached_property
@@ -272,8 +322,9 @@ class Panel:
 
     def dates_at(self, cols: slice | np.ndarray) -> np.ndarray:
         """The trading days of the relative-day columns ``cols``, shape (N, len(cols))."""
-        dates: np.ndarray = self.trading_days[self.day_slot[:, cols]]
-        dates[self.outside[:, cols]] = np.datetime64("NaT", "ns")
+        slot, outside, _ = _slots(self.start, self.length, self.day0_index, self.rel_days[cols])
+        dates: np.ndarray = self.trading_days[slot]
+        dates[outside] = np.datetime64("NaT", "ns")
         return dates
 
     @property
@@ -298,8 +349,9 @@ class Panel:
             y=self.y[rows],
             x=self.x[rows],
             est_mask=self.est_mask[rows],
-            day_slot=self.day_slot[rows],
-            outside=self.outside[rows],
+            start=self.start[rows],
+            day0_index=self.day0_index[rows],
+            length=self.length[rows],
             base=None if self.base is None else self.base[rows],
         )
 
@@ -361,7 +413,7 @@ def build_panel(
     gaps: GapRule = "compound",
     needs_market: bool = True,
 ) -> Panel:
-    """Lay events on a common grid of relative days.
+    """Lay events on a common grid of relative days, from series laid end to end.
 
     Parameters
     ----------
@@ -380,25 +432,145 @@ def build_panel(
         Whether the model uses the market's measure; if not, a day without it still enters
         the estimation.
     """
-    first = min(estimation[0], window[0])
-    last = max(estimation[1], window[1])
-    rel_days = np.arange(first, last + 1)
-    index_type = np.int32 if len(laid.dates) < np.iinfo(np.int32).max else np.intp
-    # One gather from the series laid end to end; a day the data do not reach reads the
-    # series' first row and is then marked missing.
-    slot: np.ndarray = np.add.outer(day0_index.astype(index_type), rel_days.astype(index_type))
-    outside = (slot < 0) | (slot >= np.asarray(lengths)[:, None])
-    slot[outside] = 0
-    slot += np.asarray(starts).astype(index_type)[:, None]
+    rel_days = _rel_days(estimation, window)
+    slot, outside, _ = _slots(starts, lengths, day0_index, rel_days)
     y = laid.y[slot]
     y[outside] = np.nan
     x = laid.x[slot]
     x[outside] = np.nan
-    est_mask = np.isfinite(y) & (np.isfinite(x) if needs_market else True)
-    est_mask[:, : estimation[0] - first] = False
-    est_mask[:, estimation[1] - first + 1 :] = False
-    if gaps == "drop":  # days beyond the data are out of the estimation already (y is NaN)
-        est_mask &= ~laid.gap[slot]
+    gap = laid.gap[slot] if gaps == "drop" else None
+    est_mask = _estimation_days(y, x, gap, rel_days, estimation, needs_market)
     return Panel(
-        rel_days, y, x, estimation, window, est_mask, laid.dates, slot, outside
+        rel_days, y, x, estimation, window, est_mask, laid.dates, np.asarray(starts),
+        np.asarray(day0_index), np.asarray(lengths),
     )
+
+
+#: Events laid on the grid per block by :func:`table_panel`.
+PANEL_BLOCK_ROWS = 1024
+
+
+def table_panel(
+    table: StockTable,
+    y: FloatArray,
+    markets: MarketDays,
+    market: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    day0_index: np.ndarray,
+    estimation: Window,
+    window: Window,
+    *,
+    gaps: GapRule = "compound",
+    needs_market: bool = True,
+) -> Panel:
+    """Lay events on a common grid of relative days, straight from a table of stocks.
+
+    Each event's stock measure is read from ``y`` on the stock's rows, and its market's
+    measure is found by calendar day on the same rows. The market's return on a stock's day
+    d_t is ``M(d_t) / M(d_{t−1}) − 1`` with d_{t−1} the stock's previous trading day, so both
+    returns cover the same interval; when the market traded in between (a suspension of the
+    stock), the day is a gap. A stock's first row has no market return, nor does a day the
+    market did not trade. Events are laid in blocks of :data:`PANEL_BLOCK_ROWS`, so that no
+    temporary is larger than a block.
+
+    Parameters
+    ----------
+    table : StockTable
+        The stocks' prices; only their dates are read here.
+    y : numpy.ndarray, shape (rows of ``table``,)
+        The stock's measure on every row of ``table`` (:func:`stock_measure`).
+    markets : MarketDays
+        The markets' measures by calendar day (:func:`market_days`).
+    market : numpy.ndarray of int, shape (N,)
+        Each event's market: a row of ``markets.rows``.
+    starts, lengths : numpy.ndarray of int, shape (N,)
+        Where each event's stock starts in ``table`` and how many rows it has.
+    day0_index : numpy.ndarray of int, shape (N,)
+        Position of each event's day 0 among its stock's rows.
+    estimation, window, gaps, needs_market
+        As for :func:`build_panel`.
+    """
+    rel_days = _rel_days(estimation, window)
+    n, d = len(starts), len(rel_days)
+    out_y, out_x = np.empty((n, d)), np.empty((n, d))
+    out_mask = np.empty((n, d), dtype=bool)
+    days = table.prices.dates.view(np.int64)
+
+    def block(rows: slice) -> None:
+        slot, outside, previous = _slots(starts[rows], lengths[rows], day0_index[rows], rel_days)
+        block_y = out_y[rows]
+        np.take(y, slot, out=block_y)
+        block_y[outside] = np.nan
+        at = markets.positions(market[rows], days[slot])
+        at[outside] = -1
+        block_x = out_x[rows]
+        np.take(markets.values, at, out=block_x)
+        gap = None
+        if markets.kind != "level":
+            before = np.empty_like(at)
+            before[:, 1:] = at[:, :-1]
+            before[:, 0] = np.where(
+                previous >= 0, markets.positions(market[rows], days[previous][:, None])[:, 0], -1
+            )
+            with np.errstate(invalid="ignore", divide="ignore"):
+                block_x /= markets.values[before]
+            if markets.kind == "log":
+                np.log(block_x, out=block_x)
+            else:
+                block_x -= 1.0
+            if gaps == "drop":
+                gap = (at - before > 1) & (at >= 0) & (before >= 0)
+        out_mask[rows] = _estimation_days(block_y, block_x, gap, rel_days, estimation,
+                                          needs_market)
+
+    map_blocks(block, n, PANEL_BLOCK_ROWS)
+    return Panel(
+        rel_days, out_y, out_x, estimation, window, out_mask, table.prices.dates, starts,
+        day0_index, lengths,
+    )
+
+
+def _rel_days(estimation: Window, window: Window) -> np.ndarray:
+    """Relative days from the first day of either window to the last."""
+    return np.arange(min(estimation[0], window[0]), max(estimation[1], window[1]) + 1)
+
+
+def _slots(
+    starts: np.ndarray, lengths: np.ndarray, day0_index: np.ndarray, rel_days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each event's relative days are in the series laid end to end.
+
+    Returns the row of each (event, relative day), shape (N, D), any valid row where the
+    data do not reach; those cells (``outside``); and the row before each event's first
+    relative day, −1 where it is not the stock's.
+    """
+    at = np.add.outer(np.asarray(day0_index, dtype=np.intp), rel_days.astype(np.intp))
+    n_rows = np.asarray(lengths, dtype=np.intp)[:, None]
+    outside = (at < 0) | (at >= n_rows)
+    before = at[:, 0] - 1
+    first = np.asarray(starts, dtype=np.intp)
+    previous = np.where((before >= 0) & (before < n_rows[:, 0]), first + before, -1)
+    np.clip(at, 0, np.maximum(n_rows - 1, 0), out=at)
+    at += first[:, None]
+    return at, outside, previous
+
+
+def _estimation_days(
+    y: FloatArray,
+    x: FloatArray,
+    gap: np.ndarray | None,
+    rel_days: np.ndarray,
+    estimation: Window,
+    needs_market: bool,
+) -> np.ndarray:
+    """Days that enter the estimation (:attr:`Panel.est_mask`)."""
+    mask: np.ndarray = np.isfinite(y)
+    if needs_market:
+        mask &= np.isfinite(x)
+    first = int(rel_days[0])
+    mask[:, : estimation[0] - first] = False
+    mask[:, estimation[1] - first + 1 :] = False
+    if gap is not None:  # days beyond the data are out of the estimation already (y is NaN)
+        mask &= ~gap
+    return mask

@@ -60,21 +60,32 @@ def normalise_events(
         )
     if frame.empty:
         raise InvalidInputError("events is empty; give at least one (ticker, date).")
-    given = frame["market"] if "market" in frame else pd.Series(None, index=frame.index)
-    tickers, markets = [], []
-    for i, (ticker, market) in enumerate(zip(frame["ticker"], given, strict=True)):
+    tickers, bad = _spelt(frame["ticker"])
+    for at in np.flatnonzero(bad).tolist():  # only the rows without a ticker: say why
         try:
-            tickers.append(check_ticker(ticker))
-            named = isinstance(market, str) and market.strip() != ""
-            markets.append(check_ticker(market, "market") if named else None)
+            check_ticker(frame["ticker"].iat[at])
         except InvalidInputError as exc:
-            problems.setdefault(i, exc)
-            tickers.append("")
-            markets.append(None)
-    frame["ticker"], frame["market"] = tickers, markets
+            problems.setdefault(at, exc)
+    markets = _spelt(frame["market"])[0] if "market" in frame else None
+    frame["ticker"], frame["market"] = np.where(bad, "", tickers), markets
     if "group" not in frame:
         frame["group"] = None
     return frame.reset_index(drop=True), problems
+
+
+def _spelt(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each value as :func:`check_ticker` spells a ticker (None where it is not one), and
+    where it is not; each distinct value is spelt once."""
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    distinct = np.asarray(distinct, dtype=object)
+    if pd.api.types.infer_dtype(distinct, skipna=False) != "string":  # odd cells: one by one
+        distinct = np.array([v if isinstance(v, str) else None for v in distinct], dtype=object)
+    text = pd.Series(distinct, dtype=object).str.strip()
+    named = (text.notna() & (text != "")).to_numpy(dtype=bool)
+    spelt = np.full(len(distinct) + 1, None, dtype=object)  # the last: a missing value (−1)
+    spelt[:-1][named] = text[named].str.upper().to_numpy(dtype=object)
+    out: np.ndarray = spelt[codes]
+    return out, out == None  # noqa: E711 (elementwise)
 
 
 @dataclass(frozen=True)
@@ -155,6 +166,13 @@ class Problems:
         self.errors[rows] = error
         self.ok[rows] = False
 
+    def add_each(self, errors: np.ndarray) -> None:
+        """Record each event's error in ``errors`` (object array, None for no error) for the
+        events that have no problem yet."""
+        rows = np.flatnonzero(self.ok & (errors != None))  # noqa: E711 (elementwise)
+        self.errors[rows] = errors[rows]
+        self.ok[rows] = False
+
     @property
     def status(self) -> np.ndarray:
         """``"ok"`` or the problem's message, per event."""
@@ -177,34 +195,37 @@ class Pairs:
     ----------
     codes : numpy.ndarray of int
         The pair of each event.
-    names : list of (str, str)
-        The stock and the market of each pair.
-    rows : list of numpy.ndarray of int
-        The events of each pair.
+    tickers, markets : numpy.ndarray of str
+        The stock and the market of each pair (``""`` for none).
     """
 
     codes: np.ndarray
-    names: list[tuple[str, str]]
-    rows: list[np.ndarray]
+    tickers: np.ndarray
+    markets: np.ndarray
 
 
 def pairs(tickers: pd.Series, markets: pd.Series) -> Pairs:
     """Number the distinct (ticker, market) pairs in order of appearance."""
     ticker_codes, ticker_names = pd.factorize(tickers.to_numpy(dtype=object))
     market_codes, market_names = pd.factorize(markets.to_numpy(dtype=object))
-    codes, keys = pd.factorize(ticker_codes * len(market_names) + market_codes)
-    names = [
-        (str(ticker_names[k // len(market_names)]), str(market_names[k % len(market_names)]))
-        for k in keys
-    ]
-    rows = np.split(np.argsort(codes, kind="stable"), np.cumsum(np.bincount(codes))[:-1])
-    return Pairs(codes, names, rows)
+    m = len(market_names)
+    codes, keys = pd.factorize(ticker_codes * m + market_codes)
+    return Pairs(
+        codes,
+        np.asarray(ticker_names, dtype=object)[keys // m],
+        np.asarray(market_names, dtype=object)[keys % m],
+    )
 
 
 def repeats(codes: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions that repeat an earlier (code, day), and the position each repeats."""
-    order = np.lexsort((np.arange(len(codes)), days, codes))
-    new = np.ones(len(order), dtype=bool)
-    new[1:] = (codes[order][1:] != codes[order][:-1]) | (days[order][1:] != days[order][:-1])
-    first = order[np.maximum.accumulate(np.where(new, np.arange(len(order)), 0))]
-    return order[~new], first[~new]
+    """Positions that repeat an earlier (code, day), and the position each repeats.
+
+    The pairs are numbered by hashing, in order of first appearance (no sort).
+    """
+    day_ids, distinct = pd.factorize(days)
+    ids, _ = pd.factorize(codes.astype(np.int64) * max(len(distinct), 1) + day_ids)
+    seen = np.maximum.accumulate(ids) if len(ids) else ids
+    new = np.ones(len(ids), dtype=bool)
+    new[1:] = ids[1:] > seen[:-1]  # ids count up from 0 as new pairs appear
+    same = np.flatnonzero(~new)
+    return same, np.flatnonzero(new)[ids[same]]

@@ -42,15 +42,14 @@ from eventstudy.errors import (
 from eventstudy.markets import default_market, ticker_suffix
 from eventstudy.models import Fit, fit, regressors
 from eventstudy.panel import (
+    MarketDays,
     Panel,
-    Series,
-    build_panel,
-    lay_end_to_end,
-    market_measure,
+    market_days,
     stock_measure,
+    table_panel,
     variance_ratio,
 )
-from eventstudy.sources._frame import PriceArrays, check_ticker
+from eventstudy.sources._frame import PriceArrays, StockTable, check_ticker
 from eventstudy.spec import StudySpec
 
 _VOLUME = ("volume", "raw_volume")
@@ -97,24 +96,33 @@ class Batch:
 
 @dataclass(frozen=True)
 class Layout:
-    """Every stock's measure and its market's laid end to end, and where each pair's rows are.
+    """The stocks' prices and measure, their markets', and where each pair's rows are.
 
     Attributes
     ----------
-    series : Series
+    table : StockTable
+        The stocks' prices, one segment per stock.
+    y : numpy.ndarray
+        The stocks' measure on every row of ``table``.
+    markets : MarketDays
+        The markets' measures by calendar day.
     start, length : numpy.ndarray of int, shape (pairs,)
-        Where the rows of each (stock, market) pair start in ``series``, and how many.
+        Where the rows of each (stock, market) pair's stock start in ``table``, and how many.
+    market : numpy.ndarray of int, shape (pairs,)
+        Each pair's market: a row of ``markets.rows``.
     """
 
-    series: Series
+    table: StockTable
+    y: np.ndarray
+    markets: MarketDays
     start: np.ndarray
     length: np.ndarray
+    market: np.ndarray
 
-    def dates_of(self, code: int) -> np.ndarray:
-        """The trading days of the pair ``code``."""
-        a = self.start[code]
-        dates: np.ndarray = self.series.dates[a : a + self.length[code]]
-        return dates
+    @property
+    def dates(self) -> np.ndarray:
+        """The trading days of every row of ``table``."""
+        return self.table.prices.dates
 
 
 @dataclass(frozen=True)
@@ -182,17 +190,19 @@ def prepare(
     frame["reason"] = located.reason
 
     ok = np.flatnonzero(problems.ok)
-    panel = build_panel(
-        layout.series, layout.start[codes[ok]], layout.length[codes[ok]], located.pos[ok],
-        spec.estimation, spec.window, gaps=spec.gaps, needs_market=spec.normal_model.needs_market,
+    panel = table_panel(
+        layout.table, layout.y, layout.markets, layout.market[codes[ok]], layout.start[codes[ok]],
+        layout.length[codes[ok]], located.pos[ok], spec.estimation, spec.window, gaps=spec.gaps,
+        needs_market=spec.normal_model.needs_market,
     )
+    del layout
     factor_x = None
     if spec.factors is not None:
         panel, factor_x = _with_factors(panel, spec.factors)
-    keep = _enough_estimation_days(panel, factor_x, ok, spec, frame["ticker"], layout, codes,
-                                   problems)
-    panel, ok = panel.take(keep), ok[keep]
-    factor_x = None if factor_x is None else factor_x[keep]
+    keep = _enough_estimation_days(panel, factor_x, ok, spec, frame["ticker"], problems)
+    if not keep.all():
+        panel, ok = panel.take(keep), ok[keep]
+        factor_x = None if factor_x is None else factor_x[keep]
     if strict:
         _raise_first(problems)
 
@@ -257,138 +267,170 @@ def _markets(
     problem of its events.
     """
     markets = frame["market"].to_numpy(dtype=object).copy()
-    given = np.array([isinstance(m, str) and m != "" for m in markets], dtype=bool)
+    given = pd.notna(markets)  # markets are spelt, or missing
     chosen = None if spec.market is None else check_ticker(spec.market, "market")
-    codes, tickers = pd.factorize(frame["ticker"].to_numpy(dtype=object)[~given])
-    defaults = np.full(len(tickers), "", dtype=object)
-    for k, ticker in enumerate(tickers):  # one lookup per stock
-        try:
-            defaults[k] = chosen or (default_market(ticker) if ticker else "")
-        except InvalidInputError as exc:
-            if spec.normal_model.needs_market:
-                problems.add(np.flatnonzero(~given)[codes == k], exc)
-    markets[~given] = defaults[codes]
     defaulted = ~given & (chosen is None)
+    if chosen is not None or given.all():
+        markets[~given] = chosen
+        return markets, defaulted
+    tickers = frame["ticker"].to_numpy(dtype=object)[~given]
+    # One lookup per group of tickers that end alike after their last dot: such tickers have
+    # the same exchange suffix (eventstudy.markets.ticker_suffix), so the same default.
+    parts = pd.Series(tickers, dtype=object).str.rpartition(".")
+    ending = parts[2].where((parts[0] != "") & (parts[1] != ""), "")
+    ending[tickers == ""] = "."  # rows without a ticker: no market (no ending holds a dot)
+    codes, endings = pd.factorize(ending.to_numpy(dtype=object))
+    defaults = np.full(len(endings), "", dtype=object)
+    for k in range(len(endings)):
+        named = tickers[codes == k]
+        try:
+            defaults[k] = default_market(named[0]) if named[0] else ""
+        except InvalidInputError:
+            if spec.normal_model.needs_market:
+                errors = np.full(len(frame), None, dtype=object)
+                errors[np.flatnonzero(~given)[codes == k]] = [_no_default(t) for t in named]
+                problems.add_each(errors)
+    markets[~given] = defaults[codes]
     return markets, defaulted
+
+
+def _no_default(ticker: str) -> InvalidInputError | None:
+    """Why ``ticker`` has no default market (None if it has one)."""
+    try:
+        default_market(ticker)
+    except InvalidInputError as exc:
+        return exc
+    return None
 
 
 def _lay_out(
     load: PriceLoader, stocks: Pairs, spec: StudySpec, problems: Problems, defaulted: np.ndarray
 ) -> Layout:
-    """Load every pair's prices and lay the stocks' measures and their markets' end to end, in
-    one pass per market; the events of a pair that cannot be had get its problem."""
+    """Load every stock's and market's prices once, and the stocks' measure; the events of a
+    pair that cannot be had get its problem: the stock used as its own market, then the
+    stock's prices, then the market's, then a measure the data do not have. When the market
+    is the exchange's default (for some of the pair's events: ``defaulted``), its error says
+    so and how to choose another."""
     needs_market = spec.normal_model.needs_market
-    named = stocks.names
-    markets: dict[int, PriceArrays | None] = {}
-    for code, (ticker, index) in enumerate(named):
-        by_default = bool(defaulted[stocks.rows[code]].any())
-        market = _market_of_pair(load, ticker, index, needs_market, by_default)
-        if isinstance(market, EventStudyError):
-            problems.add(stocks.rows[code], market)
-        else:
-            markets[code] = market
-    tickers = list(dict.fromkeys(named[code][0] for code in markets))
-    table = load.table(tickers)
-    position = {t: k for k, t in enumerate(table.tickers)}
-    used = np.zeros(len(table.tickers), dtype=bool)
-    used[[position[t] for t in tickers]] = True
-    y, no_measure = stock_measure(table, used, spec.returns, spec.measure)
-    by_market: dict[str, Series] = {}
-    for market in [*markets.values()] or [None]:
-        name = "" if market is None else market.ticker
-        if name not in by_market:
-            x, gap = market_measure(table, market, spec.returns, spec.measure)
-            by_market[name] = Series(table.prices.dates, y, x, gap)
-    if len(by_market) == 1:
-        laid, offsets = next(iter(by_market.values())), np.zeros(1, dtype=np.intp)
-    else:
-        laid, offsets = lay_end_to_end(list(by_market.values()))
-    group = {name: offsets[g] for g, name in enumerate(by_market)}
-    start = np.zeros(len(named), dtype=np.intp)
-    length = np.zeros(len(named), dtype=np.intp)
-    for code, market in markets.items():
-        ticker, index = named[code]
-        k = position[ticker]
-        start[code] = group["" if market is None else market.ticker] + table.starts[k]
-        length[code] = table.stops[k] - table.starts[k]
-        problem = no_measure.get(k)
-        if (
-            problem is None
-            and needs_market
-            and spec.measure in _VOLUME
-            and not np.isfinite(laid.x[start[code] : start[code] + length[code]]).any()
-        ):
-            problem = (
-                f"the market index {index} has no volume in the data, so the market model of "
+    volume = spec.measure in _VOLUME
+    by_default = np.bincount(stocks.codes, weights=defaulted, minlength=len(stocks.tickers)) > 0
+    errors = np.full(len(stocks.tickers), None, dtype=object)
+    for pair in np.flatnonzero(stocks.tickers == stocks.markets):
+        ticker = stocks.tickers[pair]
+        errors[pair] = InvalidInputError(
+            f"the stock and the market are the same series ({ticker}"
+            f"{_default_note(ticker) if by_default[pair] else ''}); choose another market "
+            "with market=<index ticker>"
+        )
+    ticker_of, tickers = pd.factorize(stocks.tickers)
+    table, segment, failed = load.stocks(np.asarray(tickers, dtype=object))
+    _first_error(errors, failed[ticker_of])
+    market_of, names = pd.factorize(stocks.markets)
+    markets: list[PriceArrays] = []
+    number = np.full(len(names), -1, dtype=np.intp)
+    market_errors = np.full(len(names), None, dtype=object)
+    for k, name in enumerate(names):  # one load per market index
+        index = load(name) if name else None
+        if isinstance(index, EventStudyError):
+            market_errors[k] = index if needs_market else None
+        elif needs_market and volume and index is not None and not (index.volume > 0).any():
+            market_errors[k] = InsufficientDataError(
+                f"the market index {name} has no volume in the data, so the market model of "
                 "volume cannot be fitted; use model='constant_mean' (no market needed) or a "
                 "market with volume"
             )
-        if problem is not None:
-            problems.add(stocks.rows[code], InsufficientDataError(problem))
-    return Layout(laid, start, length)
+        elif index is not None:
+            number[k] = len(markets)
+            markets.append(index)
+    failed = market_errors[market_of]
+    for pair in np.flatnonzero(by_default & (failed != None)):  # noqa: E711 (elementwise)
+        error = failed[pair]
+        failed[pair] = type(error)(
+            f"the market {stocks.markets[pair]} "
+            f"({_default_note(stocks.tickers[pair])[2:]}): {error}"
+        )
+    _first_error(errors, failed)
+    ok = errors == None  # noqa: E711 (elementwise)
+    used = np.zeros(len(table.tickers), dtype=bool)
+    used[segment[ticker_of[ok]]] = True
+    y, no_measure = stock_measure(table, used, spec.returns, spec.measure)
+    rows = segment[ticker_of]
+    by_segment = np.full(len(table.tickers) + 1, None, dtype=object)  # the last: no segment
+    for held, problem in no_measure.items():
+        by_segment[held] = InsufficientDataError(problem)
+    _first_error(errors, by_segment[np.where(ok, rows, -1)])
+    bounds = np.zeros((2, len(rows)), dtype=np.intp)
+    bounds[:, rows >= 0] = np.stack([table.starts[rows[rows >= 0]], table.stops[rows[rows >= 0]]])
+    of_pair = np.where(number[market_of] >= 0, number[market_of], len(markets))
+    problems.add_each(errors[stocks.codes])
+    return Layout(
+        table, y, market_days(markets, spec.returns, spec.measure), bounds[0],
+        bounds[1] - bounds[0], of_pair.astype(np.intp),
+    )
 
 
-def _market_of_pair(
-    load: PriceLoader, ticker: str, index: str, needs_market: bool, by_default: bool = False
-) -> PriceArrays | EventStudyError | None:
-    """The market's prices of a (stock, market) pair, None without one, or why it fails.
-
-    A model that does not use the market goes on without it when it cannot be loaded. When
-    the market is the exchange's default, the error says so and how to choose another.
-    """
+def _default_note(ticker: str) -> str:
+    """``", the default market for tickers ending .SZ; pass market= to choose another"``."""
     suffix = ticker_suffix(ticker)
-    default = (
+    return (
         ", the default market for tickers "
         + (f"ending {suffix}" if suffix else "without an exchange suffix")
         + "; pass market= to choose another"
-        if by_default else ""
     )
-    if ticker == index:
-        return InvalidInputError(
-            f"the stock and the market are the same series ({ticker}{default}); choose another "
-            "market with market=<index ticker>"
-        )
-    stock = load(ticker)
-    if isinstance(stock, EventStudyError):
-        return stock
-    market = load(index) if index else None
-    if isinstance(market, EventStudyError):
-        if needs_market:
-            return type(market)(f"the market {index} ({default[2:]}): {market}") if default \
-                else market
-        market = None
-    return market
+
+
+def _first_error(errors: np.ndarray, more: np.ndarray) -> None:
+    """Give the errors ``more`` to the entries of ``errors`` that have none yet."""
+    empty = errors == None  # noqa: E711 (elementwise)
+    errors[empty] = more[empty]
 
 
 def _locate(layout: Layout, stocks: Pairs, dates: EventDates, problems: Problems) -> Located:
     """Day 0 of every event whose prices were had.
 
-    Plain dates on which the stock traded are found with one ``searchsorted`` per stock; the
-    others go through :func:`eventstudy.calendar.locate_event`, which also says why day 0
-    moved.
+    Plain dates on which the stock traded are found by one binary search of every event's
+    stock at once; the others go through :func:`eventstudy.calendar.locate_event`, which also
+    says why day 0 moved.
     """
     out = Located.empty(len(problems.ok))
-    for code, rows in enumerate(stocks.rows):
-        rows = rows[problems.ok[rows]]
-        if not len(rows):
+    rows = np.flatnonzero(problems.ok)
+    code = stocks.codes[rows]
+    first, length = layout.start[code], layout.length[code]
+    days = dates.days[rows]
+    trading = layout.dates
+    j = _search(trading, first, first + length, days) - first
+    hit = dates.plain[rows] & (j < length)
+    hit[hit] = trading[first[hit] + j[hit]] == days[hit]
+    out.pos[rows[hit]] = j[hit]
+    out.day0[rows[hit]] = days[hit]
+    for k in np.flatnonzero(~hit):  # dates off the stock's trading days, or with a time
+        i = rows[k]
+        own = trading[first[k] : first[k] + length[k]]
+        try:
+            event = locate_event(dates.stamp(i), pd.DatetimeIndex(own), stocks.tickers[code[k]])
+        except EventStudyError as exc:
+            problems.add([i], exc)
             continue
-        trading = layout.dates_of(code)
-        j = np.searchsorted(trading, dates.days[rows])
-        hit = dates.plain[rows] & (j < len(trading))
-        hit[hit] = trading[j[hit]] == dates.days[rows][hit]
-        out.pos[rows[hit]] = j[hit]
-        out.day0[rows[hit]] = dates.days[rows][hit]
-        for i in rows[~hit]:
-            try:
-                stock = stocks.names[code][0]
-                event = locate_event(dates.stamp(i), pd.DatetimeIndex(trading), stock)
-            except EventStudyError as exc:
-                problems.add([i], exc)
-                continue
-            out.pos[i] = int(np.searchsorted(trading, event.day0.to_datetime64()))
-            out.day0[i] = event.day0.to_datetime64()
-            out.reason[i] = event.reason
+        out.pos[i] = int(np.searchsorted(own, event.day0.to_datetime64()))
+        out.day0[i] = event.day0.to_datetime64()
+        out.reason[i] = event.reason
     return out
+
+
+def _search(
+    values: np.ndarray, first: np.ndarray, stop: np.ndarray, wanted: np.ndarray
+) -> np.ndarray:
+    """For each k, the first position in the sorted ``values[first[k]:stop[k]]`` whose value is
+    not below ``wanted[k]`` (``stop[k]`` if none): one binary search of every segment at once."""
+    low, high = first.astype(np.intp), stop.astype(np.intp)
+    while True:
+        active = np.flatnonzero(low < high)
+        if not active.size:
+            return low
+        middle = (low[active] + high[active]) // 2
+        below = values[middle] < wanted[active]
+        low[active[below]] = middle[below] + 1
+        high[active[~below]] = middle[~below]
 
 
 def _check_windows(
@@ -404,7 +446,7 @@ def _check_windows(
     window = spec.window
     rows = np.flatnonzero(problems.ok)
     p, a, n_days = located.pos[rows], layout.start[codes[rows]], layout.length[codes[rows]]
-    laid_dates = layout.series.dates
+    laid_dates = layout.dates
     before = dates.days[rows] < laid_dates[a]
     for k in np.flatnonzero(before | (p + window[1] >= n_days) | (p + window[0] < 0)):
         i, at, ticker = rows[k], int(p[k]), tickers.iat[rows[k]]
@@ -447,8 +489,6 @@ def _enough_estimation_days(
     ok: np.ndarray,
     spec: StudySpec,
     tickers: pd.Series,
-    layout: Layout,
-    codes: np.ndarray,
     problems: Problems,
 ) -> np.ndarray:
     """Which events of ``panel`` have enough estimation days; the others get a problem."""
@@ -459,7 +499,7 @@ def _enough_estimation_days(
     short: np.ndarray = nobs < need
     for j in np.flatnonzero(short):
         i = ok[j]
-        start = pd.Timestamp(layout.series.dates[layout.start[codes[i]]])
+        start = pd.Timestamp(panel.trading_days[panel.start[j]])
         problems.add(
             [i],
             InsufficientDataError(
@@ -575,13 +615,17 @@ def _overlaps(frame: pd.DataFrame, ok: np.ndarray, panel: Panel) -> np.ndarray:
     """For each event, the other events of the same stock whose event windows share a day.
 
     Events of one stock are ordered by the first day of their window; a window that starts on
-    or before the end of the previous one overlaps it.
+    or before the end of the previous one overlaps it. Only stocks with several studied
+    events are looked at.
     """
     out = np.full(len(frame), "", dtype=object)
-    cols = panel.event_cols
-    edges = panel.dates_at(np.array([cols.start, cols.stop - 1])).view("int64")
-    starts, ends = edges[:, 0], edges[:, 1]
     codes = pd.factorize(frame["ticker"].to_numpy()[ok])[0]
+    several = np.flatnonzero(np.bincount(codes)[codes] > 1) if len(codes) else codes
+    if not several.size:
+        return out
+    cols = panel.event_cols
+    edges = panel.take(several).dates_at(np.array([cols.start, cols.stop - 1])).view("int64")
+    starts, ends, codes, ok = edges[:, 0], edges[:, 1], codes[several], ok[several]
     order = np.lexsort((starts, codes))
     a, b = order[:-1], order[1:]
     hit = (codes[a] == codes[b]) & (starts[b] <= ends[a])

@@ -1,16 +1,17 @@
 """Prices for a batch of events: each ticker loaded once, and what was loaded kept for results.
 
 :class:`PriceLoader` loads each ticker's prices once from the study's source and remembers
-errors too; :meth:`PriceLoader.loaded` hands over what it loaded as :class:`LoadedPrices`, plain
-data a result keeps (no source, no loading), from which a later loader starts when the same
-events are studied again (``rerun``).
+errors too; a user's own table is read and checked once and its tickers are found all at once
+(:meth:`PriceLoader.stocks`). :meth:`PriceLoader.loaded` hands over what it loaded as
+:class:`LoadedPrices`, plain data a result keeps (no source, no loading), from which a later
+loader starts when the same events are studied again (``rerun``).
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -48,6 +49,35 @@ def load_span(days: np.ndarray, estimation: Window, window: Window) -> Span:
     return first - pad_before, last + pad_after
 
 
+class TableArrays(Mapping[str, PriceArrays]):
+    """Tickers' prices as views of one table (a user's own), by the ticker as the events
+    spell it.
+
+    Parameters
+    ----------
+    table : StockTable
+    segments : dict of str to int
+        The segment of ``table`` holding each ticker.
+    """
+
+    def __init__(self, table: StockTable, segments: dict[str, int]) -> None:
+        self.table = table
+        self.segments = segments
+
+    def __getitem__(self, ticker: str) -> PriceArrays:
+        return self.table.arrays(self.segments[ticker], ticker)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.segments)
+
+    def __len__(self) -> int:
+        return len(self.segments)
+
+    def only(self, tickers: Iterable[str]) -> TableArrays:
+        """The arrays of ``tickers`` (each held) alone."""
+        return TableArrays(self.table, {t: self.segments[t] for t in tickers})
+
+
 @dataclass(frozen=True)
 class LoadedPrices:
     """The prices a batch loaded: each ticker's arrays and frame, and where they came from.
@@ -58,8 +88,9 @@ class LoadedPrices:
         The source they came from (the study's ``data``).
     span : tuple
         The calendar dates asked of the source.
-    arrays : dict of str to PriceArrays
-        Each ticker's prices as arrays.
+    arrays : mapping of str to PriceArrays
+        Each ticker's prices as arrays (for a user's own table, views of it:
+        :class:`TableArrays`).
     frames : dict of str to pandas.DataFrame
         Each ticker's frame as the source gave it (with its provenance in ``attrs``); for a
         user's own table, the frames built so far.
@@ -69,7 +100,7 @@ class LoadedPrices:
 
     data: Any
     span: Span
-    arrays: dict[str, PriceArrays]
+    arrays: Mapping[str, PriceArrays]
     frames: dict[str, pd.DataFrame]
     own: OwnTable | None
 
@@ -81,11 +112,13 @@ class LoadedPrices:
 
     def only(self, tickers: Iterable[str]) -> LoadedPrices:
         """These prices restricted to ``tickers``."""
-        keep = set(tickers)
+        wanted = list(dict.fromkeys(tickers))
+        held = [t for t in wanted if t in self.arrays]
+        arrays: Mapping[str, PriceArrays] = {t: self.arrays[t] for t in held}
+        if isinstance(self.arrays, TableArrays):
+            arrays = self.arrays.only(held)
         return replace(
-            self,
-            arrays={t: a for t, a in self.arrays.items() if t in keep},
-            frames={t: f for t, f in self.frames.items() if t in keep},
+            self, arrays=arrays, frames={t: self.frames[t] for t in wanted if t in self.frames}
         )
 
     def serves(self, data: Any, span: Span) -> bool:
@@ -152,10 +185,14 @@ class PriceLoader:
         self._own: OwnTable | EventStudyError | None = None
         self._frames: dict[str, pd.DataFrame] = {}
         self._arrays: dict[str, PriceArrays | EventStudyError] = {}
+        self._segments: dict[str, int] = {}  # own table: each ticker's segment of its stocks
         if known is not None and known.serves(data, span):
             self._own = known.own
             self._frames.update(known.frames)
-            self._arrays.update(known.arrays)
+            if isinstance(known.arrays, TableArrays):
+                self._segments.update(known.arrays.segments)
+            else:
+                self._arrays.update(known.arrays)
 
     def _own_table(self) -> OwnTable:
         if self._own is None:
@@ -189,20 +226,38 @@ class PriceLoader:
     def _load_arrays(self, ticker: str) -> PriceArrays:
         if self.own:
             own = self._own_table()
-            stocks = own.stocks
-            k = stocks.tickers.index(own.name_of(ticker))
-            return replace(stocks.arrays(k), ticker=ticker)
+            if ticker not in self._segments:
+                self._segments[ticker] = own.position(ticker)
+            return own.stocks.arrays(self._segments[ticker], ticker)
         return PriceArrays.from_frame(ticker, self.frame(ticker))
 
-    def table(self, tickers: list[str]) -> StockTable:
-        """The prices of ``tickers`` (all loaded without error) laid end to end.
+    def stocks(self, tickers: np.ndarray) -> tuple[StockTable, np.ndarray, np.ndarray]:
+        """The prices of ``tickers`` laid end to end.
 
-        A user's own table is used whole, as it is: no copy.
+        Returns the table, the segment of it holding each ticker (−1 for those that could
+        not be loaded) and each ticker's error (None for those loaded). A user's own table
+        is used whole, as it is (no copy), and its tickers are found all at once.
         """
-        if self.own and tickers and set(tickers) <= set(self._own_table().stocks.tickers):
-            return self._own_table().stocks
-        arrays = [self(t) for t in tickers]
-        return StockTable.of([a for a in arrays if isinstance(a, PriceArrays)])
+        errors = np.full(len(tickers), None, dtype=object)
+        if self.own:
+            try:
+                own = self._own_table()
+            except EventStudyError as exc:
+                errors[:] = exc
+                return StockTable.of([]), np.full(len(tickers), -1, dtype=np.intp), errors
+            segment = own.positions(tickers)
+            found = segment >= 0
+            self._segments.update(zip(tickers[found].tolist(), segment[found].tolist(),
+                                      strict=True))
+            for k in np.flatnonzero(~found):  # only the tickers the table lacks
+                errors[k] = self(tickers[k])
+            return own.stocks, segment, errors
+        loaded = [self(t) for t in tickers]  # one load per ticker from the source
+        ok = np.array([isinstance(a, PriceArrays) for a in loaded], dtype=bool)
+        segment = np.full(len(tickers), -1, dtype=np.intp)
+        segment[ok] = np.arange(int(ok.sum()))
+        errors[~ok] = [a for a in loaded if not isinstance(a, PriceArrays)]
+        return StockTable.of([a for a in loaded if isinstance(a, PriceArrays)]), segment, errors
 
     def __call__(self, ticker: str) -> PriceArrays | EventStudyError:
         """The ticker's prices as arrays, or the error that loading them raised."""
@@ -222,5 +277,9 @@ class PriceLoader:
     def loaded(self) -> LoadedPrices:
         """What was loaded without error, as plain data."""
         own = self._own if isinstance(self._own, OwnTable) else None
-        arrays = {t: a for t, a in self._arrays.items() if isinstance(a, PriceArrays)}
+        arrays: Mapping[str, PriceArrays] = {
+            t: a for t, a in self._arrays.items() if isinstance(a, PriceArrays)
+        }
+        if own is not None:
+            arrays = TableArrays(own.stocks, dict(self._segments))
         return LoadedPrices(self.data, self.span, arrays, dict(self._frames), own)
