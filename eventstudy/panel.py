@@ -320,9 +320,13 @@ class Panel:
         """The stock's trading day for each event and relative day, shape (N, D)."""
         return self.dates_at(slice(None))
 
-    def dates_at(self, cols: slice | np.ndarray) -> np.ndarray:
-        """The trading days of the relative-day columns ``cols``, shape (N, len(cols))."""
-        slot, outside, _ = _slots(self.start, self.length, self.day0_index, self.rel_days[cols])
+    def dates_at(self, cols: slice | np.ndarray, rows: slice | None = None) -> np.ndarray:
+        """The trading days of the relative-day columns ``cols`` (of the events ``rows``, all
+        by default), shape (N, len(cols))."""
+        rows = slice(None) if rows is None else rows
+        slot, outside, _ = _slots(
+            self.start[rows], self.length[rows], self.day0_index[rows], self.rel_days[cols]
+        )
         dates: np.ndarray = self.trading_days[slot]
         dates[outside] = np.datetime64("NaT", "ns")
         return dates

@@ -159,7 +159,7 @@ class EventArrays:
         if self.conventions.alignment == "relative":
             return None, np.arange(self.resid.shape[1])
         scols = self.panel.cols(*self.panel.estimation)
-        dates = self.panel.trading_days[self.panel.day_slot[rows, scols]].view("int64")
+        dates = self.panel.dates_at(scols, rows).view("int64")
         valid = self.est_valid[rows]
         days, inverse = np.unique(dates[valid], return_inverse=True)
         keys = np.zeros(dates.shape, dtype=np.intp)
