@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from eventstudy._typing import GapRule, Measure, ReturnsKind, SourceName, Window, check_option
+from eventstudy.calendar import parse_dates
 from eventstudy.errors import InvalidInputError
 from eventstudy.models import MODELS, ModelName, NormalModel, normal_model
 from eventstudy.sources import is_own_data
@@ -268,12 +269,14 @@ def _factor_table(factors: object) -> pd.DataFrame:
             "factors= must be a DataFrame of factor returns (one column per factor) indexed "
             "by date."
         )
-    try:
-        index = pd.DatetimeIndex(pd.to_datetime(factors.index)).normalize()
-    except (ValueError, TypeError) as exc:
+    parsed = parse_dates(factors.index)  # the package's one date reader: 09/10/2021 refused
+    unread = np.flatnonzero(parsed.problems != "")
+    if len(unread):
         raise InvalidInputError(
-            "factors= must be indexed by date (e.g. factors.set_index('date'))."
-        ) from exc
+            f"factors= must be indexed by date (e.g. factors.set_index('date')): row "
+            f"{unread[0] + 1}: {parsed.problems[unread[0]]}."
+        )
+    index = pd.DatetimeIndex(parsed.stamps).normalize()
     if index.has_duplicates:
         repeated = ", ".join(f"{d:%Y-%m-%d}" for d in index[index.duplicated()][:3])
         raise InvalidInputError(f"factors= repeats dates ({repeated}); give one row per date.")

@@ -447,6 +447,12 @@ CASES: list[Case] = [
     refused(DATES, "dates with a time zone for an unknown exchange suffix (`X.XX`)",
             DataFormatError, "the dates of 'X.XX' have a time zone, but its exchange, and so "
             "the zone its trading dates are in, is unknown", own(stamped("UTC", "X.XX"), "X.XX")),
+    refused(DATES, "a factor table (`model=\"factors\"`) indexed by `09/10/2021`",
+            InvalidInputError, "factors= must be indexed by date (e.g. "
+            "factors.set_index('date')): row 1: '09/10/2021' is ambiguous",
+            lambda tmp: eventstudy.run(FAW, "2021-09-13", model="factors", data="bundled",
+                                       factors=pd.DataFrame({"mkt": [0.01]},
+                                                            index=["09/10/2021"]))),
     # ------------------------------------------------------------------ load_prices dates
     refused(WINDOW, "`start=\"09/10/2021\"`", InvalidInputError,
             "start='09/10/2021' is ambiguous: it could be 2021-09-10 or 2021-10-09",
