@@ -2,11 +2,12 @@
 
 All drawn events are prepared and fitted once, as one batch (:func:`eventstudy.engine.prepare`):
 a fit depends only on the estimation window, which ends before day 0, so the shock changes
-nothing but day 0's abnormal return. Each sample and shock is then one study of the sample's
-events with its day-0 abnormal returns moved by the shock, tested by
-:func:`eventstudy.statistics.tables.event_arrays` and
-:func:`eventstudy.statistics.tables.window_statistics`: the code behind
-:attr:`eventstudy.results.study.StudyResult.caars`, so every test is the study's own.
+nothing but day 0's abnormal return. Each sample is a group of the batch's events (an event
+drawn in several samples belongs to each), and for each shock one pass of the study's
+statistics over the batch, with every day-0 abnormal return moved by the shock, gives every
+test of every sample at once (:func:`eventstudy.statistics.tables.study_tables`): the code
+behind :attr:`eventstudy.results.study.StudyResult.caars` and ``study(groups=...)``, so
+every test is the study's own and each sample's numbers are those of its own study.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import numpy as np
 
 from eventstudy._typing import ReturnsKind, Window
 from eventstudy.engine import Batch
-from eventstudy.statistics.tables import event_arrays, window_statistics
+from eventstudy.statistics.groups import Groups
+from eventstudy.statistics.tables import Columns, event_arrays, study_tables
 
 
 def day0_shifts(
@@ -98,17 +100,23 @@ def sample_pvalues(
     Returns
     -------
     numpy.ndarray, shape (S, H, len(windows), len(tests))
+        NaN for a sample without a studied event.
     """
-    columns = [f"{name}_p" for name in tests]
-    day0 = batch.panel.cols(0, 0).start
-    conventions = batch.spec.conventions
-    out = np.full((len(samples), moves.shape[1], len(windows), len(tests)), np.nan)
-    for s, rows in enumerate(samples):
-        rows = rows[rows >= 0]
-        panel, fit = batch.panel.take(rows), batch.fit.take(rows)
-        for k in range(moves.shape[1]):
-            ar = fit.ar.copy()
-            ar[:, day0] += moves[rows, k]
-            arrays = event_arrays(panel, replace(fit, ar=ar), conventions)
-            out[s, k] = window_statistics(arrays, list(windows))[columns].to_numpy()
+    n_samples = len(samples)
+    member = samples >= 0
+    event = samples[member]
+    order = np.argsort(event, kind="stable")
+    sample = np.broadcast_to(np.arange(n_samples)[:, None], samples.shape)[member]
+    groups = Groups(event[order], sample[order], n_samples)
+    panel, fit = batch.panel, batch.fit
+    columns = Columns(panel.rel_days[panel.event_cols], False, tuple(windows))
+    day0 = panel.cols(0, 0).start
+    out = np.full((n_samples, moves.shape[1], len(windows), len(tests)), np.nan)
+    for k in range(moves.shape[1]):
+        ar = fit.ar.copy()
+        ar[:, day0] += moves[:, k]
+        arrays = event_arrays(panel, replace(fit, ar=ar), batch.spec.conventions, groups)
+        tables = study_tables(arrays, columns)
+        for j, name in enumerate(tests):
+            out[tables.groups, k, :, j] = tables.stats[f"{name}_p"]
     return out
