@@ -221,39 +221,74 @@ def prepare(
     return Batch(frame, panel, fitted, spec, loader.loaded())
 
 
+@dataclass(frozen=True)
+class MissingDays:
+    """The studied events without an abnormal value on some event-window days.
+
+    Attributes
+    ----------
+    count : int
+        How many there are.
+    shown : list of (label, ticker, days missing, dates)
+        The first few of them (in the events' order): the event's label in ``events``, its
+        ticker, how many days it lacks and their dates as text.
+    studied : int
+        The events studied.
+    """
+
+    count: int
+    shown: list[tuple[Any, str, int, str]]
+    studied: int
+
+    @classmethod
+    def of(cls, batch: Batch) -> MissingDays:
+        """Those of a batch."""
+        cols = batch.panel.event_cols
+        missing = ~np.isfinite(batch.fit.ar[:, cols])
+        rows = np.flatnonzero(missing.any(axis=1))
+        studied = batch.studied
+        if not rows.size:
+            return cls(0, [], len(studied))
+        dates = batch.panel.dates_at(cols)
+        shown = [
+            (studied.index[k], str(studied["ticker"].iat[k]), int(missing[k].sum()),
+             ", ".join(f"{pd.Timestamp(d):%Y-%m-%d}" for d in dates[k, missing[k]]))
+            for k in rows[:_SHOWN]
+        ]
+        return cls(int(rows.size), shown, len(studied))
+
+    @classmethod
+    def combine(cls, parts: Sequence[MissingDays]) -> MissingDays:
+        """Those of several batches of one study (labels in the study's ``events``)."""
+        shown = sorted((s for p in parts for s in p.shown), key=lambda s: s[0])[:_SHOWN]
+        return cls(sum(p.count for p in parts), shown, sum(p.studied for p in parts))
+
+    def warn(self) -> None:
+        """Warn naming the event-window days without an abnormal value, event by event."""
+        if not self.count:
+            return
+        if self.studied == 1:
+            _, ticker, n_days, days = self.shown[0]
+            head = f"{ticker}: no abnormal value on {n_days} event-window day(s) ({days})"
+        else:
+            listed = "; ".join(
+                f"event {label} ({ticker}): {days}" for label, ticker, _, days in self.shown
+            )
+            more = f"; and {self.count - _SHOWN} more" if self.count > _SHOWN else ""
+            head = (
+                f"{self.count} of {self.studied} events have no abnormal value on some "
+                f"event-window days ({listed}{more})"
+            )
+        warn(
+            f"{head}: the stock's or the market's data are missing there, so CARs over them "
+            "sum the days that have one, and a day no event has is not tested.",
+            DataQualityWarning,
+        )
+
+
 def warn_missing_days(batch: Batch) -> None:
     """Warn naming the event-window days without an abnormal value, event by event."""
-    cols = batch.panel.event_cols
-    missing = ~np.isfinite(batch.fit.ar[:, cols])
-    rows = np.flatnonzero(missing.any(axis=1))
-    if not rows.size:
-        return
-    dates = batch.panel.dates_at(cols)
-    studied = batch.studied
-
-    def days(k: int) -> str:
-        return ", ".join(f"{pd.Timestamp(d):%Y-%m-%d}" for d in dates[k, missing[k]])
-
-    if len(studied) == 1:
-        head = (
-            f"{studied['ticker'].iat[0]}: no abnormal value on {int(missing[0].sum())} "
-            f"event-window day(s) ({days(0)})"
-        )
-    else:
-        listed = "; ".join(
-            f"event {studied.index[k]} ({studied['ticker'].iat[k]}): {days(k)}"
-            for k in rows[:_SHOWN]
-        )
-        more = f"; and {rows.size - _SHOWN} more" if rows.size > _SHOWN else ""
-        head = (
-            f"{rows.size} of {len(studied)} events have no abnormal value on some event-window "
-            f"days ({listed}{more})"
-        )
-    warn(
-        f"{head}: the stock's or the market's data are missing there, so CARs over them sum "
-        "the days that have one, and a day no event has is not tested.",
-        DataQualityWarning,
-    )
+    MissingDays.of(batch).warn()
 
 
 def _markets(
