@@ -30,7 +30,7 @@ from eventstudy.sources._frame import (
     iso_day,
 )
 from eventstudy.sources.bundled import bundled_span, bundled_tickers, is_bundled, load_bundled
-from eventstudy.sources.owndata import load_own
+from eventstudy.sources.owndata import is_parquet, load_own
 
 __all__ = [
     "PRICE_COLUMNS", "bundled_span", "bundled_tickers", "is_bundled", "is_own_data", "load_prices"
@@ -132,8 +132,8 @@ def load_prices(
 
 
 def is_own_data(data: object) -> bool:
-    """True for the user's own table (a DataFrame or an existing CSV file), False for a source
-    name (``"auto"``, ``"bundled"``, ``"yahoo"``, ``"cache"``).
+    """True for the user's own table (a DataFrame, an existing CSV file or a Parquet dataset),
+    False for a source name (``"auto"``, ``"bundled"``, ``"yahoo"``, ``"cache"``).
 
     Raises
     ------
@@ -147,10 +147,12 @@ def is_own_data(data: object) -> bool:
         return False
     if isinstance(data, str | os.PathLike):
         path = Path(data)
-        if path.is_file():
+        if path.is_file() or is_parquet(path):
             return True
         if path.exists():
-            raise InvalidInputError(f"data={data!r} is a folder, not a CSV file.")
+            raise InvalidInputError(
+                f"data={data!r} is a folder, not a CSV file (nor a Parquet dataset)."
+            )
         raise InvalidInputError(
             f"data={data!r} is neither one of {_options()} nor an existing CSV file."
         )

@@ -1,9 +1,13 @@
-"""Prices the user supplies: a tidy CSV file or a pandas DataFrame.
+"""Prices the user supplies: a tidy CSV file, a Parquet dataset or a pandas DataFrame.
 
 The table holds one row per ticker and trading day, with at least the columns ``ticker``,
 ``date`` and ``close``; ``open``, ``high``, ``low``, ``preclose``, ``adj_close``, ``volume``
 and ``amount`` are used when present. It may hold several tickers (a stock and its market
 index, say); :func:`load_own` picks one.
+
+A Parquet dataset (a ``.parquet`` file, or a folder of them, possibly partitioned by ticker
+as ``ticker=.../``) needs pyarrow (``pip install "eventstudy-news[dask]"``);
+:func:`read_parquet` reads the rows of some tickers only, as the workers of a Dask cluster do.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from eventstudy.errors import DataFormatError
+from eventstudy.errors import DataFormatError, MissingDependencyError
 from eventstudy.sources._frame import (
     NUMERIC_COLUMNS,
     CheckedTable,
@@ -46,6 +50,61 @@ def _read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
             f"header row: ticker,date,close (and optionally open,high,low,preclose,...)."
         ) from exc
     return raw
+
+
+def is_parquet(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a Parquet dataset: a ``.parquet`` file or a folder holding some."""
+    file = Path(path)
+    if file.is_dir():
+        return any(file.rglob("*.parquet"))
+    return file.suffix.lower() == ".parquet" and file.is_file()
+
+
+def read_parquet(
+    path: str | os.PathLike[str], tickers: list[str] | None = None
+) -> pd.DataFrame:
+    """The rows of a Parquet dataset, of ``tickers`` only when given (spelt as in the data).
+
+    A dataset partitioned by ticker (folders ``ticker=...``) or sorted by ticker is read
+    only where those tickers are (partition pruning and row-group statistics).
+
+    Raises
+    ------
+    MissingDependencyError
+        Without pyarrow.
+    DataFormatError
+        If the dataset cannot be read or has no ``ticker`` column.
+    """
+    try:
+        import pyarrow.dataset as ds
+    except ImportError as exc:
+        raise MissingDependencyError(
+            'Reading a Parquet price table needs pyarrow: pip install "eventstudy-news[dask]"'
+        ) from exc
+    try:
+        dataset = ds.dataset(path, format="parquet", partitioning="hive")
+        if "ticker" not in dataset.schema.names:
+            raise DataFormatError(
+                f"{path}: the Parquet dataset has no 'ticker' column (columns: "
+                f"{', '.join(dataset.schema.names)}); it needs ticker, date and close."
+            )
+        where = None if tickers is None else ds.field("ticker").isin(tickers)
+        frame: pd.DataFrame = dataset.to_table(filter=where).to_pandas()
+    except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
+        raise DataFormatError(f"{path}: not a readable Parquet price table ({exc}).") from exc
+    frame["ticker"] = frame["ticker"].astype(str)  # a partition key may come back categorical
+    return frame
+
+
+def own_provenance(source: str | os.PathLike[str] | pd.DataFrame) -> dict[str, object]:
+    """Where the user's own table came from: ``source`` (``"dataframe"``, ``"parquet"`` or
+    ``"csv"``), ``detail`` and ``fetched_at``."""
+    if isinstance(source, pd.DataFrame):
+        detail = f"DataFrame passed as data ({len(source)} rows)"
+        return {"source": "dataframe", "detail": detail, "fetched_at": None}
+    kind = "parquet" if is_parquet(source) else "csv"
+    # The path as the user gave it: the same text on every machine.
+    return {"source": kind, "detail": str(source), "fetched_at": None}
 
 
 def load_own(
@@ -111,21 +170,16 @@ class OwnTable:
 
     @classmethod
     def read(cls, source: str | os.PathLike[str] | pd.DataFrame) -> OwnTable:
-        """Read and check a CSV path or a DataFrame (see :func:`load_own`)."""
+        """Read and check a CSV path, a Parquet dataset or a DataFrame (see :func:`load_own`)."""
         if isinstance(source, pd.DataFrame):
-            where = "the DataFrame passed as data"
-            detail = f"DataFrame passed as data ({len(source)} rows)"
             return cls(
-                CheckedTable.from_raw(source, where),
-                {"source": "dataframe", "detail": detail, "fetched_at": None},
-                where,
+                CheckedTable.from_raw(source, "the DataFrame passed as data"),
+                own_provenance(source),
+                "the DataFrame passed as data",
             )
-        detail = str(source)  # as the user gave it: the same text on every machine
-        return cls(
-            CheckedTable.from_raw(_read_csv(source), str(Path(source))),
-            {"source": "csv", "detail": detail, "fetched_at": None},
-            detail,
-        )
+        raw = read_parquet(source) if is_parquet(source) else _read_csv(source)
+        return cls(CheckedTable.from_raw(raw, str(Path(source))), own_provenance(source),
+                   str(source))
 
     @cached_property
     def stocks(self) -> StockTable:
