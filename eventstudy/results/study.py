@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import numpy as np
 import pandas as pd
 
-from eventstudy._typing import windows_inside
+from eventstudy._typing import Window, windows_inside
 from eventstudy.engine import OK, Batch
 from eventstudy.errors import InsufficientDataError, InvalidInputError
 from eventstudy.results._display import Summary, SummaryMixin
 from eventstudy.results.event import STANDARD_WINDOWS
+from eventstudy.spec import StudySpec
 from eventstudy.statistics.conventions import Conventions
-from eventstudy.statistics.groups import Groups
+from eventstudy.statistics.groups import Groups, number_groups
 from eventstudy.statistics.pvalues import t_critical
 from eventstudy.statistics.tables import (
     STAT_NAMES,
@@ -37,32 +38,70 @@ SUMMARY_STATS = ("csect_t", "patell", "bmp", "kp", "rank", "grank_t", "gsign")
 
 
 
-def group_numbers(events: pd.DataFrame) -> tuple[list[Any], np.ndarray]:
-    """The groups of a study's events, and the group number of each studied event.
+class StudySource(Protocol):
+    """Where a study's events and statistics come from: memory, or a Dask cluster
+    (:class:`eventstudy.engine.cluster.ClusterStudy`)."""
 
-    Returns the values of the ``group`` column that have a studied event, in order of
-    appearance, and for each studied event its group's number (1, 2, ...: group 0 is the
-    whole study) or −1 without a group.
-    """
-    studied = (events["status"] == OK).to_numpy()
-    labels = events["group"]
-    values = [v for v in labels.dropna().unique() if (studied & (labels == v).to_numpy()).any()]
-    codes = pd.Categorical(labels[studied].to_numpy(dtype=object), categories=values).codes
-    return values, np.where(codes >= 0, codes + 1, -1)
+    spec: StudySpec
+
+    @property
+    def events(self) -> pd.DataFrame: ...
+
+    @property
+    def df(self) -> np.ndarray: ...
+
+    @property
+    def provenance(self) -> list[dict[str, Any]]: ...
+
+    def tables(self, days: bool, windows: tuple[Window, ...]) -> StudyTables: ...
+
+    def abnormal(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 
 
-class _Tables:
-    """The tables of a study and all its groups, computed once for each set of columns."""
+class _InMemory:
+    """A study of a batch in memory: its tables come from blocks of its events on the
+    package's threads (:func:`eventstudy.statistics.tables.study_tables`)."""
 
-    def __init__(self, arrays: EventArrays) -> None:
-        self.arrays = arrays
-        self._computed: dict[tuple[bool, tuple[tuple[int, int], ...]], StudyTables] = {}
+    def __init__(self, batch: Batch) -> None:
+        self.batch = batch
+        self.spec = batch.spec
+        self._computed: dict[tuple[bool, tuple[Window, ...]], StudyTables] = {}
 
-    def of(self, days: bool, windows: tuple[tuple[int, int], ...]) -> StudyTables:
+    @property
+    def events(self) -> pd.DataFrame:
+        return self.batch.events
+
+    @property
+    def df(self) -> np.ndarray:
+        return self.batch.fit.df
+
+    @property
+    def provenance(self) -> list[dict[str, Any]]:
+        return list(self.batch.provenance)
+
+    @cached_property
+    def arrays(self) -> EventArrays:
+        """The arrays of every studied event, in the whole study (0) and its groups."""
+        values, numbers = number_groups(self.events["group"])
+        numbers = numbers[(self.events["status"] == OK).to_numpy()]
+        labels = np.column_stack([np.zeros(len(numbers), dtype=np.intp), numbers])
+        groups = Groups.of_labels(labels, 1 + len(values))
+        return event_arrays(self.batch.panel, self.batch.fit, self.spec.conventions, groups)
+
+    def tables(self, days: bool, windows: tuple[Window, ...]) -> StudyTables:
         if (days, windows) not in self._computed:
             columns = Columns(self.arrays.rel_days, days, windows)
             self._computed[days, windows] = study_tables(self.arrays, columns)
         return self._computed[days, windows]
+
+    def abnormal(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        panel = self.batch.panel
+        return self.arrays.ar, self.arrays.sar, panel.dates_at(panel.event_cols)
+
+
+def standard_windows(window: Window) -> tuple[Window, ...]:
+    """The standard windows inside the event window (the event window itself if none)."""
+    return tuple(windows_inside(STANDARD_WINDOWS, window) or [window])
 
 
 def _first(lines: list[str], what: str, limit: int = 10) -> list[str]:
@@ -109,42 +148,58 @@ class StudyResult(SummaryMixin):
     def __init__(self, batch: Batch, *, conventions: Conventions | None = None) -> None:
         if conventions is not None:
             batch = replace(batch, spec=batch.spec.replace(conventions=conventions))
-        studied = batch.events["status"] == OK
+        self._start(_InMemory(batch))
+
+    @classmethod
+    def of(cls, source: StudySource) -> Self:
+        """The result of a study whose statistics come from ``source`` (a Dask cluster's).
+
+        The tables of the days and standard windows are computed first: a cluster computes
+        the events' statuses with them.
+        """
+        source.tables(True, standard_windows(source.spec.window))
+        result = object.__new__(cls)
+        result._start(source)
+        return result
+
+    def _start(self, source: StudySource) -> None:
+        events = source.events
+        studied = (events["status"] == OK).to_numpy()
         if not studied.any():
             reasons = "; ".join(
-                f"{t}: {s}"
-                for t, s in zip(batch.events["ticker"], batch.events["status"], strict=True)
+                f"{t}: {s}" for t, s in zip(events["ticker"], events["status"], strict=True)
             )
             raise InsufficientDataError(
-                f"none of the {len(batch.events)} events could be studied ({reasons}). "
+                f"none of the {len(events)} events could be studied ({reasons}). "
                 "Check the tickers, dates, windows and data source."
             )
-        self._batch = batch
-        self.spec = batch.spec
-        self.conventions = batch.spec.conventions
+        self._source = source
+        self._events = events
+        self.spec = source.spec
+        self.conventions = source.spec.conventions
         self._group = 0  # the whole study
-        self._rows = np.arange(batch.panel.n_events)  # its events' rows in the arrays
-        self._labels, self._numbers = group_numbers(batch.events)
+        labels, numbers = number_groups(events["group"])
+        self._numbers = numbers[studied]  # the group of each studied event
+        self._labels = [v for k, v in enumerate(labels) if (self._numbers == k + 1).any()]
+        self._rows = np.arange(len(self._numbers))  # this result's studied events
 
-    def _view(self, number: int, label: Any) -> Self:
-        """The result of group ``number`` (label ``label``), sharing this study's tables."""
+    def _view(self, label: Any) -> Self:
+        """The result of the group ``label``, sharing this study's tables."""
         view = object.__new__(type(self))
-        self._tables  # noqa: B018 (computed here, so that the view shares it)
         view.__dict__.update(self.__dict__)
-        keep = (self.events["group"] == label).to_numpy()
-        view._batch = replace(self._batch, events=self.events[keep])
-        view._group = number
-        view._rows = np.flatnonzero(self._numbers == number)
-        view._labels = []
-        view.__dict__.pop("groups", None)
-        for name in ("ar", "aar", "caars", "not_studied"):
+        for name in ("groups", "ar", "aar", "caars", "not_studied"):
             view.__dict__.pop(name, None)
+        keep = (self.events["group"] == label).to_numpy()
+        view._events = self.events[keep]
+        view._group = int(self._numbers[keep[(self.events["status"] == OK).to_numpy()]][0])
+        view._rows = np.flatnonzero(self._numbers == view._group)
+        view._labels = []
         return view
 
     @property
     def events(self) -> pd.DataFrame:
         """One row per requested event: day 0, status (``"ok"`` or why not), fit."""
-        return self._batch.events
+        return self._events
 
     @property
     def n_events(self) -> int:
@@ -159,28 +214,23 @@ class StudyResult(SummaryMixin):
     @property
     def window(self) -> tuple[int, int]:
         """The event window (relative days)."""
-        return self._batch.panel.window
+        return self.spec.window
 
     @property
     def provenance(self) -> list[dict[str, Any]]:
         """Where the prices came from."""
-        return list(self._batch.provenance)
+        return self._source.provenance
 
-    @cached_property
+    @property
     def _arrays(self) -> EventArrays:
-        """The arrays of every studied event (of the whole study, for a group's result)."""
-        whole = np.zeros(len(self._numbers), dtype=np.intp)
-        groups = Groups.of_labels(np.column_stack([whole, self._numbers]), 1 + len(self._labels))
-        return event_arrays(self._batch.panel, self._batch.fit, self.conventions, groups)
-
-    @cached_property
-    def _tables(self) -> _Tables:
-        return _Tables(self._arrays)
+        """The arrays of every studied event of a study in memory."""
+        if not isinstance(self._source, _InMemory):
+            raise AttributeError("the event arrays of a study on a cluster stay on its workers")
+        return self._source.arrays
 
     def _standard(self) -> StudyTables:
         """The tables of every day and the standard windows, of every group."""
-        windows = windows_inside(STANDARD_WINDOWS, self.window) or [self.window]
-        return self._tables.of(True, tuple(windows))
+        return self._source.tables(True, standard_windows(self.window))
 
     @cached_property
     def ar(self) -> pd.DataFrame:
@@ -189,16 +239,14 @@ class StudyResult(SummaryMixin):
         ``event`` is the event's row label in :attr:`events`; ``sar`` is the Patell (1976)
         standardised abnormal return AR / (σ √C_t).
         """
-        a = self._arrays
-        ar, sar = a.ar[self._rows], a.sar[self._rows]
+        ar, sar, dates = (a[self._rows] for a in self._source.abnormal())
         n, w = ar.shape
         studied = self.events[self.events["status"] == OK]
-        dates = self._batch.panel.dates_at(self._batch.panel.event_cols)[self._rows]
         return pd.DataFrame(
             {
                 "ticker": np.repeat(studied["ticker"].to_numpy(), w),
                 "event": np.repeat(studied.index.to_numpy(), w),
-                "rel_day": np.tile(a.rel_days, n),
+                "rel_day": np.tile(np.arange(self.window[0], self.window[1] + 1), n),
                 "date": dates.ravel(),
                 "ar": ar.ravel(),
                 "sar": sar.ravel(),
@@ -253,7 +301,7 @@ class StudyResult(SummaryMixin):
         standard = self._standard()
         if (start, end) in standard.columns.windows:
             return standard
-        return self._tables.of(False, ((start, end),))
+        return self._source.tables(False, ((start, end),))
 
     @cached_property
     def caars(self) -> pd.DataFrame:
@@ -267,7 +315,7 @@ class StudyResult(SummaryMixin):
         Groups in which no event could be studied are left out (see :attr:`events`). Every
         group's statistics are computed in the same pass as the whole study's.
         """
-        return {label: self._view(k + 1, label) for k, label in enumerate(self._labels)}
+        return {label: self._view(label) for label in self._labels}
 
     def by_group(self, start: int, end: int) -> pd.DataFrame:
         """:meth:`caar` over ``[start, end]`` for every group, one row per group."""
@@ -302,7 +350,7 @@ class StudyResult(SummaryMixin):
         notes += _first(skipped, "events not studied")
         studied = self.events[self.events["status"] == OK]
         labels = [f"{e} ({t})" for e, t in zip(studied.index, studied["ticker"], strict=True)]
-        notes += table_notes(self._arrays.fit.df[self._rows], labels)
+        notes += table_notes(self._source.df[self._rows], labels)
         flagged = self.events[self.events["overlaps"].fillna("").astype(str) != ""]
         overlapping = [
             f"Event {label} ({self.events.at[label, 'ticker']!s}): its event window overlaps "

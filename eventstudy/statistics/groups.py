@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from eventstudy.panel import FloatArray
 
@@ -134,3 +136,21 @@ class BlockGroups:
         """The memberships ``which`` as a block of their own: one row per membership."""
         local = self.local[which]
         return BlockGroups(np.arange(len(local)), self.ids, local, len(local))
+
+
+def number_groups(labels: pd.Series) -> tuple[list[Any], np.ndarray]:
+    """The distinct labels in order of appearance, and each row's group number.
+
+    Group 0 is the whole study; the rows with the k-th label are in group k (1, 2, ...),
+    those without a label (None, NaN) in none (−1).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> values, numbers = number_groups(pd.Series(["b", None, "a", "b"]))
+    >>> values, numbers.tolist()
+    (['b', 'a'], [1, -1, 2, 1])
+    """
+    values = list(labels.dropna().unique())
+    codes = pd.Categorical(labels.to_numpy(dtype=object), categories=values).codes
+    return values, np.where(codes >= 0, codes + 1, -1).astype(np.intp)

@@ -149,6 +149,39 @@ class EventArrays:
         """p̂ of all the events under the conventions (:func:`.positive_share`)."""
         return positive_share(self.resid, self.est_valid, self.conventions.p_hat)
 
+    @cached_property
+    def residuals(self) -> Residuals:
+        """The estimation residuals and their days, as the second pass needs them."""
+        dates = None
+        if self.conventions.alignment == "calendar":
+            scols = self.panel.cols(*self.panel.estimation)
+            dates = self.panel.dates_at(scols).view("int64")
+        return Residuals(self.resid, self.est_valid, self.fit.sigma, dates, self.groups)
+
+
+@dataclass(frozen=True)
+class Residuals:
+    """Each event's estimation residuals and the cross-sectional day of each.
+
+    Attributes
+    ----------
+    resid : numpy.ndarray, shape (N, L)
+        Estimation residuals, NaN where not used.
+    est_valid : numpy.ndarray of bool, shape (N, L)
+    sigma : numpy.ndarray, shape (N,)
+        σ_i under the conventions.
+    dates : numpy.ndarray of int64, shape (N, L), or None
+        Each residual's date (nanoseconds) with calendar alignment; None with relative-day
+        alignment, where the column is the day.
+    groups : Groups
+    """
+
+    resid: FloatArray
+    est_valid: np.ndarray
+    sigma: FloatArray
+    dates: np.ndarray | None
+    groups: Groups
+
     def est_days(self, rows: slice) -> tuple[np.ndarray | None, np.ndarray]:
         """The cross-sectional day of each estimation value of the events ``rows``.
 
@@ -156,15 +189,20 @@ class EventArrays:
         day) and days the column numbers; with calendar alignment keys numbers (0..) the
         distinct dates ``days`` (int64 nanoseconds) of the block's valid values.
         """
-        if self.conventions.alignment == "relative":
+        if self.dates is None:
             return None, np.arange(self.resid.shape[1])
-        scols = self.panel.cols(*self.panel.estimation)
-        dates = self.panel.dates_at(scols, rows).view("int64")
+        dates = self.dates[rows]
         valid = self.est_valid[rows]
         days, inverse = np.unique(dates[valid], return_inverse=True)
         keys = np.zeros(dates.shape, dtype=np.intp)
         keys[valid] = inverse.ravel()
         return keys, days
+
+    def compact(self) -> Residuals:
+        """The same residuals in arrays of their own (not views of larger ones)."""
+        dates = None if self.dates is None else np.ascontiguousarray(self.dates)
+        return Residuals(np.ascontiguousarray(self.resid), np.ascontiguousarray(self.est_valid),
+                         np.ascontiguousarray(self.sigma), dates, self.groups)
 
 
 def event_arrays(
@@ -380,7 +418,7 @@ def first_pass(
     # The estimation residuals: BW85's day sums, r̄'s standardised day sums, p̂'s counts.
     resid = arrays.resid[rows]
     est_valid = arrays.est_valid[rows]
-    keys, days = arrays.est_days(rows)
+    keys, days = arrays.residuals.est_days(rows)
     n_days = len(days)
     of_day = {
         "resid_sum": members.keyed_sums(keys, resid, est_valid, n_days),
@@ -436,7 +474,7 @@ def first_pass(
 
 
 def second_pass(
-    arrays: EventArrays, rows: slice, scar: FloatArray, scale: FloatArray
+    residuals: Residuals, rows: slice, scar: FloatArray, scale: FloatArray
 ) -> Quantities:
     """The generalized rank test's quantities of the events ``rows``, given S_SCAR.
 
@@ -445,15 +483,15 @@ def second_pass(
     (:func:`restandardising_scale`). Each member's day 0 is SCAR*_i = SCAR_i / S_SCAR of
     its group (Kolari & Pynnönen 2011); the sums are those of :func:`.block_grank_sums`.
     """
-    rows = slice(rows.start, min(rows.stop, arrays.n_events))
-    members = arrays.groups.block(rows)
-    keys, days = arrays.est_days(rows)
+    rows = slice(rows.start, min(rows.stop, len(residuals.resid)))
+    members = residuals.groups.block(rows)
+    keys, days = residuals.est_days(rows)
     group_scale = scale[members.ids]
     with np.errstate(invalid="ignore", divide="ignore"):
         gsar0 = scar[members.event] / group_scale[members.local]
     active = np.isfinite(group_scale) & (group_scale > 0)
     sums = block_grank_sums(
-        members, arrays.resid[rows], arrays.fit.sigma[rows], arrays.est_valid[rows], keys,
+        members, residuals.resid[rows], residuals.sigma[rows], residuals.est_valid[rows], keys,
         len(days), gsar0, active,
     )
     above = sums.pop("above")

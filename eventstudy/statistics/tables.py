@@ -53,6 +53,7 @@ from eventstudy.statistics.quantities import (
     Columns,
     EventArrays,
     Quantities,
+    Residuals,
     combine,
     event_arrays,
     first_pass,
@@ -69,7 +70,9 @@ __all__ = [
     "daily_statistics",
     "event_arrays",
     "finalize",
+    "first_reduction",
     "reduce_blocks",
+    "second_reduction",
     "study_tables",
     "table_notes",
     "window_statistics",
@@ -160,26 +163,34 @@ class StudyTables:
         return frame
 
 
-def reduce_blocks(arrays: EventArrays, columns: Columns) -> tuple[Quantities, Quantities]:
-    """The quantities of every group of ``arrays`` (both passes), from blocks of events.
+def first_reduction(arrays: EventArrays, columns: Columns) -> tuple[Quantities, FloatArray]:
+    """:func:`.first_pass` of every block of ``arrays``, combined, and every event's SCARs.
 
     Blocks of :data:`.BLOCK_ROWS` events run on the package's threads; their quantities are
     added in block order (:func:`.combine`).
     """
-    n = arrays.n_events
 
     def first(rows: slice) -> tuple[Quantities, FloatArray]:
         return first_pass(arrays, rows, columns)
 
-    parts = map_blocks(first, n, BLOCK_ROWS)
-    one = combine([p[0] for p in parts])
-    scar = np.concatenate([p[1] for p in parts])
-    scale = restandardising_scale(one, arrays.groups.n)
+    parts = map_blocks(first, arrays.n_events, BLOCK_ROWS) or [first(slice(0, 0))]
+    return combine([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def second_reduction(residuals: Residuals, scar: FloatArray, scale: FloatArray) -> Quantities:
+    """:func:`.second_pass` of every block of events, combined in block order."""
 
     def second(rows: slice) -> Quantities:
-        return second_pass(arrays, rows, scar[rows], scale)
+        return second_pass(residuals, rows, scar[rows], scale)
 
-    return one, combine(map_blocks(second, n, BLOCK_ROWS))
+    return combine(map_blocks(second, len(scar), BLOCK_ROWS) or [second(slice(0, 0))])
+
+
+def reduce_blocks(arrays: EventArrays, columns: Columns) -> tuple[Quantities, Quantities]:
+    """The quantities of every group of ``arrays`` (both passes), from blocks of events."""
+    first, scar = first_reduction(arrays, columns)
+    scale = restandardising_scale(first, arrays.groups.n)
+    return first, second_reduction(arrays.residuals, scar, scale)
 
 
 def study_tables(arrays: EventArrays, columns: Columns) -> StudyTables:
