@@ -238,6 +238,23 @@ def lacks(day: str) -> Callable[[pd.DataFrame], bool]:
     return lambda frame: pd.Timestamp(day) not in frame.index and len(frame) == 19
 
 
+def options_without_help() -> list[str]:
+    """Every option of every command of ``eventstudy`` that has no help text."""
+    import argparse
+
+    from eventstudy.cli import build_parser
+
+    def walk(parser: argparse.ArgumentParser, name: str) -> Iterator[str]:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for command, sub in action.choices.items():
+                    yield from walk(sub, command)
+            elif not action.help:
+                yield f"{name} {'/'.join(action.option_strings) or action.dest}"
+
+    return list(walk(build_parser(), "eventstudy"))
+
+
 def market_gap() -> pd.DataFrame:
     """FAW and the SZSE Component, the index without 2021-09-13 (day 0 of the FAW event)."""
     frames = [eventstudy.load_prices(t, data="bundled").reset_index()
@@ -256,6 +273,7 @@ def everything_reads(res: Any) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         text = res.summary().as_text()
+        assert "No abnormal value on 2021-09-13, 2021-09-14: the stock's or the market's" in text
         html = res._repr_html_()
         doc = json.loads(json.dumps(to_jsonable(res.to_dict())))
         day0 = next(r for r in doc["abnormal"] if r["rel_day"] == 0)
@@ -589,8 +607,9 @@ CASES: list[Case] = [
     # ------------------------------------------------------------------ missing days
     warned(GAPS, "the market index has no row on day 0 (`run`)", DataQualityWarning,
            "000800.SZ: no abnormal value on 2 event-window day(s) (2021-09-13, 2021-09-14)",
-           run_with_gap, "`summary()`, `cars`, `car()`, `to_dict()` work; those days' AR and a "
-           "CAR over them alone are NaN (null in JSON)", everything_reads),
+           run_with_gap, "`summary()` (with a note naming the days), `cars`, `car()`, "
+           "`to_dict()` work; those days' AR and a CAR over them alone are NaN (null in JSON)",
+           everything_reads),
     warned(GAPS, "the same for one event of a `study`", DataQualityWarning,
            "2 of 2 events have no abnormal value on some event-window days (event 0 "
            "(000800.SZ): 2021-09-13, 2021-09-14", study_with_gap,
@@ -640,6 +659,8 @@ CASES: list[Case] = [
            lambda error: "cannot be used: see warning" in str(error)),
     # ------------------------------------------------------------------ CLI
     cli(CLI, "", ["--version"], 0, f"eventstudy {eventstudy.__version__}"),
+    works(CLI, "`eventstudy COMMAND --help`", "every option of every command has help text",
+          lambda tmp: options_without_help(), lambda missing: missing == []),
     cli(CLI, " (an `--out` that is a file)",
         ["report", FAW, "2021-09-13", "--data", "bundled", "--window", "-5", "5", "--out",
          "/proc/version"], 2, "File exists"),

@@ -547,13 +547,19 @@ class EventStudyResult(SummaryMixin):
         sources = "; ".join(
             f"{d.get('ticker', '?')}: {d.get('source', '?')}" for d in self.provenance
         )
+        missing = self.abnormal.loc[self.abnormal["ar"].isna(), "date"]
+        gaps = (
+            [f"No abnormal value on {', '.join(f'{d:%Y-%m-%d}' for d in missing)}: the stock's "
+             "or the market's data are missing there (–); CARs sum the days that have one."]
+            if len(missing) else []
+        )
         return Summary(
             title=(
                 f"Event study ({_MEASURE_TITLES[self.measure]}): {self.ticker} around "
                 f"{self.event_date:%Y-%m-%d}"
             ),
             tables=tables,
-            notes=[f"Data: {sources}."],
+            notes=[*gaps, f"Data: {sources}."],
         )
 
     def to_frame(self) -> pd.DataFrame:
