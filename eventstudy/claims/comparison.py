@@ -187,8 +187,8 @@ class Side:
         if rule is None:
             return "cannot judge: no price-limit rule for this code"
         if self.nominal is None:
-            if rule.board == "none":
-                return "cannot judge: no daily limit outside mainland China"
+            if rule.board == "none":  # the market's own words: none, or none modelled
+                return f"cannot judge: {rule.note.removeprefix(f'{self.evidence.ticker}: ')}"
             return f"cannot judge: no limit that day ({rule.note})"
         if self.prices.preclose is None:
             return "cannot judge: no previous close in the data"

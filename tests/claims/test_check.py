@@ -258,7 +258,19 @@ def test_outside_mainland_no_limit_is_applied(faw_rows: pd.DataFrame) -> None:
     assert verdict.rule is not None and not verdict.rule.has_limits
     assert "no daily price limit" in verdict.rule_note
     assert "12.78 USD" in verdict.sentences[0]
-    assert "no daily limit outside mainland China" in verdict.sentences[0]
+    assert verdict.sentences[0].endswith(
+        "Cannot judge against the limit-up price (no daily price limit (limit-up/limit-down "
+        "bands pause trading briefly; they are not a daily limit))."
+    )
+
+
+def test_a_market_whose_limits_are_not_modelled_says_so(faw_rows: pd.DataFrame) -> None:
+    rows = faw_rows.assign(ticker="7203.T")  # the same real rows under a Tokyo code
+    verdict = check_claim("7203.T", "2021-09-13", price="12.78", data=rows)
+    assert verdict.sentences[0].endswith(
+        "Cannot judge against the limit-up price (Tokyo's daily price limits (yen amounts by "
+        "price band) are not modelled: no daily price limit is applied)."
+    )
 
 
 def test_extracted_claim_feeds_check_claim() -> None:
