@@ -247,7 +247,9 @@ def _price_checks(
 
     close = side.prices.close
     missing = "cannot judge: no {} in the data"
-    limit_note = side.limit_note() + (f"; {scale_note}" if scale_note else "")
+    limit_note = side.limit_note()
+    if scale_note and side.limit is not None:
+        limit_note += f"; {scale_note}"
     return [
         compare(
             figure,

@@ -273,6 +273,16 @@ def test_a_market_whose_limits_are_not_modelled_says_so(faw_rows: pd.DataFrame) 
     )
 
 
+def test_a_converted_figure_without_a_limit_is_converted_once(faw_rows: pd.DataFrame) -> None:
+    rows = faw_rows.assign(ticker="510300.SS")  # the same real rows under a fund's code
+    verdict = check_claim("510300.SS", "2021-09-13", usd_price="1.98", data=rows)
+    (usd,) = verdict.sentences
+    assert usd.startswith("US$1.98 matches the intraday high (1.98, +9.98%)")
+    assert usd.count("onverted at") == 1
+    assert usd.endswith("Converted at 6.4511 CNY per USD on 2021-09-13 (FRED DEXCHUS, H.10 noon "
+                        "buying rate in New York; bundled).")
+
+
 def test_extracted_claim_feeds_check_claim() -> None:
     (claim,) = eventstudy.claims.extract("Shares jumped 10% to 12.78 yuan.")
     verdict = check_claim(FAW, "2021-09-11", data="bundled", **claim.to_kwargs())
