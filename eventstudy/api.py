@@ -13,11 +13,7 @@ from eventstudy.calendar import DateLike, locate_event
 from eventstudy.claims import ClaimVerdict, SeedReport, gather_evidence, judge, load_seed
 from eventstudy.claims.figures import Claim, Direction, as_claim
 from eventstudy.engine import prepare, warn_missing_days
-from eventstudy.errors import (
-    DataUnavailableError,
-    InsufficientDataError,
-    InvalidInputError,
-)
+from eventstudy.errors import EventStudyError, InvalidInputError
 from eventstudy.results.event import EventStudyResult, study_event
 from eventstudy.sources import load_prices
 from eventstudy.spec import StudySpec, make_spec, takes_options
@@ -181,8 +177,9 @@ def check_claim(
 
     Runs :func:`run` (market model, default windows) for the abnormal return, then
     :meth:`EventStudyResult.check_claim`. If the event study cannot be run (too little
-    history, no market index), the figures are still judged on the prices and the abnormal
-    return is reported as unavailable, with the reason.
+    history, no market index in the data or none known for the exchange), the figures are
+    still judged on the prices and the abnormal return is reported as unavailable, with the
+    reason.
 
     Parameters
     ----------
@@ -240,7 +237,7 @@ def check_claim(
     rest: dict[str, Any] = {"fx_rate": fx_rate, "data": data, "st": st, "days_listed": days_listed}
     try:
         result = run(ticker, date, market=market, data=data, window=(0, 0))
-    except (InsufficientDataError, DataUnavailableError) as exc:
+    except EventStudyError as exc:  # no study; a bad date or source fails again below
         frame = load_prices(ticker, data=data)
         event = locate_event(date, pd.DatetimeIndex(frame.index), ticker)
         evidence = gather_evidence(

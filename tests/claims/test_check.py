@@ -242,6 +242,16 @@ def test_without_an_index_the_abnormal_return_is_not_available(faw_rows: pd.Data
     assert verdict.matched("pct") == ["intraday high", "limit-up price"]
 
 
+def test_without_a_default_index_the_claim_is_judged_on_the_prices(
+    faw_rows: pd.DataFrame,
+) -> None:
+    rows = faw_rows.assign(ticker="TEST.XX")  # the same real rows on a market not registered
+    verdict = check_claim("TEST.XX", "2021-09-13", price="12.78", data=rows)
+    assert verdict.abnormal_return is None
+    assert "not available (No default market index for 'TEST.XX'" in str(verdict)
+    assert verdict.matched("price") == ["intraday high"]
+
+
 def test_missing_preclose_cannot_judge_moves(faw_rows: pd.DataFrame) -> None:
     faw_rows.loc[faw_rows["date"] == "2021-09-13", "preclose"] = np.nan
     verdict = check_claim(FAW, "2021-09-13", pct=10, price="12.78", data=faw_rows)
