@@ -21,7 +21,7 @@ import pandas as pd
 from eventstudy.claims.figures import Claim, positive, stock_figures
 from eventstudy.errors import DataUnavailableError, InsufficientDataError, InvalidInputError
 from eventstudy.limits import limit_prices, limit_rule
-from eventstudy.markets import LimitRule, board_of, round_to_tick
+from eventstudy.markets import LimitRule, board_of, currency_of, round_to_tick, ticker_suffix
 from eventstudy.sources.fx import FxRate, usd_rate
 
 _HUNDRED = Decimal(100)
@@ -129,9 +129,11 @@ def gather_evidence(
     abnormal_note : str
         How the abnormal return was measured, or why there is none.
     fx_rate : str, Decimal or float, optional
-        Units of the stock's currency per US dollar. Without it the rate is looked up with
+        Units of the stock's currency per US dollar. Without it the rate of the currency the
+        market registry gives the stock is looked up with
         :func:`eventstudy.sources.fx.usd_rate` (the bundled FRED rates, or ``data``); when
-        none is found the US-dollar figure is not checkable, never guessed.
+        none is found, or the stock's currency is not known, the US-dollar figure is not
+        checkable, never guessed.
     data : str, path or DataFrame, default "auto"
         Where to look up the rate.
     st : bool, optional
@@ -169,7 +171,7 @@ def gather_evidence(
     fx, fx_note = None, ""
     figures = stock_figures(claim, ticker)
     if figures.usd_price is not None:
-        fx, fx_note = _fx(figures.currency, event_date, fx_rate, data)
+        fx, fx_note = _fx(ticker, figures.currency, event_date, fx_rate, data)
     abnormal = _dec(abnormal_return)
     return Evidence(
         ticker=ticker,
@@ -239,10 +241,27 @@ def _rule(
     return rule, rule.note
 
 
-def _fx(currency: str, day: pd.Timestamp, fx_rate: object, data: Any) -> tuple[FxRate | None, str]:
-    """The exchange rate (``currency`` per USD), or why there is none."""
+def _fx(
+    ticker: str, written: str, day: pd.Timestamp, fx_rate: object, data: Any
+) -> tuple[FxRate | None, str]:
+    """The rate of ``ticker``'s trading currency per USD, or why there is none.
+
+    A rate given by the user is in the stock's currency, named as the claim wrote its price
+    (``written``) when the registry does not know the stock's market. Without one, a rate is
+    looked up only for the currency the registry gives: the currency of the prices is never
+    guessed from the claim.
+    """
+    currency = currency_of(ticker)
     if fx_rate is not None:
-        return FxRate(currency, positive(fx_rate, "fx_rate"), None, "given"), ""
+        label = currency or written or "units"
+        return FxRate(label, positive(fx_rate, "fx_rate"), None, "given"), ""
+    if currency is None:
+        return None, (
+            f"not checkable: the currency of {ticker}'s prices is not known (no market is "
+            f"registered for its suffix {ticker_suffix(ticker)!r}), so no exchange rate is "
+            f"looked up. Pass fx_rate= (e.g. --fx-rate on the command line) in units of the "
+            f"stock's currency per US dollar."
+        )
     try:
         return usd_rate(currency, day, data=data), ""
     except DataUnavailableError as exc:

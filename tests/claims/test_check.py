@@ -348,3 +348,22 @@ def test_moved_names_say_where_they_went() -> None:
     with pytest.warns(DeprecationWarning, match="result.check_claim"):
         old = eventstudy.claims.check_claim_on_result(result, pct=10)
     assert old.matched("pct") == ["intraday high", "limit-up price"]
+
+
+def test_a_rate_is_not_looked_up_for_an_unknown_currency(faw_rows: pd.DataFrame) -> None:
+    rows = faw_rows.assign(ticker="TEST.XX")  # the same real rows on a market not registered
+    verdict = check_claim(
+        "TEST.XX", "2021-09-13", price="12.78", currency="yuan", usd_price="1.98", data=rows
+    )
+    assert verdict.fx is None
+    assert verdict.sentences[1] == (
+        "US$1.98 is not checkable: the currency of TEST.XX's prices is not known (no market is "
+        "registered for its suffix '.XX'), so no exchange rate is looked up. Pass fx_rate= "
+        "(e.g. --fx-rate on the command line) in units of the stock's currency per US dollar."
+    )
+    given = check_claim(
+        "TEST.XX", "2021-09-13", price="12.78", currency="yuan", usd_price="1.98",
+        fx_rate="6.4511", data=rows,
+    )
+    assert given.matched("usd_price") == ["intraday high"]
+    assert given.sentences[1].endswith("Converted at 6.4511 CNY per USD (given).")
