@@ -659,8 +659,9 @@ class EventStudyResult(SummaryMixin):
         if self.measure != "returns":
             note = f"this result studies {self.measure}, not returns"
         elif 0 in self.abnormal.index:
-            ar, t, p = map(float, self.abnormal.loc[0, ["ar", "t", "pvalue"]])
-            note = f"{self.model_name} model, market {self.market}; t = {t:.2f}, p = {p:.3f}"
+            day0 = self.car(0, 0)  # the prediction-error t, as in the summary and the report
+            ar = day0.car
+            note = f"{self.model_name} model, market {self.market}; {fmt.test(day0.t, day0.pvalue)}"
             if not np.isfinite(ar):
                 note = "no abnormal return on day 0: the stock's or the market's data are missing"
         evidence = gather_evidence(

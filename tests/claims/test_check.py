@@ -367,3 +367,12 @@ def test_a_rate_is_not_looked_up_for_an_unknown_currency(faw_rows: pd.DataFrame)
     )
     assert given.matched("usd_price") == ["intraday high"]
     assert given.sentences[1].endswith("Converted at 6.4511 CNY per USD (given).")
+
+
+def test_the_day0_test_of_a_claim_is_that_of_the_summary() -> None:
+    # A day where the prediction-error t (σ √C) and the t on σ alone differ in the 2nd decimal.
+    result = eventstudy.run("601238.SS", "2020-03-02", data="bundled")
+    verdict = result.check_claim(pct=1)
+    assert verdict.header[-1].endswith("(market model, market 000001.SS; t = 1.49, p = 0.136)")
+    day0 = result.summary().tables[2][1].loc[0]
+    assert (day0["t"], day0["pvalue"]) == ("1.49", "0.136")
