@@ -72,14 +72,14 @@ def test_plot_event_leads_with_day0_and_its_interval(faw: eventstudy.EventStudyR
     )
     assert ylabel == "abnormal return (%)"
     assert "day 0 = 13 Sep 2021" in xlabel
-    legend = {t.get_text() for t in fig.legends[0].get_texts()}
-    assert legend == {
-        "event day (13 Sep 2021)",
-        "95% range of an ordinary day",
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == [
+        "day 0 with 95% CI",
         "daily abnormal return (AR)",
         "CAR [-1, +1] with 95% CI",
-        "day 0 with 95% CI",
-    }
+        "95% range of an ordinary day",
+        "event day (13 Sep 2021)",
+    ]
     assert _has(fig, "closed 20–21 Sep")  # the Mid-Autumn holiday between days +4 and +5
     assert any(t == "+4.53%" for t in _texts(fig))
     source = fig._supxlabel.get_text().replace("\n", " ") if fig._supxlabel else ""

@@ -24,6 +24,7 @@ from eventstudy.errors import EventStudyError, InvalidInputError
 from eventstudy.models import MODELS
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -158,27 +159,35 @@ def figure_axes(ax: Axes | None, figsize: tuple[float, float] = (8.0, 4.5)) -> t
 
 
 def titles(
-    fig: Figure, ax: Axes, own: bool, headline: str, detail: str, source: str | None
+    fig: Figure,
+    ax: Axes,
+    own: bool,
+    headline: str,
+    detail: str,
+    source: str | None,
+    legend: tuple[list[Any], list[str]] | None = None,
 ) -> None:
     """Headline, the lines of numbers below it, the legend, and the source line at the foot.
 
     On a Figure made by the plot function (``own``) the headline is the figure's title, the
-    legend sits below the chart and the source line is the figure's footer; drawn into a
+    legend sits beside the chart and the source line is the figure's footer; drawn into a
     user's Axes, the headline and the numbers are the Axes' title, the legend is inside the
-    Axes and the user's Figure is left alone.
+    Axes and the user's Figure is left alone. ``legend`` gives the legend's handles and
+    labels in the order to show them (default: the Axes' labelled artists as drawn).
     """
     width = fig.get_figwidth()
+    handles, labels = ax.get_legend_handles_labels() if legend is None else legend
     if own:
         fig.suptitle(wrap(headline, int(width * 8.5)), x=0.01, ha="left")
         ax.set_title(wrap(detail, int(width * 9.5)), loc="left")
-        handles, labels = ax.get_legend_handles_labels()
         if handles:
             fig.legend(handles, labels, loc="outside right center")
         if source:
             fig.supxlabel(wrap(source, int(width * 14)), x=0.01, ha="left", color="#555555")
     else:
         ax.set_title(f"{headline}\n{wrap(detail)}", loc="left")
-        ax.legend(loc="best")
+        if handles:
+            ax.legend(handles, labels, loc="best")
 
 
 def wrap(text: str, width: int = 100) -> str:
@@ -255,9 +264,12 @@ def up_down(colors: ColorConvention) -> tuple[str, str]:
     return UP_DOWN[check_option(colors, ColorConvention, "colors")]
 
 
-def shade_day0(ax: Axes, x0: float = 0.0, when: pd.Timestamp | None = None) -> None:
+def shade_day0(ax: Axes, x0: float = 0.0, when: pd.Timestamp | None = None) -> Artist:
+    """Shade the event day at ``x0`` (labelled with its date ``when``); returns the shade."""
     label = "event day" if when is None else f"event day ({when:%d %b %Y})"
-    ax.axvspan(x0 - 0.5, x0 + 0.5, color=COLORS["yellow"], alpha=0.4, lw=0, label=label, zorder=0)
+    return ax.axvspan(
+        x0 - 0.5, x0 + 0.5, color=COLORS["yellow"], alpha=0.4, lw=0, label=label, zorder=0
+    )
 
 
 def mark_closures(ax: Axes, x: np.ndarray, dates: pd.DatetimeIndex) -> None:

@@ -122,9 +122,9 @@ def plot_event(
         fig, ax = figure_axes(ax, figsize=(9.0, 5.0))
         if multiple:
             ax.set_yscale("log")
-        shade_day0(ax, when=result.event_date)
+        shade = shade_day0(ax, when=result.event_date)
         ax.axhline(base, color="black", lw=0.8)
-        ax.fill_between(
+        band = ax.fill_between(
             days,
             drawn(-half),
             drawn(half),
@@ -135,7 +135,7 @@ def plot_event(
             label=f"{level:.0%} range of an ordinary day",
         )
         others = days != 0
-        ax.bar(
+        bars = ax.bar(
             days[others],
             drawn(ar[others]) - base,
             bottom=base,
@@ -152,7 +152,7 @@ def plot_event(
             lw=0,
             zorder=0.5,
         )
-        ax.hlines(
+        car_line = ax.hlines(
             drawn(car_mid),
             start - 0.45,
             end + 0.45,
@@ -165,20 +165,27 @@ def plot_event(
             ),
             zorder=4,
         )
+        # The legend leads with day 0, drawn as on the chart (its bar and its interval).
+        handles: list[Any] = [bars, car_line, band, shade]
+        labels = [str(h.get_label()) for h in handles]
         if has0 and day0 is not None:
             ar0 = float(ar[days == 0][0])
             half0 = float(half[days == 0][0])
-            ax.bar([0], drawn(ar0) - base, bottom=base, color=COLORS["blue"], width=0.7, zorder=3)
-            ax.errorbar(
+            bar0 = ax.bar(
+                [0], drawn(ar0) - base, bottom=base, color=COLORS["blue"], width=0.7, zorder=3
+            )
+            interval0 = ax.errorbar(
                 [0],
                 [drawn(ar0)],
                 yerr=[[drawn(ar0) - drawn(ar0 - half0)], [drawn(ar0 + half0) - drawn(ar0)]],
                 color="black",
                 capsize=4,
                 lw=1.4,
-                label=f"day 0 with {level:.0%} CI",
                 zorder=5,
             )
+            handles.insert(0, (bar0, interval0))
+            labels.insert(0, f"day 0 with {level:.0%} CI")
+
             ax.annotate(
                 text(ar0),
                 (0, drawn(ar0 + half0)),
@@ -224,7 +231,7 @@ def plot_event(
             )
         else:
             headline = f"{company(result)}: {quantity}s around {result.event_date:%d %b %Y}"
-        titles(fig, ax, own, headline, detail, source_line(result))
+        titles(fig, ax, own, headline, detail, source_line(result), legend=(handles, labels))
     return fig
 
 
