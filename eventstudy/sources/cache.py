@@ -160,8 +160,10 @@ class PriceCache:
         aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
         for suffix in ("-wal", "-shm", ""):
             part = self.path.with_name(self.path.name + suffix)
-            if part.exists():
+            try:
                 part.rename(aside.with_name(aside.name + suffix))
+            except FileNotFoundError:  # no such part, or another process moved it first
+                continue
         warn(
             f"The price cache {self.path} is damaged ({exc}); it was moved to {aside} and a "
             f"new, empty cache started in its place. Prices downloaded before will be "
