@@ -57,6 +57,18 @@ class Groups:
         count = int(group.max()) + 1 if group.size else 0
         return cls(event, group, count if n is None else n)
 
+    def take(self, rows: slice) -> Groups:
+        """The memberships of the events ``rows``, renumbered from 0 (the groups are kept).
+
+        Examples
+        --------
+        >>> g = Groups.of_labels(np.array([[0, 1], [0, -1], [0, 2]])).take(slice(1, 3))
+        >>> g.event.tolist(), g.group.tolist(), g.n
+        ([0, 1, 1], [0, 0, 2], 3)
+        """
+        lo, hi = np.searchsorted(self.event, [rows.start, rows.stop])
+        return Groups(self.event[lo:hi] - rows.start, self.group[lo:hi], self.n)
+
     def block(self, rows: slice) -> BlockGroups:
         """The memberships of the events ``rows``."""
         lo, hi = np.searchsorted(self.event, [rows.start, rows.stop])

@@ -382,14 +382,14 @@ def block_grank_sums(
         if bool(tie.any()):
             above += 0.5 * tie
         above_count[part] = above.sum(axis=2).T
-        if keys is None:
-            # Σ over each group's members of w_ik above[k, i, s]: one product per window.
-            member_of = np.zeros((members.n, len(e)))
-            member_of[local[part], np.arange(len(e))] = 1.0
-            by_group = member_of[None, :, :] * weight[part].T[:, None, :]
-            above_sums += np.matmul(by_group, above).transpose(1, 2, 0)
+        sub = members.of_members(part)
+        if keys is None and sub.simple:
+            # Σ over the members of w_ik above[k, i, s]: one product per window.
+            above_sums += np.matmul(weight[part].T[:, None, :], above).transpose(1, 2, 0)
+        elif keys is None:
+            weighted = above.transpose(1, 0, 2) * weight[part][:, :, None]
+            above_sums += sub.sum_rows(weighted).transpose(0, 2, 1)
         else:
-            sub = members.of_members(part)
             for k in range(n_windows):
                 above_sums[:, :, k] += sub.keyed_sums(
                     keys[e], above[k] * weight[part, k, None], est_valid[e], n_days

@@ -63,6 +63,7 @@ from eventstudy.statistics.quantities import (
 from eventstudy.statistics.ranks import BLOCK_ROWS, RankSums
 
 __all__ = [
+    "CHUNK_ROWS",
     "STAT_NAMES",
     "Columns",
     "EventArrays",
@@ -163,27 +164,38 @@ class StudyTables:
         return frame
 
 
+#: Rows of a chunk: blocks are added chunk by chunk, then the chunks in order, so that a
+#: chunk's sums computed elsewhere (a Dask worker's) add up to the same numbers.
+CHUNK_ROWS = 40 * BLOCK_ROWS
+
+
+def _in_chunks(parts: list[Quantities]) -> Quantities:
+    """The blocks' quantities added within each chunk, then the chunks in order."""
+    per_chunk = CHUNK_ROWS // BLOCK_ROWS
+    return combine([combine(parts[k : k + per_chunk]) for k in range(0, len(parts), per_chunk)])
+
+
 def first_reduction(arrays: EventArrays, columns: Columns) -> tuple[Quantities, FloatArray]:
     """:func:`.first_pass` of every block of ``arrays``, combined, and every event's SCARs.
 
     Blocks of :data:`.BLOCK_ROWS` events run on the package's threads; their quantities are
-    added in block order (:func:`.combine`).
+    added in block order, chunk by chunk (:data:`CHUNK_ROWS`, :func:`.combine`).
     """
 
     def first(rows: slice) -> tuple[Quantities, FloatArray]:
         return first_pass(arrays, rows, columns)
 
     parts = map_blocks(first, arrays.n_events, BLOCK_ROWS) or [first(slice(0, 0))]
-    return combine([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    return _in_chunks([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def second_reduction(residuals: Residuals, scar: FloatArray, scale: FloatArray) -> Quantities:
-    """:func:`.second_pass` of every block of events, combined in block order."""
+    """:func:`.second_pass` of every block of events, combined as in :func:`first_reduction`."""
 
     def second(rows: slice) -> Quantities:
         return second_pass(residuals, rows, scar[rows], scale)
 
-    return combine(map_blocks(second, len(scar), BLOCK_ROWS) or [second(slice(0, 0))])
+    return _in_chunks(map_blocks(second, len(scar), BLOCK_ROWS) or [second(slice(0, 0))])
 
 
 def reduce_blocks(arrays: EventArrays, columns: Columns) -> tuple[Quantities, Quantities]:
