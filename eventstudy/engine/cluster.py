@@ -50,11 +50,13 @@ from eventstudy.engine.events import OK, normalise_events
 from eventstudy.engine.prepare import Batch, MissingDays, prepare
 from eventstudy.errors import InvalidInputError, MissingDependencyError, warn
 from eventstudy.markets import default_market, ticker_suffix
-from eventstudy.panel import FloatArray
+from eventstudy.models import Fit
+from eventstudy.panel import FloatArray, Panel
 from eventstudy.sources import is_own_data
 from eventstudy.sources._frame import check_ticker
 from eventstudy.sources.owndata import is_parquet, own_provenance, read_parquet
 from eventstudy.spec import StudySpec
+from eventstudy.statistics.conventions import Conventions
 from eventstudy.statistics.groups import Groups, number_groups
 from eventstudy.statistics.quantities import (
     Columns,
@@ -65,6 +67,7 @@ from eventstudy.statistics.quantities import (
     restandardising_scale,
 )
 from eventstudy.statistics.tables import (
+    CHUNK_ROWS,
     StudyTables,
     finalize,
     first_reduction,
@@ -80,6 +83,7 @@ PARTITION_EVENTS = 10_000
 RETRIES = 3
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 def dask_client(client: object) -> Client:
@@ -139,12 +143,11 @@ class _Part:
 
 @dataclass(frozen=True)
 class _Head:
-    """What a partition hands back to the client after its first pass: its events (labelled
-    by their rows in the study), sums, degrees of freedom, prices' provenance, events without
-    some abnormal values and the warnings its preparation gave."""
+    """What a study's partition hands back to the client with its first pass: its events
+    (labelled by their rows in the study), degrees of freedom, prices' provenance, events
+    without some abnormal values and the warnings its preparation gave."""
 
     events: pd.DataFrame
-    first: Quantities
     df: np.ndarray
     provenance: pd.DataFrame
     missing: MissingDays
@@ -153,11 +156,22 @@ class _Head:
 
 @dataclass(frozen=True)
 class _Partition:
-    """What a worker keeps of a partition between the two passes."""
+    """What a worker keeps of a partition between the two passes: its first pass's sums, its
+    residuals and SCARs for the second, and for a study's partition its :class:`_Head`."""
 
-    head: _Head
+    first: Quantities
     residuals: Residuals
     scar: FloatArray
+    head: _Head | None = None
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Rows of fitted events, as :class:`ClusterArrays` scatters them."""
+
+    panel: Panel
+    fit: Fit
+    groups: Groups
 
 
 def _prepared(
@@ -186,13 +200,28 @@ def _first(
     missing = MissingDays.of(batch)
     missing = replace(missing, shown=[(part.positions[label], *rest)
                                       for label, *rest in missing.shown])
-    head = _Head(_relabelled(batch.events, part.positions), first, batch.fit.df,
+    head = _Head(_relabelled(batch.events, part.positions), batch.fit.df,
                  pd.DataFrame(batch.provenance), missing, given)
-    return _Partition(head, arrays.residuals.compact(), scar)
+    return _Partition(first, arrays.residuals.compact(), scar, head)
 
 
-def _head(partition: _Partition) -> _Head:
-    return partition.head
+def _chunk_first(
+    chunk: _Chunk, conventions: Conventions, columns: Columns, day0: FloatArray | None
+) -> _Partition:
+    """The first pass of a chunk of fitted events, ``day0`` added to their day-0 abnormal
+    values (run on a worker)."""
+    fit = chunk.fit
+    if day0 is not None:
+        ar = fit.ar.copy()
+        ar[:, chunk.panel.cols(0, 0).start] += day0
+        fit = replace(fit, ar=ar)
+    arrays = event_arrays(chunk.panel, fit, conventions, chunk.groups)
+    first, scar = first_reduction(arrays, columns)
+    return _Partition(first, arrays.residuals.compact(), scar)
+
+
+def _top(partition: _Partition) -> tuple[Quantities, _Head | None]:
+    return partition.first, partition.head
 
 
 def _second(partition: _Partition, scale: FloatArray) -> Quantities:
@@ -227,6 +256,48 @@ def _relabelled(events: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     frame["status"] = [status(s) for s in frame["status"]]
     frame["overlaps"] = [overlaps(str(s)) for s in frame["overlaps"]]
     return frame
+
+
+def _two_passes(
+    client: Client, partitions: list[Future[_Partition]], n_groups: int, columns: Columns,
+    conventions: Conventions,
+) -> tuple[StudyTables, list[_Head | None]]:
+    """The statistics from the partitions' first passes, their sums combined in partition
+    order, and a second pass given S_SCAR; and the partitions' heads."""
+    gather: Callable[..., Any] = client.gather
+    tops: list[tuple[Quantities, _Head | None]] = gather([client.submit(_top, p)
+                                                          for p in partitions])
+    first = combine([q for q, _ in tops])
+    scale = restandardising_scale(first, n_groups)
+    seconds: list[Quantities] = gather([client.submit(_second, p, scale) for p in partitions])
+    return finalize(first, combine(seconds), columns, conventions), [h for _, h in tops]
+
+
+def _retrying(work: Callable[[], T], scattered: bool) -> T:
+    """``work()``, started again when ``scattered`` data were lost with a worker (the data
+    are scattered again by ``work``); data that Dask computed it computes again itself."""
+    from distributed.client import FutureCancelledError
+
+    for attempt in range(RETRIES + 1):
+        try:
+            return work()
+        except FutureCancelledError:
+            if attempt == RETRIES or not scattered:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _scatter_lost(
+    client: Client, futures: list[Future[S]], make: Callable[[list[int]], Iterator[S]], n: int
+) -> list[Future[S]]:
+    """``futures`` with those not held by any worker (all, at first) scattered again, one
+    part at a time from ``make(parts)``."""
+    redo = [k for k, f in enumerate(futures) if f.status != "finished"] if futures else list(
+        range(n))
+    out: list[Future[S] | None] = list(futures) if futures else [None] * n
+    for k, part in zip(redo, make(redo), strict=True):
+        out[k] = client.scatter(part)  # type: ignore[no-untyped-call]
+    return [f for f in out if f is not None]
 
 
 class ClusterStudy:
@@ -272,55 +343,40 @@ class ClusterStudy:
         self._computed: dict[tuple[bool, tuple[Window, ...]], StudyTables] = {}
         self._heads: list[_Head] = []
 
-    def _prices(self) -> list[Future[pd.DataFrame] | None]:
+    def _prices(self) -> list[Future[pd.DataFrame]] | list[None]:
         """Each partition's rows of the user's table, scattered (again where lost)."""
         if self._table is None:
             return [None] * len(self._parts)
-        redo = [k for k, f in enumerate(self._pieces) if f.status != "finished"]
-        if not self._pieces:
-            redo = list(range(len(self._parts)))
-            self._pieces = [None] * len(redo)  # type: ignore[list-item]
-        pieces = _split(self._table, [self._parts[k].tickers for k in redo])
-        for k, piece in zip(redo, pieces, strict=True):  # one part in memory at a time
-            self._pieces[k] = self.client.scatter(piece)  # type: ignore[no-untyped-call]
-        return list(self._pieces)
-
-    def _retrying(self, work: Callable[[], T]) -> T:
-        """``work()``, started again when scattered prices were lost with a worker."""
-        from distributed.client import FutureCancelledError
-
-        for attempt in range(RETRIES + 1):
-            try:
-                return work()
-            except FutureCancelledError:
-                if attempt == RETRIES or self._table is None:
-                    raise
-        raise AssertionError("unreachable")
+        table = self._table
+        self._pieces = _scatter_lost(
+            self.client, self._pieces,
+            lambda redo: _split(table, [self._parts[k].tickers for k in redo]), len(self._parts),
+        )
+        return self._pieces
 
     def tables(self, days: bool, windows: tuple[Window, ...]) -> StudyTables:
         """Every statistic of every group for the days and ``windows`` (computed once)."""
         if (days, windows) not in self._computed:
-            self._computed[days, windows] = self._retrying(lambda: self._reduce(days, windows))
+            self._computed[days, windows] = _retrying(
+                lambda: self._reduce(days, windows), self._table is not None
+            )
         return self._computed[days, windows]
 
     def _reduce(self, days: bool, windows: tuple[Window, ...]) -> StudyTables:
-        gather: Callable[..., Any] = self.client.gather
-        submit = self.client.submit
         columns = Columns(np.arange(self.spec.window[0], self.spec.window[1] + 1), days, windows)
         partitions = [
-            submit(_first, part, prices, self._sent_spec, columns, self.n_groups, pure=False)
+            self.client.submit(_first, part, prices, self._sent_spec, columns, self.n_groups,
+                               pure=False)
             for part, prices in zip(self._parts, self._prices(), strict=True)
         ]
-        heads: list[_Head] = gather([submit(_head, p) for p in partitions])
-        first = combine([h.first for h in heads])
-        scale = restandardising_scale(first, self.n_groups)
-        seconds: list[Quantities] = gather([submit(_second, p, scale) for p in partitions])
+        tables, heads = _two_passes(self.client, partitions, self.n_groups, columns,
+                                    self.spec.conventions)
         if not self._heads:
-            self._heads = heads
-            for message, category in dict.fromkeys(w for h in heads for w in h.warnings):
+            self._heads = [h for h in heads if h is not None]
+            for message, category in dict.fromkeys(w for h in self._heads for w in h.warnings):
                 warn(message, category)
-            MissingDays.combine([h.missing for h in heads]).warn()
-        return finalize(first, combine(seconds), columns, self.spec.conventions)
+            MissingDays.combine([h.missing for h in self._heads]).warn()
+        return tables
 
     def _first_heads(self) -> list[_Head]:
         """The partitions' events, fits and prices (from the first tables computed)."""
@@ -357,7 +413,7 @@ class ClusterStudy:
 
     def abnormal(self) -> tuple[FloatArray, FloatArray, np.ndarray]:
         """Event-window ARs, SARs and dates of the studied events, in their order."""
-        return self._retrying(self._abnormal)
+        return _retrying(self._abnormal, self._table is not None)
 
     def _abnormal(self) -> tuple[FloatArray, FloatArray, np.ndarray]:
         submit = self.client.submit
@@ -368,6 +424,61 @@ class ClusterStudy:
         order = np.argsort(np.concatenate([p[0] for p in parts]), kind="stable")
         ar, sar, dates = (np.concatenate([p[k] for p in parts])[order] for k in (1, 2, 3))
         return ar, sar, dates
+
+
+class ClusterArrays:
+    """Fitted events scattered once to a cluster's workers, for many passes of the statistics.
+
+    The rows are split into chunks of :data:`.CHUNK_ROWS` events, as the in-memory reduction
+    adds its blocks (:func:`.first_reduction`), so that :meth:`tables` gives the numbers of
+    :func:`.study_tables` exactly, on any number of workers. A simulation scatters its drawn
+    events once and asks for the tables of each shock (``day0``).
+
+    Parameters
+    ----------
+    client : dask.distributed.Client
+    panel : Panel
+    fit : Fit
+        The events' panel and fit (:func:`.prepare`).
+    conventions : Conventions
+    groups : Groups
+        The groups to compute statistics for (a simulation's samples).
+    """
+
+    def __init__(
+        self, client: Client, panel: Panel, fit: Fit, conventions: Conventions, groups: Groups
+    ) -> None:
+        self.client = client
+        self.conventions = conventions
+        self.n_groups = groups.n
+        self._rows = [slice(a, min(a + CHUNK_ROWS, panel.n_events))
+                      for a in range(0, panel.n_events, CHUNK_ROWS)]
+        self._make = lambda redo: (
+            _Chunk(panel.take(np.arange(self._rows[k].start, self._rows[k].stop)),
+                   fit.take(self._rows[k]), groups.take(self._rows[k]))
+            for k in redo
+        )
+        self._chunks: list[Future[_Chunk]] = []
+        self._scatter()
+
+    def _scatter(self) -> list[Future[_Chunk]]:
+        self._chunks = _scatter_lost(self.client, self._chunks, self._make, len(self._rows))
+        return self._chunks
+
+    def tables(self, columns: Columns, day0: FloatArray | None = None) -> StudyTables:
+        """Every statistic of every group in ``columns``; ``day0`` (one per event), if given,
+        is added to each event's day-0 abnormal value first."""
+
+        def work() -> StudyTables:
+            partitions = [
+                self.client.submit(_chunk_first, chunk, self.conventions, columns,
+                                   None if day0 is None else day0[rows], pure=False)
+                for chunk, rows in zip(self._scatter(), self._rows, strict=True)
+            ]
+            return _two_passes(self.client, partitions, self.n_groups, columns,
+                               self.conventions)[0]
+
+        return _retrying(work, True)
 
 
 def _markets(frame: pd.DataFrame, spec: StudySpec) -> set[str]:

@@ -10,6 +10,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +20,13 @@ from numpy.testing import assert_allclose
 
 import eventstudy
 from eventstudy.engine import cluster as cluster_module
+from eventstudy.engine import prepare
+from eventstudy.engine.cluster import ClusterArrays
 from eventstudy.results.study import StudyResult
+from eventstudy.spec import StudySpec
 from eventstudy.statistics.conventions import Conventions
+from eventstudy.statistics.groups import Groups
+from eventstudy.statistics.tables import CHUNK_ROWS, Columns, event_arrays, study_tables
 
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
@@ -201,3 +207,27 @@ def test_a_worker_killed_mid_study_is_survived(
     for name in ("aar", "caars"):
         pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), check_exact=True)
     pd.testing.assert_frame_equal(got.events, want.events)
+
+
+@pytest.mark.slow
+def test_scattered_arrays_give_the_numbers_in_memory_exactly(client: distributed.Client) -> None:
+    """A simulation's passes: samples as groups, a shock added on day 0, chunks as in memory."""
+    table, events = synthetic(420, 30, seed=11)
+    batch = prepare(events, StudySpec(market="MKT", window=(-5, 5), data=table))
+    n = batch.panel.n_events
+    assert n > CHUNK_ROWS  # several chunks
+    rng = np.random.default_rng(2)
+    samples = rng.integers(0, n, (300, 50))  # an event may be in several samples
+    order = np.argsort(samples.ravel(), kind="stable")
+    groups = Groups(samples.ravel()[order], np.repeat(np.arange(300), 50)[order], 300)
+    columns = Columns(np.arange(-5, 6), True, ((0, 0), (-1, 1)))
+    shock = rng.normal(0.01, 0.001, n)
+    scattered = ClusterArrays(client, batch.panel, batch.fit, Conventions(), groups)
+    ar = batch.fit.ar.copy()
+    ar[:, batch.panel.cols(0, 0).start] += shock
+    for day0, fit in [(None, batch.fit), (shock, replace(batch.fit, ar=ar))]:
+        want = study_tables(event_arrays(batch.panel, fit, Conventions(), groups), columns)
+        got = scattered.tables(columns, day0)
+        np.testing.assert_array_equal(got.groups, want.groups)
+        for name, values in want.stats.items():
+            np.testing.assert_array_equal(got.stats[name], values, err_msg=name)
