@@ -21,7 +21,7 @@ PACKAGE = Path(eventstudy.__file__).resolve().parent
 
 #: Layers from the bottom up: a module may import from its own layer's package and below.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "_typing", "_json", "_blocks", "_version", "format"),
+    ("errors", "_typing", "_measures", "_json", "_blocks", "_version", "format"),
     ("markets",),
     ("securities",),
     ("calendar",),

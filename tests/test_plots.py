@@ -287,3 +287,12 @@ def test_a_plot_as_a_cells_last_line_is_shown_once(monkeypatch: pytest.MonkeyPat
         sum("image/png" in output.get("data", {}) for output in c.outputs) for c in notebook.cells
     ]
     assert images == [0, 1, 1, 0]
+
+
+def test_the_source_line_names_what_the_model_is_fitted_to() -> None:
+    shares = eventstudy.run(
+        "000800.SZ", "2021-09-13", data="bundled", measure="raw_volume", window=(-5, 5)
+    )
+    line = plots.source_line(shares)
+    assert "Market model (OLS) of shares traded on 399001.SZ, fitted on 240" in line
+    assert plots.short_label("abnormal volume") == "AV"

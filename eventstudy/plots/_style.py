@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from eventstudy import format as fmt
+from eventstudy._measures import MEASURES, MeasureNames
 from eventstudy._typing import ColorConvention, check_option
 from eventstudy.errors import EventStudyError, InvalidInputError
 from eventstudy.models import MODELS
@@ -76,28 +77,6 @@ STYLE: dict[str, Any] = {
     "savefig.dpi": 150.0,
     "svg.hashsalt": "eventstudy",
     "svg.fonttype": "path",
-}
-
-#: Wording of each measure: (quantity, axis label of the series, axis label of its abnormal
-#: values, scale from the stored values to the axis unit).
-MEASURES: dict[str, tuple[str, str, str, float]] = {
-    "returns": ("abnormal return", "return (%)", "abnormal return (%)", 100.0),
-    "volume": (
-        "abnormal log volume",
-        "log volume, ln(1 + shares)",
-        "abnormal log volume (log points)",
-        1.0,
-    ),
-    "raw_volume": ("abnormal volume", "shares traded", "abnormal volume (shares)", 1.0),
-    "volatility": ("abnormal volatility", "variance ratio", "abnormal variance ratio", 1.0),
-}
-
-#: Short names of each quantity: (daily, cumulative).
-SHORT_NAMES = {
-    "abnormal return": ("AR", "CAR"),
-    "abnormal log volume": ("AV", "CAV"),
-    "abnormal volume": ("AV", "CAV"),
-    "abnormal volatility": ("AVR", "cumulative AVR"),
 }
 
 #: How the source line names where the prices came from (``provenance["source"]``).
@@ -242,8 +221,7 @@ def source_line(result: Any, *, model: bool = True) -> str:
     name = getattr(result, "model_name", None) if model else None
     if name in MODELS:
         entry = MODELS[name]
-        measure = "log volume" if result.measure == "volume" else "returns"
-        text = f"{entry.label} of {measure}"
+        text = f"{entry.label} of {measure_names(result).modelled}"
         if entry.needs_market:
             text += f" on {result.market}"
         text += (
@@ -254,8 +232,8 @@ def source_line(result: Any, *, model: bool = True) -> str:
     return ". ".join(parts) + ". Chart: eventstudy."
 
 
-def measure_words(result: Any) -> tuple[str, str, str, float]:
-    """(quantity, axis label of the series, axis label of its abnormal values, scale)."""
+def measure_names(result: Any) -> MeasureNames:
+    """How the measure of ``result`` is named and scaled on a chart (returns by default)."""
     return MEASURES.get(getattr(result, "measure", "returns"), MEASURES["returns"])
 
 
@@ -330,8 +308,14 @@ def percent_sign(scale: float) -> str:
 
 
 def short_label(quantity: str) -> str:
-    """The short name of a daily abnormal quantity ("AR" for abnormal returns)."""
-    return SHORT_NAMES[quantity][0]
+    """The short name of a daily abnormal quantity ("AR" for abnormal returns).
+
+    Examples
+    --------
+    >>> short_label("abnormal return"), short_label("abnormal log volume")
+    ('AR', 'AV')
+    """
+    return next(names.short for names in MEASURES.values() if names.quantity == quantity)
 
 
 def window_text(start: int, end: int) -> str:

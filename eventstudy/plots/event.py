@@ -12,15 +12,13 @@ from eventstudy.errors import InvalidInputError
 from eventstudy.models import MODELS
 from eventstudy.plots._style import (
     COLORS,
-    SHORT_NAMES,
     company,
     figure_axes,
     half_width,
     mark_closures,
-    measure_words,
+    measure_names,
     percent_sign,
     shade_day0,
-    short_label,
     source_line,
     style,
     titles,
@@ -88,8 +86,8 @@ def plot_event(
     'abnormal return (%)'
     """
     own = ax is None
-    quantity, _, abnormal_label, scale = measure_words(result)
-    short, cum = SHORT_NAMES[quantity]
+    names = measure_names(result)
+    quantity, short, cum, scale = names.quantity, names.short, names.cumulative, names.scale
     multiple = result.measure == "volume"
     car = result.car(*window)
     table = result.abnormal
@@ -208,7 +206,7 @@ def plot_event(
             ax.yaxis.set_major_formatter(_times_formatter())
             ax.yaxis.set_minor_formatter(_times_formatter(minor=True))
         else:
-            ax.set_ylabel(abnormal_label)
+            ax.set_ylabel(names.abnormal_axis)
         ax.set_xticks(days)
         ax.set_xticklabels([fmt.signed_day(int(d)) for d in days])
         ax.set_xlim(days[0] - 0.7, days[-1] + 0.7)
@@ -283,7 +281,8 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
             f"model={result.model_name!r}. Run with model='market'."
         )
     own = ax is None
-    quantity, unit, _, scale = measure_words(result)
+    names = measure_names(result)
+    unit, scale = names.axis, names.scale
     x, y = result.estimation_xy
     xs, y = x[:, 0] * scale, y * scale
     p = result.params
@@ -336,7 +335,7 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
                 label=f"day 0 ({result.event_date:%d %b %Y})",
             )
             ax.annotate(
-                f"{short_label(quantity)} = {_value(row['ar'], scale)}",
+                f"{names.short} = {_value(row['ar'], scale)}",
                 (x0, (e0 + y0) / 2),
                 xytext=(8, 0),
                 textcoords="offset points",
@@ -387,13 +386,14 @@ def plot_sq(result: Any, start: int = 0, end: int = 0, ax: Axes | None = None) -
     'number of estimation periods'
     """
     own = ax is None
-    quantity, _, _, scale = measure_words(result)
+    names = measure_names(result)
+    scale = names.scale
     test = result.car(start, end)
     sq = test.sq
     sums = result.estimation_residuals.rolling(test.k).sum().dropna().to_numpy() * scale
     car = test.car * scale
     pct = f" ({percent_sign(scale)})" if percent_sign(scale) else ""
-    name = short_label(quantity) if test.k == 1 else SHORT_NAMES[quantity][1]
+    name = names.short if test.k == 1 else names.cumulative
     periods = "days" if test.k == 1 else f"{test.k}-day sums"
     more = sq.n_ge if car >= 0 else sq.n_le
     p_text = fmt.p_is(sq.p_two_sided, floor=2.0 / sq.n_sums)

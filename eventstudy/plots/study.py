@@ -12,11 +12,10 @@ from eventstudy import format as fmt
 from eventstudy.errors import InvalidInputError
 from eventstudy.plots._style import (
     COLORS,
-    SHORT_NAMES,
     company,
     company_of,
     figure_axes,
-    measure_words,
+    measure_names,
     percent_sign,
     shade_day0,
     source_line,
@@ -76,7 +75,8 @@ def plot_cars(
     own = ax is None
     labels = list(results)
     first = results[labels[0]]
-    quantity, _, _, scale = measure_words(first)
+    names = measure_names(first)
+    scale = names.scale
     palette = [
         COLORS["blue"],
         COLORS["vermillion"],
@@ -88,7 +88,7 @@ def plot_cars(
     markers = ["o", "s", "D", "^", "v", "P"]
     n_w = len(windows)
     offsets = (np.arange(n_w) - (n_w - 1) / 2.0) * (0.6 / max(n_w, 1))
-    cum = SHORT_NAMES[quantity][1]
+    cum = names.cumulative
     with style():
         fig, ax = figure_axes(ax, figsize=(9.0, 2.2 + 0.55 * len(labels) * max(n_w, 2) / 2))
         ax.axvline(0.0, color="black", lw=0.8)
@@ -167,7 +167,8 @@ def plot_caar(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figur
     'abnormal return (%)'
     """
     own = ax is None
-    _, _, axis_label, scale = measure_words(result)
+    names = measure_names(result)
+    axis_label, scale = names.abnormal_axis, names.scale
     cum = result.cumulative(level)
     days = cum.index.to_numpy()
     with style():
@@ -240,7 +241,8 @@ def plot_peers(
     if not lo <= day <= hi:
         raise InvalidInputError(f"day={day} must lie inside the event window {result.window}.")
     own = ax is None
-    quantity, _, _, scale = measure_words(result)
+    names = measure_names(result)
+    quantity, scale = names.quantity, names.scale
     unit = percent_sign(scale)
     rows = result.ar[result.ar["rel_day"] == day].sort_values("ar")
     values = rows["ar"].to_numpy() * scale

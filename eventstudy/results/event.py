@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from eventstudy import format as fmt
+from eventstudy._measures import MEASURES
 from eventstudy._typing import window_label, windows_inside
 from eventstudy.calendar import DateLike
 from eventstudy.engine import Batch, LoadedPrices, prepare, warn_missing_days
@@ -45,21 +46,6 @@ STANDARD_WINDOWS: tuple[tuple[int, int], ...] = (
     (-5, 5),
     (-10, 10),
 )
-
-#: Names of the stock's and the market's measure columns in ``abnormal``, by measure.
-MEASURE_COLUMNS: dict[str, tuple[str, str]] = {
-    "returns": ("ret", "market_ret"),
-    "volatility": ("ret", "market_ret"),
-    "volume": ("log_volume", "market_log_volume"),
-    "raw_volume": ("volume", "market_volume"),
-}
-
-_MEASURE_TITLES = {
-    "returns": "abnormal returns",
-    "volatility": "abnormal volatility",
-    "volume": "abnormal log volume",
-    "raw_volume": "abnormal volume (shares)",
-}
 
 
 def _format_columns(table: pd.DataFrame, percent: list[str]) -> None:
@@ -359,12 +345,12 @@ class EventStudyResult(SummaryMixin):
         cols = panel.event_cols
         rank, rank_p = corrado_single(f, panel)
         ar = f.ar[0, cols]
-        own, market = MEASURE_COLUMNS[self.measure]
+        names = MEASURES[self.spec.measure]
         measured = panel.y if panel.base is None else panel.base  # the returns of a ratio
         columns: dict[str, Any] = {
             "date": pd.DatetimeIndex(panel.dates[0, cols]),
-            own: measured[0, cols],
-            market: panel.x[0, cols],
+            names.own: measured[0, cols],
+            names.market: panel.x[0, cols],
             "expected": panel.y[0, cols] - f.ar[0, cols],
             "ar": ar,
             "sar": self._daily.sar[0, cols],
@@ -510,7 +496,8 @@ class EventStudyResult(SummaryMixin):
         fit_table = pd.concat(
             [self.params, pd.Series(self._fit_statistics(), dtype=object)]
         ).to_frame("estimate")
-        own, market = MEASURE_COLUMNS[self.measure]
+        names = MEASURES[self.spec.measure]
+        own, market = names.own, names.market
         # A day's t is the prediction-error t, AR / (σ √C), the exact-variance t of the
         # one-day CAR: one test per day in every output.
         columns = ["ar", "sar", "sar_pvalue", "car"]
@@ -538,7 +525,7 @@ class EventStudyResult(SummaryMixin):
             ]
             tables += [
                 (
-                    f"{_MEASURE_TITLES[self.measure].capitalize()} (t: AR / (σ √C), the "
+                    f"{names.title.capitalize()} (t: AR / (σ √C), the "
                     "prediction-error t)",
                     daily,
                 ),
@@ -555,7 +542,7 @@ class EventStudyResult(SummaryMixin):
         )
         return Summary(
             title=(
-                f"Event study ({_MEASURE_TITLES[self.measure]}): {self.ticker} around "
+                f"Event study ({names.title}): {self.ticker} around "
                 f"{self.event_date:%Y-%m-%d}"
             ),
             tables=tables,
