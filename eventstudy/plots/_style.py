@@ -304,7 +304,19 @@ def date_ticks(ax: Axes, dates: pd.DatetimeIndex, every: int = 2) -> None:
 
 
 def percent_sign(scale: float) -> str:
+    """``"%"`` for values drawn in percent (``scale`` 100), else nothing."""
     return "%" if scale == 100.0 else ""
+
+
+def value_text(value: float, scale: float) -> str:
+    """An abnormal value on a chart: a signed percent for returns, three decimals else.
+
+    Examples
+    --------
+    >>> value_text(0.0452643, 100.0), value_text(1.5215932, 1.0)
+    ('+4.53%', '1.522')
+    """
+    return fmt.percent(value) if scale == 100.0 else fmt.number(value, 3)
 
 
 def short_label(quantity: str) -> str:

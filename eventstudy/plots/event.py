@@ -22,6 +22,7 @@ from eventstudy.plots._style import (
     source_line,
     style,
     titles,
+    value_text,
     window_text,
 )
 
@@ -102,9 +103,7 @@ def plot_event(
         return np.exp(values) if multiple else np.asarray(values) * scale
 
     def text(value: float) -> str:
-        if multiple:
-            return fmt.multiple(float(np.exp(value)))
-        return fmt.percent(value) if scale == 100.0 else fmt.number(value, 3)
+        return fmt.multiple(float(np.exp(value))) if multiple else value_text(value, scale)
 
     def interval(mid: float, half: float) -> str:
         if multiple:
@@ -335,7 +334,7 @@ def plot_fit(result: Any, ax: Axes | None = None) -> Figure:
                 label=f"day 0 ({result.event_date:%d %b %Y})",
             )
             ax.annotate(
-                f"{names.short} = {_value(row['ar'], scale)}",
+                f"{names.short} = {value_text(row['ar'], scale)}",
                 (x0, (e0 + y0) / 2),
                 xytext=(8, 0),
                 textcoords="offset points",
@@ -411,7 +410,7 @@ def plot_sq(result: Any, start: int = 0, end: int = 0, ax: Axes | None = None) -
             car,
             color=COLORS["vermillion"],
             lw=2.0,
-            label=f"{name} {window_text(start, end)} = {_value(test.car, scale)}",
+            label=f"{name} {window_text(start, end)} = {value_text(test.car, scale)}",
         )
         side = "≥" if car >= 0 else "≤"
         ax.text(
@@ -432,14 +431,9 @@ def plot_sq(result: Any, start: int = 0, end: int = 0, ax: Axes | None = None) -
             f"{'rose' if car >= 0 else 'fell'} as far as {window_text(start, end)}"
         )
         detail = (
-            f"{name} {window_text(start, end)}: {_value(test.car, scale)}. SQ test (Gelbach, "
+            f"{name} {window_text(start, end)}: {value_text(test.car, scale)}. SQ test (Gelbach, "
             f"Helland & Klick 2013): the {name} among the model's own estimation residuals, no "
             f"normal distribution assumed; two-sided {p_text}."
         )
         titles(fig, ax, own, headline, detail, source_line(result))
     return fig
-
-
-def _value(value: float, scale: float) -> str:
-    """An abnormal value on a chart: a signed percent for returns, three decimals else."""
-    return fmt.percent(value) if scale == 100.0 else fmt.number(value, 3)

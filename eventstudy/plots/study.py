@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from eventstudy import format as fmt
 from eventstudy.errors import InvalidInputError
 from eventstudy.plots._style import (
     COLORS,
@@ -21,6 +20,7 @@ from eventstudy.plots._style import (
     source_line,
     style,
     titles,
+    value_text,
     window_text,
 )
 
@@ -115,7 +115,7 @@ def plot_cars(
             )
             for x, y in zip(cars, ys, strict=True):
                 ax.annotate(
-                    _value(x / scale, scale),
+                    value_text(x / scale, scale),
                     (x, y),
                     xytext=(0, 5),
                     textcoords="offset points",
@@ -190,7 +190,7 @@ def plot_caar(result: Any, ax: Axes | None = None, level: float = 0.95) -> Figur
         last = float(cum["caar"].iloc[-1])
         headline = (
             f"{result.n_events} events: cumulative average abnormal return "
-            f"{_value(last, scale)} over {window_text(int(days[0]), int(days[-1]))}"
+            f"{value_text(last, scale)} over {window_text(int(days[0]), int(days[-1]))}"
         )
         detail = (
             "Bars: average abnormal return of each day (AAR). Line: its running sum (CAAR) with "
@@ -260,11 +260,11 @@ def plot_peers(
             color=COLORS["blue"],
             ls="--",
             lw=1.5,
-            label=f"average (AAR) = {_value(aar, scale)}",
+            label=f"average (AAR) = {value_text(aar, scale)}",
         )
         for y, v in enumerate(values):
             ax.annotate(
-                _value(v / scale, scale),
+                value_text(v / scale, scale),
                 (v, y),
                 xytext=(4 if v >= 0 else -4, 0),
                 textcoords="offset points",
@@ -280,21 +280,16 @@ def plot_peers(
         ax.set_xlabel(f"{quantity} on {when}" + (f" ({unit})" if unit else ""))
         on = f" ({date:%d %b %Y})" if date is not None else ""
         headline = f"{result.n_events} stocks: {quantity} on {when}{on}"
-        detail = f"Average of the {result.n_events} stocks: {_value(aar, scale)}."
+        detail = f"Average of the {result.n_events} stocks: {value_text(aar, scale)}."
         if highlight is not None and highlight in tickers:
             mine = float(values[tickers.index(highlight)]) / scale
             others = np.delete(values, tickers.index(highlight)) / scale
-            headline = f"{company_of(highlight)}: {_value(mine, scale)} on {when}{on}"
+            headline = f"{company_of(highlight)}: {value_text(mine, scale)} on {when}{on}"
             if len(others):
                 detail = (
-                    f"The other {len(others)} stocks: {_value(float(others.min()), scale)} to "
-                    f"{_value(float(others.max()), scale)}; average of all "
-                    f"{result.n_events}: {_value(aar, scale)}."
+                    f"The other {len(others)} stocks: {value_text(float(others.min()), scale)} to "
+                    f"{value_text(float(others.max()), scale)}; average of all "
+                    f"{result.n_events}: {value_text(aar, scale)}."
                 )
         titles(fig, ax, own, headline, detail, source_line(result))
     return fig
-
-
-def _value(value: float, scale: float) -> str:
-    """An abnormal value on a chart: a signed percent for returns, three decimals else."""
-    return fmt.percent(value) if scale == 100.0 else fmt.number(value, 3)
