@@ -395,7 +395,7 @@ def plot_sq(result: Any, start: int = 0, end: int = 0, ax: Axes | None = None) -
     name = names.short if test.k == 1 else names.cumulative
     periods = "days" if test.k == 1 else f"{test.k}-day sums"
     more = sq.n_ge if car >= 0 else sq.n_le
-    p_text = fmt.p_is(sq.p_two_sided, floor=2.0 / sq.n_sums)
+    p_text = fmt.p_is(sq.p_two_sided, floor=test.sq_floor)
     with style():
         fig, ax = figure_axes(ax, figsize=(9.0, 4.6))
         ax.hist(

@@ -73,7 +73,7 @@ def _times(log_value: float) -> str:
 
 def _sq(car: CarResult) -> str:
     """``"p = 0.042"`` or ``"p < 0.009"``: the SQ test's two-sided p-value."""
-    return fmt.p_is(car.sq_pvalue, floor=2.0 / car.sq.n_sums)
+    return fmt.p_is(car.sq_pvalue, floor=car.sq_floor)
 
 
 def _count_as_large(car: CarResult) -> str:
@@ -328,7 +328,7 @@ def _cars_table(result: EventStudyResult) -> pd.DataFrame:
             "p": [fmt.pvalue(c.pvalue) for c in rows],
             "t (K σ², simple)": [fmt.tstat(c.t_simple) for c in rows],
             "SQ: as large": [_count_as_large(c) for c in rows],
-            "SQ p": [fmt.pvalue(c.sq_pvalue, floor=2.0 / c.sq.n_sums) for c in rows],
+            "SQ p": [fmt.pvalue(c.sq_pvalue, floor=c.sq_floor) for c in rows],
         },
         index=pd.Index([fmt.window(c.start, c.end) for c in rows], name="window"),
     )
@@ -374,7 +374,7 @@ def _volume_table(volume: EventStudyResult) -> pd.DataFrame:
             "abnormal log volume (sum)": [fmt.number(c.car, 3) for c in rows],
             "t": [fmt.tstat(c.t) for c in rows],
             "p": [fmt.pvalue(c.pvalue) for c in rows],
-            "SQ p": [fmt.pvalue(c.sq_pvalue, floor=2.0 / c.sq.n_sums) for c in rows],
+            "SQ p": [fmt.pvalue(c.sq_pvalue, floor=c.sq_floor) for c in rows],
         },
         index=pd.Index([fmt.window(c.start, c.end) for c in rows], name="window"),
     )

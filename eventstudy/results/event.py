@@ -80,6 +80,9 @@ class CarResult:
     sq_percentile, sq_pvalue : float
         Where the CAR falls among the model's own K-day estimation residual sums, and the SQ
         test's two-sided p-value (Gelbach, Helland & Klick 2013).
+    sq_floor : float
+        The smallest positive SQ p-value, ``2 / n`` with n the residual sums: a p-value of 0
+        is below it, and is written ``"< 0.009"`` for 240 sums (``format.pvalue(p, floor=)``).
     df_resid : int
         The model's residual degrees of freedom, those of the t distribution of ``t``.
     """
@@ -96,6 +99,7 @@ class CarResult:
         self.sq = sq
         self.sq_percentile = sq.percentile
         self.sq_pvalue = sq.p_two_sided
+        self.sq_floor = 2.0 / sq.n_sums if sq.n_sums else np.nan
 
     def conf_int(self, level: float = 0.95) -> pd.Series:
         """Confidence interval of the CAR: ``CAR ± t_{1−α/2, df} · se`` (exact variance).
@@ -519,9 +523,10 @@ class EventStudyResult(SummaryMixin):
             cars = self.cars[["car", "t", "pvalue", "t_simple", "sq_percentile", "sq_pvalue"]]
             cars = cars.copy()
             _format_columns(cars, ["car"] if self.measure == "returns" else [])
-            cars["sq_pvalue"] = [  # an SQ p of 0 is below 2/n, the test's resolution
-                fmt.pvalue(p, floor=2.0 / (self.nobs - k + 1))
-                for p, k in zip(self.cars["sq_pvalue"], self.cars["k"], strict=True)
+            cars["sq_pvalue"] = [  # an SQ p of 0 is below the test's resolution
+                fmt.pvalue(c.sq_pvalue, floor=c.sq_floor)
+                for c in (self.car(int(a), int(b)) for a, b in zip(self.cars["start"],
+                                                                   self.cars["end"], strict=True))
             ]
             tables += [
                 (

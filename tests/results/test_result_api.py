@@ -85,6 +85,17 @@ def test_car_conf_int(result: eventstudy.EventStudyResult) -> None:
     assert car.conf_int().name == "[-1,+1]"
 
 
+def test_the_sq_test_says_how_small_its_p_value_can_be(
+    result: eventstudy.EventStudyResult,
+) -> None:
+    # 240 estimation days give 240 one-day and 238 three-day residual sums; no day's volume
+    # was as large as that of 2021-09-13, so its SQ p-value is 0, written below 2/240.
+    volume = result.volume()
+    assert (volume.car(0, 0).sq_floor, volume.car(-1, 1).sq_floor) == (2 / 240, 2 / 238)
+    day0 = volume.summary().tables[-1][1].loc["[0,0]"]
+    assert day0["sq_pvalue"] == "< 0.009"
+
+
 def test_counts_are_integers() -> None:
     res = eventstudy.study(
         [(FAW, "2021-03-31"), ("600104.SS", "2021-03-31")], market="000300.SS", window=(-5, 5),
