@@ -317,8 +317,7 @@ def _daily_table(result: EventStudyResult) -> pd.DataFrame:
 
 
 def _cars_table(result: EventStudyResult) -> pd.DataFrame:
-    cars = result.cars
-    rows = [result.car(int(a), int(b)) for a, b in zip(cars["start"], cars["end"], strict=True)]
+    rows = [result.car(*w) for w in result.car_windows]
     frame = pd.DataFrame(
         {
             "days": [c.k for c in rows],
@@ -365,8 +364,7 @@ def _robustness_table(collection: Collection) -> pd.DataFrame:
 
 
 def _volume_table(volume: EventStudyResult) -> pd.DataFrame:
-    cars = volume.cars
-    rows = [volume.car(int(a), int(b)) for a, b in zip(cars["start"], cars["end"], strict=True)]
+    rows = [volume.car(*w) for w in volume.car_windows]
     return pd.DataFrame(
         {
             "days": [fmt.count(c.k) for c in rows],

@@ -453,17 +453,29 @@ class EventStudyResult(SummaryMixin):
         """The result holds Beaver's U: volatility on a regression model's residuals."""
         return self.measure == "volatility" and self.spec.normal_model.regresses
 
+    @property
+    def car_windows(self) -> list[tuple[int, int]]:
+        """The standard windows [0,0], [0,+1], [−1,+1], [0,+5], [−5,+5], [−10,+10] that fit in
+        the event window (none for Beaver's U, which has no cumulative form): the rows of
+        :attr:`cars`.
+
+        Examples
+        --------
+        >>> import eventstudy
+        >>> res = eventstudy.run("000800.SZ", "2021-09-13", window=(-5, 5), data="bundled")
+        >>> [f"{res.car(*w).car:+.4f}" for w in res.car_windows]
+        ['+0.0453', '+0.0092', '-0.0126', '-0.0172', '-0.0282']
+        """
+        return [] if self._beaver else windows_inside(STANDARD_WINDOWS, self.window)
+
     @cached_property
     def cars(self) -> pd.DataFrame:
-        """The standard windows [0,0], [0,+1], [−1,+1], [0,+5], [−5,+5], [−10,+10] that fit
-        (empty for Beaver's U, which has no cumulative form)."""
-        if self._beaver:
+        """:meth:`car` of each of the :attr:`car_windows`, one row per window (empty for
+        Beaver's U)."""
+        if not self.car_windows:
             return pd.DataFrame()
-        rows = [self.car(a, b).to_dict() for a, b in windows_inside(STANDARD_WINDOWS, self.window)]
-        frame = pd.DataFrame(rows)
-        frame.index = pd.Index(
-            [window_label(int(r["start"]), int(r["end"])) for r in rows], name="window"
-        )
+        frame = pd.DataFrame([self.car(a, b).to_dict() for a, b in self.car_windows])
+        frame.index = pd.Index([window_label(a, b) for a, b in self.car_windows], name="window")
         return frame
 
     def summary(self) -> Summary:
@@ -524,9 +536,8 @@ class EventStudyResult(SummaryMixin):
             cars = cars.copy()
             _format_columns(cars, ["car"] if self.measure == "returns" else [])
             cars["sq_pvalue"] = [  # an SQ p of 0 is below the test's resolution
-                fmt.pvalue(c.sq_pvalue, floor=c.sq_floor)
-                for c in (self.car(int(a), int(b)) for a, b in zip(self.cars["start"],
-                                                                   self.cars["end"], strict=True))
+                fmt.pvalue(self.car(*w).sq_pvalue, floor=self.car(*w).sq_floor)
+                for w in self.car_windows
             ]
             tables += [
                 (
@@ -577,14 +588,8 @@ class EventStudyResult(SummaryMixin):
             "estimation_start": f"{self.estimation_start:%Y-%m-%d}",
             "estimation_end": f"{self.estimation_end:%Y-%m-%d}",
             "abnormal": abnormal.reset_index().to_dict(orient="records"),
-            "cars": []
-            if self._beaver
-            else [
-                {**c.to_dict(), "sq": asdict(c.sq)}
-                for c in (
-                    self.car(int(a), int(b))
-                    for a, b in zip(self.cars["start"], self.cars["end"], strict=True)
-                )
+            "cars": [
+                {**self.car(*w).to_dict(), "sq": asdict(self.car(*w).sq)} for w in self.car_windows
             ],
             "provenance": self.provenance,
         }
