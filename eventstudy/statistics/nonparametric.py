@@ -370,19 +370,27 @@ def block_grank_sums(
             )
     g0 = np.where(has0, gsar0, np.inf).T[:, :, None]
     step = max(1, GRANK_BLOCK_SIZE // max(n_windows * resid.shape[1], 1))
+    # Counts of twice "above" over a block's days or members fit in 16 bits when both are few.
+    count_type = np.int16 if 2 * max(step, resid.shape[1]) < 2**15 else np.int64
     for start in range(0, len(ev), step):
         part = slice(start, start + step)
         e = ev[part]
         with np.errstate(invalid="ignore", divide="ignore"):
             g = np.where(est_valid[e], resid[e] / sigma[e, None], np.nan)[None, :, :]
         day0 = g0[:, part]
-        # above[k, i, s] = 1 where SAR_is > SCAR*_ik, ½ on a tie (windows × members × days)
-        above = (g > day0).astype(float)
-        tie = g == day0
-        if bool(tie.any()):
-            above += 0.5 * tie
-        above_count[part] = above.sum(axis=2).T
+        # twice[k, i, s] = 2 where SAR_is > SCAR*_ik, 1 on a tie (windows × members × days):
+        # counted in small integers, exactly
+        twice = (g > day0).view(np.uint8) + (g >= day0).view(np.uint8)
+        above_count[part] = 0.5 * twice.sum(axis=2, dtype=count_type).T
         sub = members.of_members(part)
+        lengths = length[e]
+        if keys is None and sub.simple and (lengths == lengths[0]).all():
+            # One group, and one weight 1/(L + 2) for every member with day 0 (a member
+            # without it is above nowhere): the sums are counts.
+            counts = twice.sum(axis=1, dtype=count_type).T
+            above_sums += (counts * (0.5 / (lengths[0] + 2.0)))[None]
+            continue
+        above = 0.5 * twice
         if keys is None and sub.simple:
             # Σ over the members of w_ik above[k, i, s]: one product per window.
             above_sums += np.matmul(weight[part].T[:, None, :], above).transpose(1, 2, 0)
