@@ -571,10 +571,13 @@ def _why_unfitted(
 ) -> None:
     """Record why each event's model could not be fitted, or fits it exactly (σ = 0)."""
     still = np.zeros(len(unfitted), dtype=bool)
-    if spec.normal_model.regresses_on_market:
-        x = np.where(panel.est_mask, panel.x, np.nan)
+    rows = np.flatnonzero(unfitted)  # only these are looked at again
+    if spec.normal_model.regresses_on_market and rows.size:
+        x = np.where(panel.est_mask[rows], panel.x[rows], np.nan)
         with np.errstate(invalid="ignore"):
-            still = np.nanmax(x, axis=1, initial=-np.inf) == np.nanmin(x, axis=1, initial=np.inf)
+            still[rows] = (
+                np.nanmax(x, axis=1, initial=-np.inf) == np.nanmin(x, axis=1, initial=np.inf)
+            )
     for k in np.flatnonzero(unfitted & still):
         problems.add(ok[[k]], InsufficientDataError(
             f"the market index {markets[ok[k]]} does not move over the estimation window "
