@@ -132,13 +132,20 @@ class _Part:
 
     ``events`` are the rows (a DataFrame, or a list of tuples) in the user's order;
     ``positions`` their rows in the whole study; ``groups`` their group numbers (−1: none);
-    ``tickers`` the stocks and markets whose prices the partition reads.
+    ``stocks`` and ``markets`` the tickers whose prices the partition reads (the stocks a run
+    of tickers in text order, the markets the others).
     """
 
     events: pd.DataFrame | list[Any]
     positions: np.ndarray
     groups: np.ndarray
-    tickers: list[str]
+    stocks: list[str]
+    markets: list[str]
+
+    @property
+    def tickers(self) -> list[str]:
+        """The stocks and markets."""
+        return [*self.stocks, *self.markets]
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,8 @@ def _prepared(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if prices is None and isinstance(spec.data, str | os.PathLike) and is_parquet(spec.data):
-            prices = read_parquet(spec.data, part.tickers)
+            prices = pd.concat([read_parquet(spec.data, part.stocks),
+                                read_parquet(spec.data, part.markets)], ignore_index=True)
         batch = prepare(part.events, spec if prices is None else spec.replace(data=prices))
     return batch, [(str(w.message), w.category) for w in caught]
 
@@ -334,8 +342,9 @@ class ClusterStudy:
             positions = np.flatnonzero(part_of == k)
             chosen = (rows.iloc[positions] if isinstance(rows, pd.DataFrame)
                       else [rows[i] for i in positions])
-            self._parts.append(_Part(chosen, positions, numbers[positions],
-                                     sorted({*tickers[positions], *markets})))
+            stocks = sorted(set(tickers[positions]))
+            self._parts.append(_Part(chosen, positions, numbers[positions], stocks,
+                                     sorted(markets - set(stocks))))
         self._table = spec.data if isinstance(spec.data, pd.DataFrame) else None
         # The workers get the options without the user's table, which they get in parts.
         self._sent_spec = spec if self._table is None else spec.replace(data="bundled")

@@ -12,10 +12,13 @@ as ``ticker=.../``) needs pyarrow (``pip install "eventstudy-news[dask]"``);
 
 from __future__ import annotations
 
+import functools
+import operator
 import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +35,7 @@ from eventstudy.sources._frame import (
 )
 
 _TEXT = {"ticker": "str", "date": "str"}
+_ONE_BY_ONE = 16  # tickers asked of a Parquet dataset one by one
 _DTYPES = {**_TEXT, **dict.fromkeys(NUMERIC_COLUMNS, "float64")}
 
 
@@ -65,8 +69,10 @@ def read_parquet(
 ) -> pd.DataFrame:
     """The rows of a Parquet dataset, of ``tickers`` only when given (spelt as in the data).
 
-    A dataset partitioned by ticker (folders ``ticker=...``) or sorted by ticker is read
-    only where those tickers are (partition pruning and row-group statistics).
+    A dataset partitioned by ticker (folders ``ticker=...``), or sorted by ticker with the
+    ticker a plain string column, is read only where those tickers are: a few tickers are
+    asked for one by one, more as the range from the first to the last (in text order) and
+    then each, so that partitions and row groups outside are skipped (by their statistics).
 
     Raises
     ------
@@ -88,8 +94,7 @@ def read_parquet(
                 f"{path}: the Parquet dataset has no 'ticker' column (columns: "
                 f"{', '.join(dataset.schema.names)}); it needs ticker, date and close."
             )
-        where = None if tickers is None else ds.field("ticker").isin(tickers)
-        frame: pd.DataFrame = dataset.to_table(filter=where).to_pandas()
+        frame: pd.DataFrame = dataset.to_table(filter=_where(tickers)).to_pandas()
     except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
         raise DataFormatError(f"{path}: not a readable Parquet price table ({exc}).") from exc
     frame["ticker"] = frame["ticker"].astype(str)  # a partition key may come back categorical
@@ -105,6 +110,18 @@ def own_provenance(source: str | os.PathLike[str] | pd.DataFrame) -> dict[str, o
     kind = "parquet" if is_parquet(source) else "csv"
     # The path as the user gave it: the same text on every machine.
     return {"source": kind, "detail": str(source), "fetched_at": None}
+
+
+def _where(tickers: list[str] | None) -> Any:
+    """A filter of the rows of ``tickers`` that Parquet statistics can prune on."""
+    import pyarrow.dataset as ds
+
+    if tickers is None:
+        return None
+    field = ds.field("ticker")
+    if len(tickers) <= _ONE_BY_ONE:
+        return functools.reduce(operator.or_, (field == t for t in tickers), ds.scalar(False))
+    return (field >= min(tickers)) & (field <= max(tickers)) & field.isin(tickers)
 
 
 def load_own(
