@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal, get_args
+import inspect
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, TypeVar, get_args
 
 from eventstudy.errors import InvalidInputError
 
@@ -14,6 +15,8 @@ GapRule = Literal["compound", "drop"]
 ColorConvention = Literal["us", "cn"]
 
 Window = tuple[int, int]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def check_option(value: str, allowed: object, name: str) -> str:
@@ -69,3 +72,26 @@ def window_label(start: int, end: int) -> str:
 def signed_day(day: int) -> str:
     """A relative day with its sign: ``"+1"``, ``"0"``, ``"-1"``."""
     return f"+{day}" if day > 0 else str(day)
+
+
+def show_keywords(func: F, keywords: Iterable[tuple[str, Any, Any]]) -> F:
+    """Show ``keywords`` (name, annotation, default) as keyword parameters of ``func``.
+
+    ``func`` takes them as ``**options``; its signature (what ``help()``, ``inspect`` and
+    notebooks show) lists each with its default instead.
+
+    Examples
+    --------
+    >>> def f(x, **options):
+    ...     pass
+    >>> inspect.signature(show_keywords(f, [("level", float, 0.95)]))
+    <Signature (x, *, level: float = 0.95)>
+    """
+    signature = inspect.signature(func)
+    own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    shown = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, kind, default in keywords
+    ]
+    func.__signature__ = signature.replace(parameters=[*own, *shown])  # type: ignore[attr-defined]
+    return func

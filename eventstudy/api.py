@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pandas as pd
 
 from eventstudy.calendar import DateLike, locate_event
-from eventstudy.claims import ClaimVerdict, SeedReport, gather_evidence, judge, load_seed
-from eventstudy.claims.figures import Claim, Direction, as_claim
+from eventstudy.claims import ClaimVerdict, SeedReport, load_seed
+from eventstudy.claims.figures import Claim
+from eventstudy.claims.verdict import ClaimOptions, check_day, takes_claim_options
 from eventstudy.engine import prepare, warn_missing_days
 from eventstudy.errors import EventStudyError, InvalidInputError
 from eventstudy.results.event import EventStudyResult, study_event
@@ -157,21 +158,14 @@ def study(
     return StudyResult(batch)
 
 
+@takes_claim_options
 def check_claim(
     ticker: str,
     date: DateLike,
     claim: Claim | None = None,
     *,
-    pct: object = None,
-    price: object = None,
-    direction: Direction | None = None,
-    currency: str | None = None,
-    usd_price: object = None,
-    fx_rate: object = None,
-    data: Any = "auto",
     market: str | None = None,
-    st: bool | None = None,
-    days_listed: int | None = None,
+    **options: Unpack[ClaimOptions],
 ) -> ClaimVerdict:
     """Judge a claim about ``ticker``'s move on ``date`` against the prices.
 
@@ -190,23 +184,17 @@ def check_claim(
         :func:`run` (a Saturday news date is judged on Monday).
     claim : Claim, optional
         A claim from :func:`eventstudy.claims.extract` or a seed record; or else give its
-        figures:
-    pct, price, direction, currency, usd_price : optional
-        As in :func:`eventstudy.claims.read_claim`: ``pct="10%"``, ``price="12.78"``.
-    fx_rate : str, Decimal or float, optional
-        Units of the stock's currency per US dollar (CNY per USD), to judge a US-dollar
-        figure. By default the rate is looked up (:func:`eventstudy.sources.fx.usd_rate`);
-        when none is found the figure is reported as not checkable, never guessed.
-    data : str, path or DataFrame, default "auto"
-        Where prices come from, as in :func:`run`.
+        figures among the options.
     market : str, optional
         The market index for the abnormal return (default by exchange suffix).
-    st : bool, optional
-        The stock was under risk warning (ST / *ST) that day (±5% on the main board); by
-        default the security master says (:func:`eventstudy.limits.limit_rule`).
-    days_listed : int, optional
-        The day's number among the stock's trading days since its listing, for the
-        first-days rules; by default from the security master's listing day.
+    **options
+        The claimed figures ``pct, price, direction, currency, usd_price`` (as in
+        :func:`eventstudy.claims.read_claim`: ``pct="10%"``, ``price="12.78"``);
+        ``fx_rate``, the stock's currency per US dollar to judge a US-dollar figure (looked
+        up by default, never guessed); ``data``, where prices come from ("auto"); ``st`` and
+        ``days_listed``, the risk warning and the day's number since listing for the limit
+        rules (by default from the security master). Each is described in
+        :class:`eventstudy.claims.ClaimOptions`.
 
     Returns
     -------
@@ -215,8 +203,9 @@ def check_claim(
     Raises
     ------
     InvalidInputError
-        No figure given, a non-positive price or rate, a fall of 100% or more, a direction
-        contradicting the sign of ``pct``, or a currency that is not the stock's.
+        No figure given, an unknown option, a non-positive price or rate, a fall of 100% or
+        more, a direction contradicting the sign of ``pct``, or a currency that is not the
+        stock's.
     DataUnavailableError
         No prices for the stock.
     InsufficientDataError
@@ -231,27 +220,17 @@ def check_claim(
     12.78 CNY matches the intraday high (12.78, +9.98%), which was the 10% limit-up price;
     it does not match the close (12.11, +4.22%).
     """
-    chosen = as_claim(
-        claim, pct=pct, price=price, direction=direction, currency=currency, usd_price=usd_price
-    )
-    rest: dict[str, Any] = {"fx_rate": fx_rate, "data": data, "st": st, "days_listed": days_listed}
+    data = options.get("data", "auto")
     try:
         result = run(ticker, date, market=market, data=data, window=(0, 0))
     except EventStudyError as exc:  # no study; a bad date or source fails again below
         frame = load_prices(ticker, data=data)
         event = locate_event(date, pd.DatetimeIndex(frame.index), ticker)
-        evidence = gather_evidence(
-            chosen,
-            ticker,
-            frame,
-            event.day0,
-            requested_date=event.requested,
-            day0_reason=event.reason,
-            abnormal_note=str(exc),
-            **rest,
+        return check_day(
+            claim, options, ticker, frame, event.day0, requested_date=event.requested,
+            day0_reason=event.reason, abnormal_note=str(exc),
         )
-        return judge(chosen, evidence)
-    return result.check_claim(chosen, **rest)
+    return result.check_claim(claim, **options)
 
 
 def check_seed(

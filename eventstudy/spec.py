@@ -13,17 +13,24 @@ The options are the fields of :class:`StudySpec`, written here once: the keyword
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import cache
-from typing import Any, Literal, TypeVar, get_origin, get_type_hints
+from typing import Any, Literal, get_origin, get_type_hints
 
 import numpy as np
 import pandas as pd
 
-from eventstudy._typing import GapRule, Measure, ReturnsKind, SourceName, Window, check_option
+from eventstudy._typing import (
+    F,
+    GapRule,
+    Measure,
+    ReturnsKind,
+    SourceName,
+    Window,
+    check_option,
+    show_keywords,
+)
 from eventstudy.calendar import parse_dates
 from eventstudy.errors import InvalidInputError
 from eventstudy.models import MODELS, ModelName, NormalModel, normal_model
@@ -304,22 +311,11 @@ def option_default(name: str) -> Any:
     return f.default
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
 def takes_options(func: F) -> F:
     """Show the options of :class:`StudySpec` as keyword parameters of ``func``.
 
     ``func`` takes them as ``**options``; its signature (what ``help()``, ``inspect`` and
-    notebooks show) lists each option with its default instead.
+    notebooks show) lists each option with its default instead (:func:`show_keywords`).
     """
-    signature = inspect.signature(func)
-    own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
-    options = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option_default(name),
-                          annotation=kind)
-        for name, kind in option_types().items()
-    ]
-    func.__signature__ = signature.replace(parameters=[*own, *options])  # type: ignore[attr-defined]
-    return func
-
+    options = option_types()
+    return show_keywords(func, ((name, options[name], option_default(name)) for name in options))

@@ -21,12 +21,13 @@ from eventstudy.claims.evidence import DayPrices, Evidence, gather_evidence
 from eventstudy.claims.extract import extract
 from eventstudy.claims.figures import Claim, read_claim
 from eventstudy.claims.seeds import SeedRecord, SeedReport, load_seed
-from eventstudy.claims.verdict import ClaimVerdict, judge
+from eventstudy.claims.verdict import ClaimOptions, ClaimVerdict, judge
 from eventstudy.limits import limit_flags, limit_prices, limit_rule
 from eventstudy.markets import LimitRule
 
 __all__ = [
     "Claim",
+    "ClaimOptions",
     "ClaimVerdict",
     "DayPrices",
     "Evidence",

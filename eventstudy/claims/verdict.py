@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypedDict, get_type_hints
 
 import numpy as np
 import pandas as pd
 
+from eventstudy._typing import F, show_keywords
 from eventstudy.claims.comparison import FigureCheck, figure_checks, side_of
-from eventstudy.claims.evidence import DayPrices, Evidence
-from eventstudy.claims.figures import Claim, stock_figures
+from eventstudy.claims.evidence import DayPrices, Evidence, gather_evidence
+from eventstudy.claims.figures import Claim, Direction, as_claim, stock_figures
 from eventstudy.claims.wording import header, sentence, to_html, to_text
+from eventstudy.errors import InvalidInputError
 from eventstudy.markets import LimitRule
 from eventstudy.sources.fx import FxRate
 
@@ -193,3 +196,102 @@ def judge(claim: Claim, evidence: Evidence) -> ClaimVerdict:
 
 def _float(value: Decimal | None) -> float:
     return np.nan if value is None else float(value)
+
+
+class ClaimOptions(TypedDict, total=False):
+    """The options of a claim check (:func:`eventstudy.check_claim`,
+    :meth:`eventstudy.EventStudyResult.check_claim`), besides the claim itself.
+
+    Attributes
+    ----------
+    pct, price, direction, currency, usd_price : optional
+        The claimed figures, when no :class:`Claim` is given, as in
+        :func:`eventstudy.claims.read_claim`: ``pct="10%"``, ``price="12.78"``.
+    fx_rate : str, Decimal or float, optional
+        Units of the stock's currency per US dollar (CNY per USD for an A share), to judge a
+        US-dollar figure. By default the rate is looked up
+        (:func:`eventstudy.sources.fx.usd_rate`); when none is found the figure is reported
+        as not checkable, never guessed.
+    data : str, path or DataFrame, default "auto"
+        Where prices, and that rate, come from, as in :func:`eventstudy.run`.
+    st : bool, optional
+        The stock was under risk warning (ST / *ST) that day (±5% on the main board); by
+        default the security master says (:func:`eventstudy.limits.limit_rule`).
+    days_listed : int, optional
+        The day's number among the stock's trading days since its listing, for the
+        first-days rules; by default from the security master's listing day.
+    """
+
+    pct: object
+    price: object
+    direction: Direction | None
+    currency: str | None
+    usd_price: object
+    fx_rate: object
+    data: Any
+    st: bool | None
+    days_listed: int | None
+
+
+#: The options that are the claim's figures (:func:`eventstudy.claims.read_claim`).
+_FIGURES = ("pct", "price", "direction", "currency", "usd_price")
+
+
+def takes_claim_options(func: F) -> F:
+    """Show the :class:`ClaimOptions` as keyword parameters of ``func`` (which takes them as
+    ``**options``): ``data`` defaults to "auto", the others to None."""
+    return show_keywords(
+        func,
+        (
+            (name, kind, "auto" if name == "data" else None)
+            for name, kind in get_type_hints(ClaimOptions).items()
+        ),
+    )
+
+
+def check_day(
+    claim: Claim | None,
+    options: ClaimOptions,
+    ticker: str,
+    prices: pd.DataFrame,
+    event_date: pd.Timestamp,
+    *,
+    requested_date: pd.Timestamp | None = None,
+    day0_reason: str = "",
+    abnormal_return: float | None = None,
+    abnormal_note: str = "the event study could not be run",
+) -> ClaimVerdict:
+    """Judge ``claim`` (or the figures among ``options``) against ``ticker``'s day 0.
+
+    What both claim checks do once they know day 0 and its abnormal return: read the claim,
+    gather the day's evidence (:func:`eventstudy.claims.gather_evidence`, which the other
+    parameters go to) and :func:`judge` it.
+
+    Raises
+    ------
+    InvalidInputError
+        An option that is not one of :class:`ClaimOptions` (the message lists them), or as
+        :func:`eventstudy.claims.read_claim` and :func:`judge`.
+    """
+    unknown = sorted(set(options) - set(ClaimOptions.__annotations__))
+    if unknown:
+        raise InvalidInputError(
+            f"check_claim has no option {', '.join(unknown)}; its options are claim, "
+            f"{', '.join(ClaimOptions.__annotations__)}."
+        )
+    chosen = as_claim(claim, **{name: options.get(name) for name in _FIGURES})
+    evidence = gather_evidence(
+        chosen,
+        ticker,
+        prices,
+        event_date,
+        requested_date=requested_date,
+        day0_reason=day0_reason,
+        abnormal_return=abnormal_return,
+        abnormal_note=abnormal_note,
+        fx_rate=options.get("fx_rate"),
+        data=options.get("data", "auto"),
+        st=options.get("st"),
+        days_listed=options.get("days_listed"),
+    )
+    return judge(chosen, evidence)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ from eventstudy import format as fmt
 from eventstudy._measures import MEASURES
 from eventstudy._typing import window_label, windows_inside
 from eventstudy.calendar import DateLike
+from eventstudy.claims.verdict import takes_claim_options
 from eventstudy.engine import Batch, LoadedPrices, prepare, warn_missing_days
 from eventstudy.errors import InvalidInputError
 from eventstudy.models import MODELS
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from eventstudy.claims import Claim, ClaimVerdict
-    from eventstudy.claims.figures import Direction
+    from eventstudy.claims.verdict import ClaimOptions
 
 #: Windows reported by ``EventStudyResult.cars`` when they fit in the event window.
 STANDARD_WINDOWS: tuple[tuple[int, int], ...] = (
@@ -594,19 +595,9 @@ class EventStudyResult(SummaryMixin):
             "provenance": self.provenance,
         }
 
+    @takes_claim_options
     def check_claim(
-        self,
-        claim: Claim | None = None,
-        *,
-        pct: object = None,
-        price: object = None,
-        direction: Direction | None = None,
-        currency: str | None = None,
-        usd_price: object = None,
-        fx_rate: object = None,
-        data: Any = "auto",
-        st: bool | None = None,
-        days_listed: int | None = None,
+        self, claim: Claim | None = None, **options: Unpack[ClaimOptions]
     ) -> ClaimVerdict:
         """Judge a news claim about this event day's move against the prices.
 
@@ -617,25 +608,24 @@ class EventStudyResult(SummaryMixin):
         Parameters
         ----------
         claim : Claim, optional
-            A claim from :func:`eventstudy.claims.extract` or a seed record; or else give
-            its figures:
-        pct, price, direction, currency, usd_price : optional
-            As in :func:`eventstudy.claims.read_claim` (``pct=10``, ``price="12.78"``).
-        fx_rate : str, Decimal or float, optional
-            Units of the stock's currency per US dollar, to judge a US-dollar figure; by
-            default looked up in ``data`` (:func:`eventstudy.sources.fx.usd_rate`).
-        data : str, path or DataFrame, default "auto"
-            Where to look up that rate.
-        st : bool, optional
-            The stock was under risk warning (ST / *ST) that day; by default the security
-            master says.
-        days_listed : int, optional
-            The day's number among the stock's trading days since its listing; by default
-            from the security master.
+            A claim from :func:`eventstudy.claims.extract` or a seed record; or else give its
+            figures among the options.
+        **options
+            The claimed figures ``pct, price, direction, currency, usd_price`` (as in
+            :func:`eventstudy.claims.read_claim`: ``pct=10``, ``price="12.78"``) and
+            ``fx_rate, data, st, days_listed``, each described in
+            :class:`eventstudy.claims.ClaimOptions` (``data`` is where the exchange rate is
+            looked up).
 
         Returns
         -------
         ClaimVerdict
+
+        Raises
+        ------
+        InvalidInputError
+            No figure given, an unknown option, or figures that cannot be read (see
+            :func:`eventstudy.check_claim`).
 
         Examples
         --------
@@ -644,14 +634,8 @@ class EventStudyResult(SummaryMixin):
         >>> res.check_claim(pct=10, price="12.78").matched("pct")
         ['intraday high', 'limit-up price']
         """
-        from eventstudy.claims.evidence import gather_evidence
-        from eventstudy.claims.figures import as_claim
-        from eventstudy.claims.verdict import judge
+        from eventstudy.claims.verdict import check_day
 
-        chosen = as_claim(
-            claim, pct=pct, price=price, direction=direction, currency=currency,
-            usd_price=usd_price,
-        )
         ar, note = np.nan, "day 0 is not in the event window"
         if self.measure != "returns":
             note = f"this result studies {self.measure}, not returns"
@@ -661,13 +645,11 @@ class EventStudyResult(SummaryMixin):
             note = f"{self.model_name} model, market {self.market}; {fmt.test(day0.t, day0.pvalue)}"
             if not np.isfinite(ar):
                 note = "no abnormal return on day 0: the stock's or the market's data are missing"
-        evidence = gather_evidence(
-            chosen, self.ticker, self.prices, self.event_date,
+        return check_day(
+            claim, options, self.ticker, self.prices, self.event_date,
             requested_date=self.requested_date, day0_reason=self.day0_reason,
-            abnormal_return=ar, abnormal_note=note, fx_rate=fx_rate, data=data, st=st,
-            days_listed=days_listed,
+            abnormal_return=ar, abnormal_note=note,
         )
-        return judge(chosen, evidence)
 
     def plot(self, ax: Axes | None = None) -> Figure:
         """Plot the abnormal returns and the running CAR; returns the matplotlib Figure."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
+import inspect
 from decimal import Decimal
 
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 
 import eventstudy
 from eventstudy import ClaimVerdict, check_claim
+from eventstudy.claims import ClaimOptions
 from eventstudy.claims.comparison import round_like
 from eventstudy.errors import InsufficientDataError, InvalidInputError
 from eventstudy.sources import load_prices
@@ -376,3 +379,18 @@ def test_the_day0_test_of_a_claim_is_that_of_the_summary() -> None:
     assert verdict.header[-1].endswith("(market model, market 000001.SS; t = 1.49, p = 0.136)")
     day0 = result.summary().tables[2][1].loc[0]
     assert (day0["t"], day0["pvalue"]) == ("1.49", "0.136")
+
+
+def test_an_unknown_option_is_refused_with_the_options() -> None:
+    result = eventstudy.run(FAW, "2021-09-13", data="bundled")
+    for check in (result.check_claim, functools.partial(check_claim, FAW, "2021-09-13")):
+        with pytest.raises(InvalidInputError, match="no option prcie; its options are claim, pct"):
+            check(prcie="12.78", data="bundled")
+
+
+def test_both_checks_show_the_same_options() -> None:
+    shown = inspect.signature(check_claim).parameters
+    on_result = inspect.signature(eventstudy.EventStudyResult.check_claim).parameters
+    options = list(ClaimOptions.__annotations__)
+    assert [p for p in shown if p in options] == [p for p in on_result if p in options] == options
+    assert shown["data"].default == "auto" and shown["fx_rate"].default is None
