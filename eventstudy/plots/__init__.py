@@ -7,7 +7,7 @@ returns the Figure, so it can be restyled or saved.
 ====================  ==========================================================
 function              chart
 ====================  ==========================================================
-:func:`plot_event`    daily abnormal returns (bars) and the running CAR with its band
+:func:`plot_event`    day 0's abnormal return with its interval, the days around it, a CAR
 :func:`plot_fit`      the estimation-window regression, event-window days marked
 :func:`plot_sq`       the CAR among the estimation-period sums (the SQ test)
 :func:`plot_prices`   daily candlesticks around the event, limit-up/down prices marked

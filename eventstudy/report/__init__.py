@@ -16,14 +16,14 @@ Files written (``*`` = ``.png`` and ``.svg``):
 file                        content
 ==========================  =========================================================
 ``prices.*``                candlesticks around the event, limit prices, claimed price
-``abnormal_returns.*``      daily abnormal returns and the CAR with its band
+``abnormal_returns.*``      day 0's abnormal return with its interval, and a window's CAR
 ``estimation_fit.*``        the market-model regression (market model only)
 ``sq_test.*``               day 0's abnormal return among the estimation days
 ``robustness.*``            CARs across markets and models
 ``volume.*``                shares traded with the normal volume (if volume is known)
-``abnormal_volume.*``       abnormal log volume and its cumulative sum with its band
+``abnormal_volume.*``       day 0's volume as a multiple of normal, and the window's average
 ``report.md``               the summary with its tables, in Markdown
-``report.html``             the same, in HTML (charts as SVG files beside it)
+``report.html``             the same, in HTML, with the charts in it (one file to send)
 ``report.json``             every number of every result
 ==========================  =========================================================
 """
@@ -75,8 +75,9 @@ def write_report(
     out : str or pathlib.Path
         The folder to write into; created if missing. Existing report files are replaced.
     compare_market : str, optional
-        A second index for the robustness table; for mainland China stocks it defaults to
-        the CSI 300 (``000300.SS``) when the main index is another one.
+        A second index for the robustness table; by default the exchange's comparison index
+        in the market registry (the CSI 300, ``000300.SS``, for Shanghai and Shenzhen
+        stocks), when the main index is another one.
     claim_pct, claim_price : optional
         A claimed percent move and price, judged by
         :meth:`~eventstudy.EventStudyResult.check_claim`.

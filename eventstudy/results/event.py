@@ -652,7 +652,8 @@ class EventStudyResult(SummaryMixin):
         )
 
     def plot(self, ax: Axes | None = None) -> Figure:
-        """Plot the abnormal returns and the running CAR; returns the matplotlib Figure."""
+        """Day 0's abnormal return with its interval, the days around it and the CAR over
+        [−1, +1] (:func:`eventstudy.plots.plot_event`); returns the matplotlib Figure."""
         from eventstudy.plots import plot_event
 
         return plot_event(self, ax=ax)
