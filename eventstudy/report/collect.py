@@ -149,7 +149,7 @@ def collect(
         for name, (res, span) in studies.items()
         if windows_inside([span], res.window)
     }
-    intervals = {name: _interval(found[name], studies[name][0], level) for name in found}
+    intervals = {name: _interval(car, level) for name, car in found.items()}
     numbers = {
         "eventstudy_version": __version__,
         "inputs": {
@@ -189,7 +189,7 @@ def collect(
     )
 
 
-def _interval(car: CarResult, result: EventStudyResult, level: float) -> tuple[float, float]:
+def _interval(car: CarResult, level: float) -> tuple[float, float]:
     """``CAR ± t_{1−α/2, df} · se``: the confidence interval of a CAR (exact variance)."""
     lower, upper = car.conf_int(level)
     return float(lower), float(upper)
