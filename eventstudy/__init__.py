@@ -1,8 +1,12 @@
 """eventstudy: how a stock reacted to news, and whether the news got the numbers right.
 
 >>> import eventstudy
->>> result = eventstudy.run("000800.SZ", "2021-09-13")   # doctest: +SKIP
->>> print(result.summary())                             # doctest: +SKIP
+>>> result = eventstudy.run("000800.SZ", "2021-09-13", data="bundled")
+>>> result.car(0, 0)
+CarResult([0,0], car=0.0452643, t=2.166, pvalue=0.03134, sq_pvalue=0.04167)
+>>> print(result.summary())  # doctest: +ELLIPSIS
+Event study (abnormal returns): 000800.SZ around 2021-09-13
+...
 """
 
 from __future__ import annotations

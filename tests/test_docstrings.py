@@ -10,7 +10,10 @@ import pytest
 
 import eventstudy
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(eventstudy.__path__, "eventstudy."))
+MODULES = [
+    "eventstudy",
+    *sorted(m.name for m in pkgutil.walk_packages(eventstudy.__path__, "eventstudy.")),
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

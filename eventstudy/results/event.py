@@ -148,7 +148,7 @@ class CarResult:
 
     def __repr__(self) -> str:
         return (
-            f"CarResult([{self.start:+d}, {self.end:+d}], car={self.car:.6g}, t={self.t:.4g}, "
+            f"CarResult({window_label(self.start, self.end)}, car={self.car:.6g}, t={self.t:.4g}, "
             f"pvalue={self.pvalue:.4g}, sq_pvalue={self.sq_pvalue:.4g})"
         )
 
