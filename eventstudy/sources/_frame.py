@@ -337,8 +337,9 @@ def _dates(
 
 
 def _days(moments: np.ndarray, origin: str) -> np.ndarray:
-    """The calendar day of datetime64 ``moments`` (any unit) as datetime64[ns], in an array of
-    its own (results look the dates up later: never a view of the caller's column)."""
+    """The calendar day of datetime64 ``moments`` (any unit) as datetime64[ns]: a read-only
+    view of the caller's column when it already holds days in nanoseconds (as the numeric
+    columns are), a new array otherwise."""
     missing = np.isnat(moments)
     if missing.any():
         rows = np.flatnonzero(missing)
@@ -348,7 +349,8 @@ def _days(moments: np.ndarray, origin: str) -> np.ndarray:
     per_day = np.timedelta64(1, "D").astype(f"timedelta64[{unit}]").astype(np.int64)
     if unit != "D" and (moments.view(np.int64) % per_day).any():  # a time keeps its date
         moments = moments.astype("datetime64[D]")
-    days: np.ndarray = moments.astype(f"datetime64[{DATE_UNIT}]")  # a copy
+    days: np.ndarray = moments.astype(f"datetime64[{DATE_UNIT}]", copy=False).view()
+    days.flags.writeable = False
     return days
 
 
