@@ -83,6 +83,23 @@ def market_of(ticker: str) -> Market:
     return market
 
 
+def yahoo_ticker(ticker: str) -> str:
+    """``ticker`` as Yahoo Finance and the bundled data spell it.
+
+    Vendors such as Wind and Tushare write Shanghai tickers ``.SH``; Yahoo writes ``.SS``.
+    A ticker of an exchange Yahoo spells the same way is returned as it is.
+
+    Examples
+    --------
+    >>> yahoo_ticker("600104.SH"), yahoo_ticker("000300.SH"), yahoo_ticker("000800.SZ")
+    ('600104.SS', '000300.SS', '000800.SZ')
+    """
+    market = find_market(ticker)
+    if market is None or market.yahoo_suffix is None:
+        return ticker
+    return ticker[: -len(market.suffix)] + market.yahoo_suffix
+
+
 def default_market(ticker: str) -> str:
     """Return the default market index for ``ticker``, chosen by its exchange suffix.
 
@@ -264,4 +281,5 @@ __all__ = [
     "round_to_tick",
     "security_code",
     "ticker_suffix",
+    "yahoo_ticker",
 ]

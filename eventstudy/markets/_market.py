@@ -389,6 +389,10 @@ class Market:
         :attr:`limit_note` says, it is not modelled).
     limit_note : str
         What applies when ``limits`` is ``None``.
+    yahoo_suffix : str or None
+        The suffix Yahoo Finance (and the bundled data) spell the exchange's tickers with,
+        where it differs from ``suffix`` (``.SH`` tickers are ``.SS`` at Yahoo); ``None``:
+        the same.
     """
 
     suffix: str
@@ -403,6 +407,7 @@ class Market:
     ticks: tuple[TickTable, ...]
     limits: LimitRules | None
     limit_note: str = ""
+    yahoo_suffix: str | None = None
 
     def tick(self, price: Decimal, day: pd.Timestamp) -> Decimal:
         """The price step at ``price`` on ``day``.

@@ -291,7 +291,9 @@ SHANGHAI = Market(
     ),
 )
 
-SHANGHAI_SH = replace(SHANGHAI, suffix=".SH", index="000001.SH", comparison="000300.SH")
+SHANGHAI_SH = replace(
+    SHANGHAI, suffix=".SH", index="000001.SH", comparison="000300.SH", yahoo_suffix=".SS"
+)
 
 SHENZHEN = replace(
     SHANGHAI,

@@ -22,6 +22,7 @@ from eventstudy.errors import (
     InvalidInputError,
     warn,
 )
+from eventstudy.markets import yahoo_ticker
 from eventstudy.sources._frame import (
     PRICE_COLUMNS,
     check_ticker,
@@ -122,13 +123,27 @@ def load_prices(
     first, last = check_window(start, end, name)
     if is_own_data(data):
         return load_own(data, name, first, last)
+    spelt = yahoo_ticker(name)
     if data == "bundled":
-        return load_bundled(name, first, last)
-    if data == "cache":
-        return _from_cache(name, first, last)
-    if data == "yahoo":
-        return _download(name, first, last, session)
-    return _auto(name, first, last, session)
+        frame = load_bundled(spelt, first, last)
+    elif data == "cache":
+        frame = _from_cache(spelt, first, last)
+    elif data == "yahoo":
+        frame = _download(spelt, first, last, session)
+    else:
+        frame = _auto(spelt, first, last, session)
+    return frame if spelt == name else _spelt_as(frame, name)
+
+
+def _spelt_as(frame: pd.DataFrame, ticker: str) -> pd.DataFrame:
+    """A source's frame under ``ticker`` as the user wrote it (``600104.SH`` for the
+    bundled data's and Yahoo's ``600104.SS``); the provenance keeps the source's spelling."""
+    provenance = frame.attrs["provenance"]
+    frame["ticker"] = ticker
+    frame.attrs["provenance"] = {
+        **provenance, "ticker": ticker, "source_ticker": provenance["ticker"]
+    }
+    return frame
 
 
 def is_own_data(data: object) -> bool:

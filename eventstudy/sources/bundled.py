@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from eventstudy.errors import DataUnavailableError
+from eventstudy.markets import yahoo_ticker
 from eventstudy.sources._frame import (
     NUMERIC_COLUMNS,
     CheckedTable,
@@ -139,7 +140,7 @@ def is_bundled(ticker: str) -> bool:
     >>> is_bundled("000800.SZ"), is_bundled("AAPL")
     (True, False)
     """
-    return _holding(ticker) is not None
+    return _holding(yahoo_ticker(ticker)) is not None
 
 
 def bundled_tickers() -> tuple[str, ...]:

@@ -11,7 +11,14 @@ import pytest
 import eventstudy
 from eventstudy.claims.limits import limit_prices
 from eventstudy.errors import InvalidInputError
-from eventstudy.markets import Facts, board_of, daily_limit, daily_limits, market_of
+from eventstudy.markets import (
+    Facts,
+    board_of,
+    daily_limit,
+    daily_limits,
+    market_of,
+    yahoo_ticker,
+)
 from eventstudy.markets.ashare import RULES
 from eventstudy.sources import load_prices
 
@@ -196,3 +203,19 @@ def test_bj_is_beijing_end_to_end() -> None:
     assert listing.rule_note == "Beijing Stock Exchange: no price limit on the listing day"
     early = eventstudy.check_claim("830799.BJ", "2021-09-13", pct=10, data=rows)
     assert early.rule is None and "began trading on 2021-11-15" in early.rule_note
+
+
+def test_sh_tickers_are_read_from_the_bundled_data_as_yahoo_spells_them() -> None:
+    """A ``.SH`` ticker with the default data: the bundled (Yahoo-spelled ``.SS``) series,
+    under the user's spelling, with the source's spelling in the provenance."""
+    assert yahoo_ticker("600104.SH") == "600104.SS"
+    assert yahoo_ticker("600104.SS") == "600104.SS"
+    frame = load_prices("600104.SH", "2021-09-13", "2021-09-13")
+    original = load_prices("600104.SS", "2021-09-13", "2021-09-13")
+    assert (frame["ticker"] == "600104.SH").all()
+    pd.testing.assert_frame_equal(frame.drop(columns="ticker"), original.drop(columns="ticker"))
+    assert frame.attrs["provenance"]["source_ticker"] == "600104.SS"
+    sh = eventstudy.run("600104.SH", "2021-09-13")
+    ss = eventstudy.run("600104.SS", "2021-09-13")
+    assert (sh.ticker, sh.market) == ("600104.SH", "000001.SH")
+    np.testing.assert_array_equal(sh.abnormal["ar"], ss.abnormal["ar"])
