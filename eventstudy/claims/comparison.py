@@ -125,22 +125,27 @@ class Side:
 
     @property
     def prices(self) -> DayPrices:
+        """The day's prices."""
         return self.evidence.prices
 
     @property
     def extreme_name(self) -> str:
+        """``"intraday high"`` for a rise, ``"intraday low"`` for a fall."""
         return "intraday high" if self.direction == "up" else "intraday low"
 
     @property
     def extreme(self) -> Decimal | None:
+        """The day's high for a rise, its low for a fall."""
         return self.prices.high if self.direction == "up" else self.prices.low
 
     @property
     def limit_name(self) -> str:
+        """``"limit-up price"`` for a rise, ``"limit-down price"`` for a fall."""
         return "limit-up price" if self.direction == "up" else "limit-down price"
 
     @property
     def limit(self) -> Decimal | None:
+        """The day's limit-up price for a rise, its limit-down price for a fall."""
         return self.evidence.limit_up if self.direction == "up" else self.evidence.limit_down
 
     @property

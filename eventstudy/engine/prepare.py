@@ -136,6 +136,7 @@ class Located:
 
     @classmethod
     def empty(cls, n: int) -> Located:
+        """``n`` events not located yet: no position, no day 0, no reason."""
         return cls(
             np.full(n, -1),
             np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),

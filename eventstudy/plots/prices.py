@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 
 def window_prices(result: Any) -> pd.DataFrame:
+    """The stock's price rows from the first to the last day of the event window."""
     dates = pd.DatetimeIndex(result.abnormal["date"])
     frame: pd.DataFrame = result.prices.loc[dates.min() : dates.max()]
     return frame
@@ -306,6 +307,7 @@ def plot_volume(result: Any, ax: Axes | None = None, level: float = 0.95) -> Fig
 
 
 def model_words(result: Any) -> str:
+    """The normal-volume model in words: ``"market model (OLS) of log volume on 399001.SZ"``."""
     model = MODELS[result.model_name]
     words = f"{model.label} of log volume"
     return f"{words} on {result.market}" if model.needs_market else words

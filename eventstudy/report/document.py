@@ -54,6 +54,7 @@ class Document:
     blocks: list[tuple[str, Any]] = field(default_factory=list)
 
     def add(self, kind: str, content: Any) -> None:
+        """Append a block: ``kind`` is "h2", "p", "ul", "table" or "img"."""
         self.blocks.append((kind, content))
 
 
