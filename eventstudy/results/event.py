@@ -162,8 +162,8 @@ class EventStudyResult(SummaryMixin):
     ----------
     ticker, market : str
         The stock and the market index.
-    model_name : str
-        The normal-return model.
+    model_name, measure : str
+        The normal-return model and what was studied (read from ``spec``).
     requested_date : pandas.Timestamp
         The date (or moment) given.
     event_date : pandas.Timestamp
@@ -195,8 +195,6 @@ class EventStudyResult(SummaryMixin):
         self.ticker: str = row["ticker"]
         self.market: str = row["market"]
         self.spec = batch.spec
-        self.model_name: str = batch.spec.model
-        self.measure: str = batch.spec.measure
         self.requested_date: pd.Timestamp = row["requested"]
         self.event_date: pd.Timestamp = row["day0"]
         self.day0_reason: str = row["reason"]
@@ -209,6 +207,16 @@ class EventStudyResult(SummaryMixin):
         self.df_resid = int(fit.df[0])
         days = batch.panel.dates[0, np.flatnonzero(batch.panel.est_mask[0])]
         self.estimation_start, self.estimation_end = pd.Timestamp(days[0]), pd.Timestamp(days[-1])
+
+    @property
+    def model_name(self) -> str:
+        """The normal-return model (``spec.model``)."""
+        return self.spec.model
+
+    @property
+    def measure(self) -> str:
+        """What was studied: ``"returns"``, ``"volume"``, ... (``spec.measure``)."""
+        return self.spec.measure
 
     @property
     def fit(self) -> Any:
