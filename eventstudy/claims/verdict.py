@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict, get_type_hints
 
@@ -127,6 +127,34 @@ class ClaimVerdict:
         frame = pd.DataFrame(rows, columns=_COLUMNS)
         frame["matches"] = frame["matches"].astype("boolean")
         return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """The verdict as plain Python values (for JSON): the day's prices and limits, the
+        abnormal return, the sentences and every comparison (``matches`` None where it
+        cannot be judged).
+
+        Examples
+        --------
+        >>> import eventstudy
+        >>> v = eventstudy.check_claim("000800.SZ", "2021-09-13", price="12.78", data="bundled")
+        >>> numbers = v.to_dict()
+        >>> numbers["limit_up"], numbers["checks"][1]["reference"], numbers["checks"][1]["matches"]
+        (12.78, 'intraday high', True)
+        """
+        frame = self.to_frame()
+        frame["matches"] = frame["matches"].astype(object).where(frame["matches"].notna(), None)
+        return {
+            "ticker": self.ticker,
+            "requested_date": f"{self.requested_date:%Y-%m-%d}",
+            "event_date": f"{self.event_date:%Y-%m-%d}",
+            "prices": {k: None if v is None else float(v) for k, v in asdict(self.prices).items()},
+            "limit_up": None if self.limit_up is None else float(self.limit_up),
+            "limit_down": None if self.limit_down is None else float(self.limit_down),
+            "rule": self.rule_note,
+            "abnormal_return": self.abnormal_return,
+            "sentences": list(self.sentences),
+            "checks": frame.to_dict(orient="records"),
+        }
 
     def to_text(self) -> str:
         """The verdict as plain text: the day, the sentences, then the table."""

@@ -9,7 +9,7 @@ and keeps the results; the charts, the Markdown, the HTML and the JSON are rende
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from eventstudy._typing import windows_inside
@@ -168,7 +168,7 @@ def collect(
         "event": result.to_dict(),
         "robustness": {label: res.to_dict() for label, res in specs.items()},
         "volume": volume.to_dict() if volume is not None else {"not_studied": volume_problem},
-        "claim": _verdict_dict(verdict) if verdict is not None else None,
+        "claim": verdict.to_dict() if verdict is not None else None,
     }
     return Collection(
         result=result,
@@ -194,19 +194,3 @@ def _interval(car: CarResult, level: float) -> tuple[float, float]:
     lower, upper = car.conf_int(level)
     return float(lower), float(upper)
 
-
-def _verdict_dict(verdict: Any) -> dict[str, Any]:
-    frame = verdict.to_frame()
-    frame["matches"] = frame["matches"].astype(object).where(frame["matches"].notna(), None)
-    return {
-        "ticker": verdict.ticker,
-        "requested_date": f"{verdict.requested_date:%Y-%m-%d}",
-        "event_date": f"{verdict.event_date:%Y-%m-%d}",
-        "prices": {k: None if v is None else float(v) for k, v in asdict(verdict.prices).items()},
-        "limit_up": None if verdict.limit_up is None else float(verdict.limit_up),
-        "limit_down": None if verdict.limit_down is None else float(verdict.limit_down),
-        "rule": verdict.rule_note,
-        "abnormal_return": verdict.abnormal_return,
-        "sentences": list(verdict.sentences),
-        "checks": frame.to_dict(orient="records"),
-    }
