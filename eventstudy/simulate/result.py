@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.special import betaincinv
 
 from eventstudy._typing import Window, window_label
 from eventstudy.results._display import Summary, SummaryMixin
@@ -45,6 +44,8 @@ def clopper_pearson(
     >>> np.round(low, 6).tolist(), np.round(high, 6).tolist()
     ([0.0, 0.086571], [0.308497, 0.491046])
     """
+    from scipy.special import betaincinv  # on first use: importing scipy takes a while
+
     x = np.asarray(rejections, dtype=float)
     n = np.asarray(trials, dtype=float)
     tail = (1.0 - level) / 2.0
