@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from eventstudy._typing import ColorConvention
+from eventstudy.calendar import DateLike
 from eventstudy.report.collect import Collection, Progress, collect
 from eventstudy.report.notebook import notebook_to_render, render_notebook
 from eventstudy.report.render import save_figure
@@ -52,7 +53,7 @@ __all__ = [
 
 def write_report(
     ticker: str,
-    date: Any,
+    date: DateLike,
     out: str | Path,
     *,
     compare_market: str | None = None,

@@ -18,6 +18,8 @@ from eventstudy.errors import EventStudyError
 from eventstudy.markets import find_market
 
 if TYPE_CHECKING:
+    from eventstudy.calendar import DateLike
+    from eventstudy.claims import ClaimVerdict
     from eventstudy.results.event import CarResult, EventStudyResult
     from eventstudy.spec import StudySpec
 
@@ -65,7 +67,7 @@ class Collection:
     cars: dict[str, dict[tuple[int, int], CarResult]]
     volume: EventStudyResult | None
     volume_problem: str
-    verdict: Any
+    verdict: ClaimVerdict | None
     claimed_price: float | None
     level: float
     day0: CarResult | None
@@ -88,7 +90,7 @@ def comparison_market(result: EventStudyResult, compare_market: str | None) -> s
 
 def collect(
     ticker: str,
-    date: Any,
+    date: DateLike,
     spec: StudySpec,
     *,
     compare_market: str | None = None,

@@ -24,6 +24,7 @@ from eventstudy.claims.wording import limit_state
 from eventstudy.plots import company_of, source_line
 
 if TYPE_CHECKING:
+    from eventstudy.claims import ClaimVerdict
     from eventstudy.report.collect import Collection
     from eventstudy.results.event import CarResult, EventStudyResult
 
@@ -280,7 +281,7 @@ def _day_table(result: EventStudyResult) -> pd.DataFrame:
     )
 
 
-def _claim_table(verdict: Any) -> pd.DataFrame:
+def _claim_table(verdict: ClaimVerdict) -> pd.DataFrame:
     claims = verdict.to_frame().drop(columns=["note"]).set_index("figure")
     return fmt.table(
         claims,
