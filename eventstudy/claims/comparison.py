@@ -192,7 +192,7 @@ class Side:
         if rule is None:
             return "cannot judge: no price-limit rule for this code"
         if self.nominal is None:
-            if rule.board == "none":  # the market's own words: none, or none modelled
+            if rule.board == "none":  # the market's own words (markets.no_limits)
                 return f"cannot judge: {rule.note.removeprefix(f'{self.evidence.ticker}: ')}"
             return f"cannot judge: no limit that day ({rule.note})"
         if self.prices.preclose is None:

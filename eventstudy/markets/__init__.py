@@ -24,7 +24,6 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
-import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
@@ -39,6 +38,7 @@ from eventstudy.markets._market import (
     Market,
     Rule,
     TickTable,
+    no_limits,
     round_half_up,
     security_code,
     ticker_suffix,
@@ -201,15 +201,12 @@ def daily_limits(
         return market.daily_limits(
             ticker, days, st=st, days_listed=days_listed, relisting=relisting
         )
-    none = LimitRule(
-        board="none",
-        up=None,
-        down=None,
-        tick=None,
-        note=f"{ticker}: no daily price limit is applied (no market is registered for its "
-        f"suffix {ticker_suffix(ticker)!r})",
+    return no_limits(
+        ticker,
+        days,
+        f"no daily price limit is applied (no market is registered for its suffix "
+        f"{ticker_suffix(ticker)!r})",
     )
-    return [none] * len(np.atleast_1d(np.asarray(days)))
 
 
 def daily_limit(

@@ -136,6 +136,13 @@ class LimitRule:
         return self.up is not None or self.down is not None
 
 
+def no_limits(ticker: str, days: Days, why: str) -> list[LimitRule]:
+    """No daily limit for ``ticker`` on any of ``days``: board ``"none"``, the note
+    ``"<ticker>: <why>"``."""
+    rule = LimitRule(board="none", up=None, down=None, tick=None, note=f"{ticker}: {why}")
+    return [rule] * len(np.atleast_1d(np.asarray(days)))
+
+
 @dataclass(frozen=True)
 class Facts:
     """What daily price-limit rules read: one entry per stock-day, arrays of equal length.
@@ -450,8 +457,5 @@ class Market:
         """
         board = self.board_of(ticker)
         if self.limits is None or board is None:
-            none = LimitRule(
-                board="none", up=None, down=None, tick=None, note=f"{ticker}: {self.limit_note}"
-            )
-            return [none] * len(np.atleast_1d(np.asarray(days)))
+            return no_limits(ticker, days, self.limit_note)
         return self.limits.limit_rules(Facts.of(board, days, st, days_listed, relisting))
