@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from eventstudy.claims.limits import limit_flags, limit_prices, limit_rule
 from eventstudy.errors import InvalidInputError
+from eventstudy.limits import limit_flags, limit_prices, limit_rule
 from eventstudy.markets import round_half_up
 from eventstudy.sources import load_prices
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import eventstudy
-from eventstudy.claims.limits import limit_prices
 from eventstudy.errors import InvalidInputError
+from eventstudy.limits import limit_prices
 from eventstudy.markets import (
     Facts,
     board_of,
