@@ -2,7 +2,7 @@
 
 The summaries, the notebooks, the report's Markdown, HTML and JSON texts and the chart labels
 all format their numbers here, so the same statistic of the same result reads the same
-everywhere. A missing value (None or NaN) is written as an en dash, "–".
+everywhere. A missing value (None, NaN, pandas' NA) is written as an en dash, "–".
 
 =====================  =============================  ==========================
 function               writes                         example
@@ -64,7 +64,8 @@ MISSING = "–"
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN of any float type, pandas' NA or NaT."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
 def percent(value: float | None, digits: int = 2, *, sign: bool = True) -> str:
