@@ -54,7 +54,6 @@ from eventstudy.sources._frame import CheckedTable
 NO_RULE = "none"
 #: A name under risk warning: ST or \\*ST after the day markers and the share-reform S.
 _RISK = r"^(?:XD|XR|DR|N)?S?\*?ST"
-_FLAGS = ("closed_at_limit_up", "touched_limit_up", "closed_at_limit_down", "touched_limit_down")
 
 
 def limits(
