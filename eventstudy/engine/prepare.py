@@ -53,6 +53,8 @@ from eventstudy.sources._frame import PriceArrays, StockTable, check_ticker
 from eventstudy.spec import StudySpec
 
 _VOLUME = ("volume", "raw_volume")
+#: Nanoseconds in a day.
+_DAY_NS = 86_400_000_000_000
 _SHOWN = 5  # events named in a warning
 #: Largest residual standard deviation taken as none: a measure the model fits exactly.
 FLAT_SIGMA = 1e-12
@@ -424,9 +426,12 @@ def _first_error(errors: np.ndarray, more: np.ndarray) -> None:
 def _locate(layout: Layout, stocks: Pairs, dates: EventDates, problems: Problems) -> Located:
     """Day 0 of every event whose prices were had.
 
-    Plain dates on which the stock traded are found by one binary search of every event's
-    stock at once; the others go through :func:`eventstudy.calendar.locate_event`, which also
-    says why day 0 moved.
+    Plain dates are found by one binary search of every event's stock at once: a day the
+    stock traded is day 0, and a weekend day moves to the stock's next trading day, with the
+    reason :func:`eventstudy.calendar.locate_event` gives (which depends on the day alone),
+    asked once per day. The others (a holiday, a suspension, a time of day or a time zone)
+    go through :func:`~eventstudy.calendar.locate_event` one by one, which says why day 0
+    moved.
     """
     out = Located.empty(len(problems.ok))
     rows = np.flatnonzero(problems.ok)
@@ -437,8 +442,19 @@ def _locate(layout: Layout, stocks: Pairs, dates: EventDates, problems: Problems
     j = _search(trading, first, first + length, days) - first
     hit = dates.plain[rows] & (j < length)
     hit[hit] = trading[first[hit] + j[hit]] == days[hit]
-    out.pos[rows[hit]] = j[hit]
-    out.day0[rows[hit]] = days[hit]
+    weekday = (days.view(np.int64) // _DAY_NS + 3) % 7  # 1970-01-01 was a Thursday (3)
+    weekend = np.flatnonzero(dates.plain[rows] & (j < length) & ~hit & (weekday >= 5))
+    for day in np.unique(days[weekend]):  # one reason per weekend day
+        on_day = weekend[days[weekend] == day]
+        k = on_day[0]
+        out.reason[rows[on_day]] = locate_event(
+            dates.stamp(rows[k]), pd.DatetimeIndex(trading[first[k] : first[k] + length[k]]),
+            stocks.tickers[code[k]],
+        ).reason
+    placed = np.concatenate([np.flatnonzero(hit), weekend])
+    out.pos[rows[placed]] = j[placed]
+    out.day0[rows[placed]] = trading[first[placed] + j[placed]]
+    hit[weekend] = True
     for k in np.flatnonzero(~hit):  # dates off the stock's trading days, or with a time
         i = rows[k]
         own = trading[first[k] : first[k] + length[k]]
