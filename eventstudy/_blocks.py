@@ -3,15 +3,17 @@
 numpy releases the interpreter lock inside its loops (sorting, comparisons, reductions,
 BLAS), so blocks of events can run in threads at the same time. Results come back in block
 order and are combined in that order, so the numbers do not depend on the number of threads
-or on timing.
+or on timing. Inside a task of another scheduler (a Dask worker's), which decides itself how
+many tasks run at once, blocks run one after the other (:func:`serial`).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TypeVar
 
@@ -59,3 +61,21 @@ def map_blocks(work: Callable[[slice], T], n_rows: int, block_rows: int) -> list
             _state.busy = False
 
     return list(_pool().map(in_thread, blocks))
+
+
+@contextmanager
+def serial() -> Iterator[None]:
+    """Run blocks in the calling thread only, for the duration of the ``with`` block.
+
+    Examples
+    --------
+    >>> with serial():
+    ...     map_blocks(lambda rows: threading.current_thread().name, 5, 2)[0]
+    'MainThread'
+    """
+    before = getattr(_state, "busy", False)
+    _state.busy = True
+    try:
+        yield
+    finally:
+        _state.busy = before

@@ -34,17 +34,19 @@ Not run here (it starts processes)::
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from eventstudy._blocks import serial
 from eventstudy._typing import Window
 from eventstudy.engine.events import OK, normalise_events
 from eventstudy.engine.prepare import Batch, MissingDays, prepare
@@ -84,6 +86,7 @@ RETRIES = 3
 
 T = TypeVar("T")
 S = TypeVar("S")
+P = ParamSpec("P")
 
 
 def dask_client(client: object) -> Client:
@@ -181,6 +184,18 @@ class _Chunk:
     groups: Groups
 
 
+def _serial(task: Callable[P, T]) -> Callable[P, T]:
+    """A task of a worker, whose blocks run one after the other: the cluster runs as many
+    tasks at once as it has threads (:func:`eventstudy._blocks.serial`)."""
+
+    @functools.wraps(task)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with serial():
+            return task(*args, **kwargs)
+
+    return run
+
+
 def _prepared(
     part: _Part, prices: pd.DataFrame | None, spec: StudySpec
 ) -> tuple[Batch, list[tuple[str, type[Warning]]]]:
@@ -194,6 +209,7 @@ def _prepared(
     return batch, [(str(w.message), w.category) for w in caught]
 
 
+@_serial
 def _first(
     part: _Part, prices: pd.DataFrame | None, spec: StudySpec, columns: Columns, n_groups: int
 ) -> _Partition:
@@ -213,6 +229,7 @@ def _first(
     return _Partition(first, arrays.residuals.compact(), scar, head)
 
 
+@_serial
 def _chunk_first(
     chunk: _Chunk, conventions: Conventions, columns: Columns, day0: FloatArray | None
 ) -> _Partition:
@@ -232,11 +249,13 @@ def _top(partition: _Partition) -> tuple[Quantities, _Head | None]:
     return partition.first, partition.head
 
 
+@_serial
 def _second(partition: _Partition, scale: FloatArray) -> Quantities:
     """The partition's second pass (run on a worker)."""
     return second_reduction(partition.residuals, partition.scar, scale)
 
 
+@_serial
 def _abnormal(
     part: _Part, prices: pd.DataFrame | None, spec: StudySpec
 ) -> tuple[np.ndarray, FloatArray, FloatArray, np.ndarray]:
