@@ -80,7 +80,7 @@ if TYPE_CHECKING:
     from distributed import Client, Future
 
 #: Events per partition: whole tickers are kept together, so a partition may hold more.
-PARTITION_EVENTS = 10_000
+PARTITION_EVENTS = 5_000
 #: Times a study is started again after scattered prices were lost with a worker.
 RETRIES = 3
 
@@ -249,10 +249,15 @@ def _top(partition: _Partition) -> tuple[Quantities, _Head | None]:
     return partition.first, partition.head
 
 
+def _kept(partition: _Partition) -> tuple[Residuals, FloatArray]:
+    """What the second pass needs of a partition: its residuals and SCARs."""
+    return partition.residuals, partition.scar
+
+
 @_serial
-def _second(partition: _Partition, scale: FloatArray) -> Quantities:
-    """The partition's second pass (run on a worker)."""
-    return second_reduction(partition.residuals, partition.scar, scale)
+def _second(kept: tuple[Residuals, FloatArray], scale: FloatArray) -> Quantities:
+    """A partition's second pass (run on a worker)."""
+    return second_reduction(kept[0], kept[1], scale)
 
 
 @_serial
@@ -286,17 +291,30 @@ def _relabelled(events: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
 
 
 def _two_passes(
-    client: Client, partitions: list[Future[_Partition]], n_groups: int, columns: Columns,
+    client: Client, submitted: Iterable[Future[_Partition]], n_groups: int, columns: Columns,
     conventions: Conventions,
 ) -> tuple[StudyTables, list[_Head | None]]:
     """The statistics from the partitions' first passes, their sums combined in partition
-    order, and a second pass given S_SCAR; and the partitions' heads."""
-    gather: Callable[..., Any] = client.gather
-    tops: list[tuple[Quantities, _Head | None]] = gather([client.submit(_top, p)
-                                                          for p in partitions])
+    order, and a second pass given S_SCAR; and the partitions' heads.
+
+    Between the passes the workers keep only what the second pass needs of each partition.
+    """
+    from distributed import as_completed
+
+    partitions = list(submitted)
+    asked = [client.submit(_top, p) for p in partitions]
+    kept = [client.submit(_kept, p) for p in partitions]
+    del partitions  # the rest of each partition is let go once both are computed
+    position = {f.key: k for k, f in enumerate(asked)}
+    arriving = as_completed(asked)  # type: ignore[no-untyped-call]
+    del asked  # each is let go on the workers as soon as it is fetched
+    tops: list[Any] = [None] * len(kept)
+    for future in arriving:
+        tops[position[future.key]] = future.result()
     first = combine([q for q, _ in tops])
     scale = restandardising_scale(first, n_groups)
-    seconds: list[Quantities] = gather([client.submit(_second, p, scale) for p in partitions])
+    gather: Callable[..., Any] = client.gather
+    seconds: list[Quantities] = gather([client.submit(_second, k, scale) for k in kept])
     return finalize(first, combine(seconds), columns, conventions), [h for _, h in tops]
 
 
@@ -392,11 +410,11 @@ class ClusterStudy:
 
     def _reduce(self, days: bool, windows: tuple[Window, ...]) -> StudyTables:
         columns = Columns(np.arange(self.spec.window[0], self.spec.window[1] + 1), days, windows)
-        partitions = [
+        partitions = (
             self.client.submit(_first, part, prices, self._sent_spec, columns, self.n_groups,
                                pure=False)
             for part, prices in zip(self._parts, self._prices(), strict=True)
-        ]
+        )
         tables, heads = _two_passes(self.client, partitions, self.n_groups, columns,
                                     self.spec.conventions)
         if not self._heads:
@@ -498,11 +516,11 @@ class ClusterArrays:
         is added to each event's day-0 abnormal value first."""
 
         def work() -> StudyTables:
-            partitions = [
+            partitions = (
                 self.client.submit(_chunk_first, chunk, self.conventions, columns,
                                    None if day0 is None else day0[rows], pure=False)
                 for chunk, rows in zip(self._scatter(), self._rows, strict=True)
-            ]
+            )
             return _two_passes(self.client, partitions, self.n_groups, columns,
                                self.conventions)[0]
 

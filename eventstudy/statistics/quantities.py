@@ -112,6 +112,7 @@ class EventArrays:
     resid : numpy.ndarray, shape (N, L)
         Estimation residuals on the estimation-window columns (NaN where not used).
     est_valid : numpy.ndarray of bool, shape (N, L)
+        Where ``resid`` is finite.
     """
 
     panel: Panel
@@ -156,7 +157,7 @@ class EventArrays:
         if self.conventions.alignment == "calendar":
             scols = self.panel.cols(*self.panel.estimation)
             dates = self.panel.dates_at(scols).view("int64")
-        return Residuals(self.resid, self.est_valid, self.fit.sigma, dates, self.groups)
+        return Residuals(self.resid, self.fit.sigma, dates, self.groups)
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,7 @@ class Residuals:
     Attributes
     ----------
     resid : numpy.ndarray, shape (N, L)
-        Estimation residuals, NaN where not used.
-    est_valid : numpy.ndarray of bool, shape (N, L)
+        Estimation residuals, NaN where not used (:attr:`EventArrays.resid`).
     sigma : numpy.ndarray, shape (N,)
         σ_i under the conventions.
     dates : numpy.ndarray of int64, shape (N, L), or None
@@ -177,10 +177,13 @@ class Residuals:
     """
 
     resid: FloatArray
-    est_valid: np.ndarray
     sigma: FloatArray
     dates: np.ndarray | None
     groups: Groups
+
+    def valid(self, rows: slice) -> np.ndarray:
+        """Where the events ``rows`` have a residual."""
+        return np.asarray(np.isfinite(self.resid[rows]))
 
     def est_days(self, rows: slice) -> tuple[np.ndarray | None, np.ndarray]:
         """The cross-sectional day of each estimation value of the events ``rows``.
@@ -192,7 +195,7 @@ class Residuals:
         if self.dates is None:
             return None, np.arange(self.resid.shape[1])
         dates = self.dates[rows]
-        valid = self.est_valid[rows]
+        valid = self.valid(rows)
         days, inverse = np.unique(dates[valid], return_inverse=True)
         keys = np.zeros(dates.shape, dtype=np.intp)
         keys[valid] = inverse.ravel()
@@ -201,8 +204,8 @@ class Residuals:
     def compact(self) -> Residuals:
         """The same residuals in arrays of their own (not views of larger ones)."""
         dates = None if self.dates is None else np.ascontiguousarray(self.dates)
-        return Residuals(np.ascontiguousarray(self.resid), np.ascontiguousarray(self.est_valid),
-                         np.ascontiguousarray(self.sigma), dates, self.groups)
+        return Residuals(np.ascontiguousarray(self.resid), np.ascontiguousarray(self.sigma),
+                         dates, self.groups)
 
 
 def event_arrays(
@@ -491,7 +494,7 @@ def second_pass(
         gsar0 = scar[members.event] / group_scale[members.local]
     active = np.isfinite(group_scale) & (group_scale > 0)
     sums = block_grank_sums(
-        members, residuals.resid[rows], residuals.sigma[rows], residuals.est_valid[rows], keys,
+        members, residuals.resid[rows], residuals.sigma[rows], residuals.valid(rows), keys,
         len(days), gsar0, active,
     )
     above = sums.pop("above")
