@@ -7,8 +7,9 @@
    :data:`PARTITION_EVENTS` events each);
 2. each worker reads only its partition's prices: the rows of its tickers and their markets,
    scattered once from a DataFrame, or read from a Parquet dataset by the worker itself
-   (:func:`eventstudy.sources.owndata.read_parquet`); a source name (``"bundled"``, ...) is
-   loaded by each worker;
+   (:func:`eventstudy.sources.owndata.read_parquet`); a CSV file is read by the client and
+   sent in parts as a DataFrame is; a source name (``"bundled"``, ...) is loaded by each
+   worker;
 3. each partition is prepared and fitted (:func:`eventstudy.engine.prepare`) and gives the
    sufficient quantities of every test for every group (:func:`.first_reduction`), and keeps
    its estimation residuals for the generalized rank test's second pass
@@ -56,7 +57,7 @@ from eventstudy.models import Fit
 from eventstudy.panel import FloatArray, Panel
 from eventstudy.sources import is_own_data
 from eventstudy.sources._frame import check_ticker
-from eventstudy.sources.owndata import is_parquet, own_provenance, read_parquet
+from eventstudy.sources.owndata import is_parquet, own_provenance, read_csv, read_parquet
 from eventstudy.spec import StudySpec
 from eventstudy.statistics.conventions import Conventions
 from eventstudy.statistics.groups import Groups, number_groups
@@ -382,7 +383,7 @@ class ClusterStudy:
             stocks = sorted(set(tickers[positions]))
             self._parts.append(_Part(chosen, positions, numbers[positions], stocks,
                                      sorted(markets - set(stocks))))
-        self._table = spec.data if isinstance(spec.data, pd.DataFrame) else None
+        self._table = _table(spec.data)
         # The workers get the options without the user's table, which they get in parts.
         self._sent_spec = spec if self._table is None else spec.replace(data="bundled")
         self._pieces: list[Future[pd.DataFrame]] = []
@@ -525,6 +526,16 @@ class ClusterArrays:
                                self.conventions)[0]
 
         return _retrying(work, True)
+
+
+def _table(data: Any) -> pd.DataFrame | None:
+    """The user's table that the client sends in parts: a DataFrame, or a CSV file (read
+    here once); None for a Parquet dataset, which the workers read, or a source name."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    if is_own_data(data) and not is_parquet(data):
+        return read_csv(data)
+    return None
 
 
 def _markets(frame: pd.DataFrame, spec: StudySpec) -> set[str]:

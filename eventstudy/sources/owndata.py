@@ -39,7 +39,7 @@ _ONE_BY_ONE = 16  # tickers asked of a Parquet dataset one by one
 _DTYPES = {**_TEXT, **dict.fromkeys(NUMERIC_COLUMNS, "float64")}
 
 
-def _read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
+def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     """The CSV file as read, numbers as float64 where every cell is one."""
     file = Path(path)
     try:
@@ -194,7 +194,7 @@ class OwnTable:
                 own_provenance(source),
                 "the DataFrame passed as data",
             )
-        raw = read_parquet(source) if is_parquet(source) else _read_csv(source)
+        raw = read_parquet(source) if is_parquet(source) else read_csv(source)
         return cls(CheckedTable.from_raw(raw, str(Path(source))), own_provenance(source),
                    str(source))
 

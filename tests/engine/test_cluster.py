@@ -157,6 +157,21 @@ def test_workers_read_a_parquet_dataset_partitioned_by_ticker(
         assert_same_study(eventstudy.study(events, data=str(path), **options), want)
 
 
+def test_a_csv_file_is_read_once_and_sent_in_parts(
+    client: distributed.Client, tmp_path: Path
+) -> None:
+    table, events = synthetic(20, 5, seed=4)
+    path = tmp_path / "prices.csv"
+    table.to_csv(path, index=False)
+    options = {"market": "MKT", "window": (-5, 5), "min_estimation": 100, "data": path}
+    with pytest.warns(eventstudy.DataQualityWarning):
+        want = eventstudy.study(events, **options)
+    with pytest.warns(eventstudy.DataQualityWarning):
+        got = eventstudy.study(events, client=client, **options)
+    assert_same_study(got, want)
+    assert got.provenance[0]["source"] == "csv"
+
+
 @pytest.mark.slow
 def test_100_000_events_on_a_cluster_equal_memory(client: distributed.Client) -> None:
     table, events = synthetic(2_000, 50, days=1_000, seed=5)
