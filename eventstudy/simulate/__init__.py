@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,9 @@ from eventstudy.simulate.synthetic import normal_market
 from eventstudy.simulate.universe import build_universe
 from eventstudy.spec import StudySpec, make_spec
 from eventstudy.statistics.tables import STAT_NAMES
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 __all__ = ["SimulationResult", "clopper_pearson", "normal_market", "simulate"]
 
@@ -68,6 +71,7 @@ def simulate(
     seed: int = 0,
     truncate: bool = True,
     spec: StudySpec | None = None,
+    client: Client | None = None,
     **options: Any,
 ) -> SimulationResult:
     """Size and power of every test of :func:`eventstudy.study`, by simulation.
@@ -122,6 +126,11 @@ def simulate(
         Cut a shock at the price limit (see above), or add it in full.
     spec : StudySpec, optional
         Options of each sample's study; ``options`` given too change them.
+    client : dask.distributed.Client, optional
+        Compute every sample's statistics on this Dask cluster (``pip install
+        "eventstudy-news[dask]"``): the drawn events are prepared and fitted here, scattered
+        to the workers once, and each shock is one pass of the grouped statistics there.
+        The numbers are those computed in memory, on any number of workers.
     **options
         Options of :func:`eventstudy.study` (``model``, ``estimation``, ``returns``,
         ``gaps``, ``min_estimation``, ``conventions``, ...), except those set here: the
@@ -149,6 +158,10 @@ def simulate(
     >>> res.table((0, 0)).loc["csect_t"].tolist()
     [0.05, 0.85]
     """
+    if client is not None:  # refused before any work: without the extra, or not a client
+        from eventstudy.engine.cluster import dask_client
+
+        client = dask_client(client)
     names = _tests(tests)
     levels = _levels(alpha)
     shock_values = _shocks(shocks)
@@ -183,7 +196,7 @@ def simulate(
         up, down = universe.limit_ratios(drawn[studied])
     day0 = batch.panel.y[:, batch.panel.cols(0, 0).start]
     moves, cut = day0_shifts(day0, shock_values, study_spec.returns, up, down)
-    pvalues = sample_pvalues(batch, samples, moves, tested, names)
+    pvalues = sample_pvalues(batch, samples, moves, tested, names, client)
     weights = np.bincount(samples[samples >= 0], minlength=len(day0))  # events in samples
     return SimulationResult(
         pvalues,

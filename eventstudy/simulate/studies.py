@@ -13,6 +13,7 @@ every test is the study's own and each sample's numbers are those of its own stu
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +21,9 @@ from eventstudy._typing import ReturnsKind, Window
 from eventstudy.engine import Batch
 from eventstudy.statistics.groups import Groups
 from eventstudy.statistics.tables import Columns, event_arrays, study_tables
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 def day0_shifts(
@@ -83,6 +87,7 @@ def sample_pvalues(
     moves: np.ndarray,
     windows: tuple[Window, ...],
     tests: tuple[str, ...],
+    client: Client | None = None,
 ) -> np.ndarray:
     """Two-sided p-values of every test on every sample, window and shock.
 
@@ -96,6 +101,10 @@ def sample_pvalues(
         The move of each event's day-0 abnormal return under each shock (:func:`day0_shifts`).
     windows : tuple of (int, int)
     tests : tuple of str
+    client : dask.distributed.Client, optional
+        Compute the statistics on this Dask cluster: the fitted events are scattered once
+        (:class:`~eventstudy.engine.cluster.ClusterArrays`) and each shock is one pass there,
+        with the same numbers as in memory.
 
     Returns
     -------
@@ -112,11 +121,20 @@ def sample_pvalues(
     columns = Columns(panel.rel_days[panel.event_cols], False, tuple(windows))
     day0 = panel.cols(0, 0).start
     out = np.full((n_samples, moves.shape[1], len(windows), len(tests)), np.nan)
+    conventions = batch.spec.conventions
+    scattered = None
+    if client is not None:
+        from eventstudy.engine.cluster import ClusterArrays, dask_client
+
+        scattered = ClusterArrays(dask_client(client), panel, fit, conventions, groups)
     for k in range(moves.shape[1]):
-        ar = fit.ar.copy()
-        ar[:, day0] += moves[:, k]
-        arrays = event_arrays(panel, replace(fit, ar=ar), batch.spec.conventions, groups)
-        tables = study_tables(arrays, columns)
+        if scattered is not None:
+            tables = scattered.tables(columns, day0=moves[:, k])
+        else:
+            ar = fit.ar.copy()
+            ar[:, day0] += moves[:, k]
+            tables = study_tables(event_arrays(panel, replace(fit, ar=ar), conventions, groups),
+                                  columns)
         for j, name in enumerate(tests):
             out[tables.groups, k, :, j] = tables.stats[f"{name}_p"]
     return out

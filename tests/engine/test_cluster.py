@@ -246,3 +246,17 @@ def test_scattered_arrays_give_the_numbers_in_memory_exactly(client: distributed
         np.testing.assert_array_equal(got.groups, want.groups)
         for name, values in want.stats.items():
             np.testing.assert_array_equal(got.stats[name], values, err_msg=name)
+
+
+def test_simulate_on_a_cluster_equals_memory(client: distributed.Client) -> None:
+    """simulate(client=...): the samples' statistics on the workers, the same numbers."""
+    options = {"n_samples": 40, "n_events": 20, "shocks": (0.0, 0.01), "seed": 3}
+    want = eventstudy.simulate(**options)
+    got = eventstudy.simulate(client=client, **options)
+    pd.testing.assert_frame_equal(got.rates, want.rates)
+    np.testing.assert_array_equal(got.pvalues, want.pvalues)
+
+
+def test_simulate_refuses_what_is_not_a_client() -> None:
+    with pytest.raises(eventstudy.InvalidInputError, match="not a dask.distributed.Client"):
+        eventstudy.simulate(n_samples=2, n_events=2, client="tcp://scheduler:8786")
