@@ -258,5 +258,5 @@ def test_simulate_on_a_cluster_equals_memory(client: distributed.Client) -> None
 
 
 def test_simulate_refuses_what_is_not_a_client() -> None:
-    with pytest.raises(eventstudy.InvalidInputError, match="not a dask.distributed.Client"):
+    with pytest.raises(eventstudy.InvalidInputError, match=r"not a dask\.distributed\.Client"):
         eventstudy.simulate(n_samples=2, n_events=2, client="tcp://scheduler:8786")
