@@ -31,7 +31,7 @@ from eventstudy.sources._frame import (
     iso_day,
 )
 from eventstudy.sources.bundled import bundled_span, bundled_tickers, is_bundled, load_bundled
-from eventstudy.sources.owndata import is_parquet, load_own
+from eventstudy.sources.owndata import OWN_DATA_FIX, is_parquet, load_own
 
 __all__ = [
     "PRICE_COLUMNS", "bundled_span", "bundled_tickers", "is_bundled", "is_own_data", "load_prices"
@@ -247,13 +247,17 @@ def _auto(
         return _download(ticker, start, end, session)
     except (DataUnavailableError, ImportError) as exc:
         tried.append(f"yahoo: {str(exc).rstrip('.')}")
+    fix = (
+        ""
+        if tried[-1].endswith(OWN_DATA_FIX)  # Yahoo's failure already says what to do
+        else " To fix: connect to the internet and try again (the download is then cached "
+        "for offline use), or pass your own data with data=<DataFrame or CSV path> (columns "
+        "ticker, date, close at least)."
+    )
     raise DataUnavailableError(
         f"No prices for {ticker!r} from {iso_day(start) or 'the first day'} to "
         f"{iso_day(end) or 'the last day'}.{did_you_mean(ticker, bundled_tickers())} Tried "
-        + "; ".join(tried) + ". To fix: connect to the "
-        "internet and try again (the download is then cached for offline use), or pass "
-        "your own data with data=<DataFrame or CSV path> (columns ticker, date, close "
-        "at least)."
+        + "; ".join(tried) + "." + fix
     )
 
 

@@ -38,6 +38,12 @@ _TEXT = {"ticker": "str", "date": "str"}
 _ONE_BY_ONE = 16  # tickers asked of a Parquet dataset one by one
 _DTYPES = {**_TEXT, **dict.fromkeys(NUMERIC_COLUMNS, "float64")}
 
+#: How to pass one's own prices: what a failure to download ends with.
+OWN_DATA_FIX = (
+    "or pass your own prices with data=<DataFrame or CSV path> (columns ticker, date, "
+    "close at least)"
+)
+
 
 def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     """The CSV file as read, numbers as float64 where every cell is one."""

@@ -31,6 +31,7 @@ from eventstudy.sources._frame import (
     iso_day,
     valid_prices,
 )
+from eventstudy.sources.owndata import OWN_DATA_FIX
 
 #: Days fetched before ``start`` so that the first day's previous close is known.
 LOOKBACK = pd.Timedelta(days=366)
@@ -38,10 +39,6 @@ LOOKBACK = pd.Timedelta(days=366)
 RETURN_TOLERANCE = 1e-4
 _TIMEOUT = 10  # seconds yfinance waits for one HTTP answer
 _SHOWN = 10  # dates named in a warning
-_FIX = (
-    "or pass your own prices with data=<DataFrame or CSV path> (columns ticker, date, "
-    "close at least)"
-)
 
 
 def download(
@@ -129,7 +126,7 @@ def download(
         raise DataUnavailableError(
             f"Yahoo Finance has prices for {ticker!r} from {prices.index[0].date()} to "
             f"{prices.index[-1].date()} but none from {iso_day(first) or 'the first day'} to "
-            f"{iso_day(last) or 'today'}; widen the window, {_FIX}."
+            f"{iso_day(last) or 'today'}; widen the window, {OWN_DATA_FIX}."
         )
     _check_adjusted_returns(prices, ticker, first, last)
     frame = window.copy()
@@ -222,7 +219,7 @@ def _history(
             raise DataUnavailableError(
                 f"Yahoo Finance returned no prices for {ticker!r} (from "
                 f"{iso_day(start) or 'the first day'} to today). Check the ticker (Yahoo form, "
-                f"e.g. '000800.SZ' or 'AAPL') and the internet connection, {_FIX}."
+                f"e.g. '000800.SZ' or 'AAPL') and the internet connection, {OWN_DATA_FIX}."
             )
         return history, str(yf.__version__)
     raise AssertionError("unreachable: the last attempt returns or raises")
@@ -261,12 +258,12 @@ def _failure(ticker: str, exc: BaseException, attempts: int) -> str:
     if _rate_limited(exc):
         return (
             f"Yahoo Finance refused {ticker!r}: rate limited (HTTP 429) on {attempts} "
-            f"attempt(s). Wait a few minutes and try again, {_FIX}."
+            f"attempt(s). Wait a few minutes and try again, {OWN_DATA_FIX}."
         )
     if _status(exc) == 404:
         return (
             f"Yahoo Finance does not know the ticker {ticker!r} (HTTP 404). Check its spelling "
-            f"in Yahoo form (e.g. '000800.SZ', '600104.SS', 'AAPL'), {_FIX}."
+            f"in Yahoo form (e.g. '000800.SZ', '600104.SS', 'AAPL'), {OWN_DATA_FIX}."
         )
     reason = " ".join(f"{type(exc).__name__}: {exc}".split())
     if len(reason) > 300:
@@ -274,11 +271,12 @@ def _failure(ticker: str, exc: BaseException, attempts: int) -> str:
     if _offline(exc):
         return (
             f"Yahoo Finance could not be reached for {ticker!r}: this machine looks offline "
-            f"({reason}). Connect to the internet and try again, {_FIX}."
+            f"({reason}); connect to the internet and try again (a download is kept for "
+            f"offline use), {OWN_DATA_FIX}."
         )
     return (
         f"Could not download {ticker!r} from Yahoo Finance ({reason}). Check the internet "
-        f"connection and the ticker (Yahoo form, e.g. '000800.SZ' or 'AAPL'), {_FIX}."
+        f"connection and the ticker (Yahoo form, e.g. '000800.SZ' or 'AAPL'), {OWN_DATA_FIX}."
     )
 
 
